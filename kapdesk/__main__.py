@@ -1,0 +1,3 @@
+from kapdesk.app import run
+
+raise SystemExit(run())

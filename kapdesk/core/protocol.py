@@ -1,0 +1,390 @@
+"""Session protocol templates: phases, timed cues and timers, read from TOML.
+
+A template is checked as a whole when it is read. Every problem is reported with the
+file, the line and the reason, and a broken template never stops the others loading.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+CUE_KINDS = ("lights", "vitals", "rating", "music", "medication", "checklist", "custom")
+
+
+class ProtocolError(Exception):
+    """A template that cannot be used, with where and why."""
+
+    def __init__(self, source: str, line: int | None, reason: str) -> None:
+        self.source = source
+        self.line = line
+        self.reason = reason
+        where = f"{source}, line {line}" if line else source
+        super().__init__(f"{where}: {reason}")
+
+
+@dataclass(frozen=True)
+class Phase:
+    key: str
+    name: str
+    start_min: float
+    end_min: float
+
+
+@dataclass(frozen=True)
+class CueSpec:
+    id: str
+    at_min: float
+    kind: str
+    text: str
+    detail: str = ""
+    repeat_every_min: float | None = None
+    repeat_within: str | None = None  # a phase key; repeats stop at that phase's end
+    repeat_until_min: float | None = None  # or repeats stop after this minute
+    escalate_after_min: float = 5.0
+
+
+@dataclass(frozen=True)
+class TimerSpec:
+    """A countdown shown on the room screen, e.g. hold a lozenge then spit."""
+
+    id: str
+    name: str
+    start_min: float
+    minutes: float
+    end_text: str
+
+
+@dataclass(frozen=True)
+class Protocol:
+    id: str
+    name: str
+    route: str
+    drug: str
+    description: str
+    session_minutes: float
+    min_monitoring_minutes: float
+    min_monitoring_strict: bool
+    phases: tuple[Phase, ...]
+    cues: tuple[CueSpec, ...]
+    timers: tuple[TimerSpec, ...] = ()
+    preparation: tuple[str, ...] = ()
+    source: str = field(default="", compare=False)
+
+    def phase_at(self, minute: float) -> Phase | None:
+        for phase in self.phases:
+            if phase.start_min <= minute < phase.end_min:
+                return phase
+        return None
+
+    def phase(self, key: str) -> Phase | None:
+        return next((p for p in self.phases if p.key == key), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("source")
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], source: str = "") -> Protocol:
+        return cls(
+            id=data["id"],
+            name=data["name"],
+            route=data["route"],
+            drug=data["drug"],
+            description=data["description"],
+            session_minutes=data["session_minutes"],
+            min_monitoring_minutes=data["min_monitoring_minutes"],
+            min_monitoring_strict=data["min_monitoring_strict"],
+            phases=tuple(Phase(**p) for p in data["phases"]),
+            cues=tuple(CueSpec(**c) for c in data["cues"]),
+            timers=tuple(TimerSpec(**t) for t in data.get("timers", ())),
+            preparation=tuple(data.get("preparation", ())),
+            source=source,
+        )
+
+
+_TOP_KEYS = {
+    "id", "name", "route", "drug", "description", "session_minutes", "min_monitoring_minutes",
+    "min_monitoring_strict", "escalate_after", "preparation", "phases", "cues", "timers",
+}
+_PHASE_KEYS = {"key", "name", "start", "end"}
+_CUE_KEYS = {"id", "at", "kind", "text", "detail", "repeat_every", "repeat_within",
+             "repeat_until", "escalate_after"}
+_TIMER_KEYS = {"id", "name", "start", "minutes", "end_text"}
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+class _Locator:
+    """Finds the line of a key or of the n-th [[table]] in the TOML text."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = text.splitlines()
+
+    def key(self, key: str) -> int | None:
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for number, line in enumerate(self._lines, start=1):
+            if line.lstrip().startswith("["):
+                return None  # top-level keys come before any table
+            if pattern.match(line):
+                return number
+        return None
+
+    def table(self, name: str, index: int) -> int | None:
+        pattern = re.compile(rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]")
+        seen = -1
+        for number, line in enumerate(self._lines, start=1):
+            if pattern.match(line):
+                seen += 1
+                if seen == index:
+                    return number
+        return None
+
+    def table_key(self, name: str, index: int, key: str) -> int | None:
+        start = self.table(name, index)
+        if start is None:
+            return None
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for number in range(start + 1, len(self._lines) + 1):
+            line = self._lines[number - 1]
+            if line.lstrip().startswith("["):
+                break
+            if pattern.match(line):
+                return number
+        return start
+
+
+def _number(value: object, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{what} must be a number of minutes, not {value!r}")
+    return float(value)
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{what} must be non-empty text")
+    return value.strip()
+
+
+def parse_protocol(text: str, source: str = "<protocol>") -> Protocol:
+    """Parse and check one template. Raises ProtocolError naming the line and reason."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise ProtocolError(source, int(match.group(1)) if match else None,
+                            f"not valid TOML ({exc})") from None
+    loc = _Locator(text)
+
+    def fail(line: int | None, reason: str) -> ProtocolError:
+        return ProtocolError(source, line, reason)
+
+    unknown = sorted(set(data) - _TOP_KEYS)
+    if unknown:
+        raise fail(loc.key(unknown[0]), f"unknown setting '{unknown[0]}'")
+    for required in ("id", "name", "route", "session_minutes", "phases", "cues"):
+        if required not in data:
+            raise fail(None, f"missing '{required}'")
+    try:
+        proto_id = _text(data["id"], "id")
+        if not _ID_RE.match(proto_id):
+            raise ValueError("id must be lower-case letters, digits, '-' or '_'")
+        name = _text(data["name"], "name")
+        route = _text(data["route"], "route")
+        session_minutes = _number(data["session_minutes"], "session_minutes")
+        if session_minutes <= 0:
+            raise ValueError("session_minutes must be more than 0")
+        min_monitoring = _number(data.get("min_monitoring_minutes", 0), "min_monitoring_minutes")
+        default_escalate = _number(data.get("escalate_after", 5), "escalate_after")
+        strict = data.get("min_monitoring_strict", False)
+        if not isinstance(strict, bool):
+            raise ValueError("min_monitoring_strict must be true or false")
+        preparation = data.get("preparation", [])
+        if not isinstance(preparation, list) or not all(
+            isinstance(p, str) and p.strip() for p in preparation
+        ):
+            raise ValueError("preparation must be a list of checklist items (text)")
+    except ValueError as exc:
+        key = next((k for k in ("id", "session_minutes", "min_monitoring_minutes",
+                                "escalate_after", "min_monitoring_strict", "preparation")
+                    if k in str(exc)), "name")
+        raise fail(loc.key(key), str(exc)) from None
+
+    phases = _parse_phases(data["phases"], session_minutes, loc, fail)
+    phase_keys = {p.key for p in phases}
+    cues = _parse_cues(data["cues"], session_minutes, default_escalate, phase_keys, loc, fail)
+    timers = _parse_timers(data.get("timers", []), session_minutes, loc, fail)
+    return Protocol(
+        id=proto_id,
+        name=name,
+        route=route,
+        drug=str(data.get("drug", "ketamine")),
+        description=str(data.get("description", "")).strip(),
+        session_minutes=session_minutes,
+        min_monitoring_minutes=min_monitoring,
+        min_monitoring_strict=strict,
+        phases=phases,
+        cues=cues,
+        timers=timers,
+        preparation=tuple(p.strip() for p in preparation),
+        source=source,
+    )
+
+
+def _tables(value: object, name: str, loc: _Locator, fail: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise fail(loc.key(name), f"'{name}' must be a list of [[{name}]] tables")
+    return value
+
+
+def _parse_phases(value: object, session_minutes: float, loc: _Locator, fail: Any,
+                  ) -> tuple[Phase, ...]:
+    tables = _tables(value, "phases", loc, fail)
+    if not tables:
+        raise fail(loc.key("phases"), "a protocol needs at least one phase")
+    phases: list[Phase] = []
+    for i, table in enumerate(tables):
+        label = f"phase {i + 1}"
+        unknown = sorted(set(table) - _PHASE_KEYS)
+        if unknown:
+            raise fail(loc.table_key("phases", i, unknown[0]),
+                       f"{label}: unknown setting '{unknown[0]}'")
+        try:
+            key = _text(table.get("key"), f"{label}: key")
+            label = f"phase '{key}'"
+            phase = Phase(key, _text(table.get("name", key), f"{label}: name"),
+                          _number(table.get("start"), f"{label}: start"),
+                          _number(table.get("end"), f"{label}: end"))
+        except ValueError as exc:
+            raise fail(loc.table("phases", i), str(exc)) from None
+        if not 0 <= phase.start_min < phase.end_min <= session_minutes:
+            raise fail(loc.table("phases", i),
+                       f"{label} runs {phase.start_min:g}-{phase.end_min:g} min: it must start "
+                       f"before it ends and lie within the session (0-{session_minutes:g} min)")
+        phases.append(phase)
+    keys = [p.key for p in phases]
+    for i, key in enumerate(keys):
+        if keys.index(key) != i:
+            raise fail(loc.table("phases", i), f"phase key '{key}' is used twice")
+    order = sorted(range(len(phases)), key=lambda j: phases[j].start_min)
+    for a, b in zip(order, order[1:], strict=False):
+        if phases[b].start_min < phases[a].end_min:
+            raise fail(loc.table("phases", b),
+                       f"phase '{phases[b].key}' ({phases[b].start_min:g}-{phases[b].end_min:g} "
+                       f"min) overlaps phase '{phases[a].key}' "
+                       f"({phases[a].start_min:g}-{phases[a].end_min:g} min)")
+    return tuple(phases[j] for j in order)
+
+
+def _parse_cues(value: object, session_minutes: float, default_escalate: float,
+                phase_keys: set[str], loc: _Locator, fail: Any) -> tuple[CueSpec, ...]:
+    cues: list[CueSpec] = []
+    for i, table in enumerate(_tables(value, "cues", loc, fail)):
+        label = f"cue {i + 1}"
+        unknown = sorted(set(table) - _CUE_KEYS)
+        if unknown:
+            raise fail(loc.table_key("cues", i, unknown[0]),
+                       f"{label}: unknown setting '{unknown[0]}'")
+        kind = table.get("kind")
+        if kind not in CUE_KINDS:
+            raise fail(loc.table_key("cues", i, "kind"),
+                       f"{label}: unknown cue kind {kind!r} (use one of: {', '.join(CUE_KINDS)})")
+        try:
+            text = _text(table.get("text"), f"{label}: text")
+            label = f"cue {i + 1} ('{text}')"
+            at = _number(table.get("at"), f"{label}: at")
+            every = table.get("repeat_every")
+            until = table.get("repeat_until")
+            cue = CueSpec(
+                id=_text(table.get("id", f"cue-{i + 1}"), f"{label}: id"),
+                at_min=at, kind=kind, text=text,
+                detail=str(table.get("detail", "")).strip(),
+                repeat_every_min=None if every is None else _number(every, f"{label}: repeat_every"),
+                repeat_within=table.get("repeat_within"),
+                repeat_until_min=None if until is None else _number(until, f"{label}: repeat_until"),
+                escalate_after_min=_number(table.get("escalate_after", default_escalate),
+                                           f"{label}: escalate_after"),
+            )
+        except ValueError as exc:
+            raise fail(loc.table("cues", i), str(exc)) from None
+        if not 0 <= cue.at_min <= session_minutes:
+            raise fail(loc.table_key("cues", i, "at"),
+                       f"{label} is at {cue.at_min:g} min, outside the session "
+                       f"(0-{session_minutes:g} min after the dose)")
+        if cue.repeat_every_min is not None and cue.repeat_every_min <= 0:
+            raise fail(loc.table_key("cues", i, "repeat_every"),
+                       f"{label}: repeat_every must be more than 0 minutes")
+        if cue.repeat_until_min is not None and not (
+                cue.at_min <= cue.repeat_until_min <= session_minutes):
+            raise fail(loc.table_key("cues", i, "repeat_until"),
+                       f"{label}: repeat_until must lie between the cue's time and the end of "
+                       f"the session ({cue.at_min:g}-{session_minutes:g} min)")
+        if cue.repeat_within is not None and cue.repeat_within not in phase_keys:
+            raise fail(loc.table_key("cues", i, "repeat_within"),
+                       f"{label}: repeat_within names no phase ('{cue.repeat_within}')")
+        if cue.escalate_after_min <= 0:
+            raise fail(loc.table_key("cues", i, "escalate_after"),
+                       f"{label}: escalate_after must be more than 0 minutes")
+        if any(c.id == cue.id for c in cues):
+            raise fail(loc.table("cues", i), f"cue id '{cue.id}' is used twice")
+        cues.append(cue)
+    return tuple(sorted(cues, key=lambda c: c.at_min))
+
+
+def _parse_timers(value: object, session_minutes: float, loc: _Locator, fail: Any,
+                  ) -> tuple[TimerSpec, ...]:
+    timers: list[TimerSpec] = []
+    for i, table in enumerate(_tables(value, "timers", loc, fail)):
+        label = f"timer {i + 1}"
+        unknown = sorted(set(table) - _TIMER_KEYS)
+        if unknown:
+            raise fail(loc.table_key("timers", i, unknown[0]),
+                       f"{label}: unknown setting '{unknown[0]}'")
+        try:
+            timer = TimerSpec(
+                id=_text(table.get("id", f"timer-{i + 1}"), f"{label}: id"),
+                name=_text(table.get("name"), f"{label}: name"),
+                start_min=_number(table.get("start", 0), f"{label}: start"),
+                minutes=_number(table.get("minutes"), f"{label}: minutes"),
+                end_text=_text(table.get("end_text"), f"{label}: end_text"),
+            )
+        except ValueError as exc:
+            raise fail(loc.table("timers", i), str(exc)) from None
+        if timer.minutes <= 0 or not 0 <= timer.start_min + timer.minutes <= session_minutes:
+            raise fail(loc.table("timers", i),
+                       f"{label} ('{timer.name}') must run for more than 0 minutes and end "
+                       f"within the session (0-{session_minutes:g} min)")
+        timers.append(timer)
+    return tuple(timers)
+
+
+def load_protocol_file(path: Path) -> Protocol:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProtocolError(str(path), None, f"cannot be read ({exc})") from None
+    return parse_protocol(text, str(path))
+
+
+def load_protocols(folders: Iterable[Path]) -> tuple[list[Protocol], list[ProtocolError]]:
+    """Every *.toml template in the folders, in order; a later folder's id wins.
+
+    Returns the templates that loaded and the errors of those that did not.
+    """
+    found: dict[str, Protocol] = {}
+    errors: list[ProtocolError] = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.toml")):
+            try:
+                protocol = load_protocol_file(path)
+            except ProtocolError as exc:
+                errors.append(exc)
+                continue
+            found[protocol.id] = protocol
+    return list(found.values()), errors

@@ -1,0 +1,84 @@
+"""What the room screen shows at one instant, computed from the session and its events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from kapdesk.core.cues import CueEvent, CueState, CueStatus, expand_schedule, fold_cues
+from kapdesk.core.protocol import Phase
+from kapdesk.core.session import Session
+
+
+@dataclass(frozen=True)
+class TimerView:
+    name: str
+    remaining_s: float
+    total_s: float
+
+
+@dataclass(frozen=True)
+class RoomSnapshot:
+    session: Session
+    elapsed_s: float  # since the dose; 0 before it
+    phase: Phase | None
+    phase_elapsed_s: float
+    cues: tuple[CueState, ...]
+    timers: tuple[TimerView, ...]
+
+    @property
+    def due(self) -> list[CueState]:
+        """Cues waiting for the clinician, the longest-waiting first."""
+        return sorted((c for c in self.cues if c.status is CueStatus.DUE),
+                      key=lambda c: (c.due_s, c.cue.key))
+
+    @property
+    def upcoming(self) -> list[CueState]:
+        return sorted((c for c in self.cues
+                       if c.status in (CueStatus.UPCOMING, CueStatus.SNOOZED)),
+                      key=lambda c: (c.due_s, c.cue.key))
+
+    @property
+    def past(self) -> list[CueState]:
+        return sorted((c for c in self.cues if not c.open),
+                      key=lambda c: c.done_s or 0.0, reverse=True)
+
+    @property
+    def next_cue(self) -> CueState | None:
+        upcoming = self.upcoming
+        return upcoming[0] if upcoming else None
+
+    @property
+    def minutes_to_minimum(self) -> float:
+        return max(0.0, self.session.protocol.min_monitoring_minutes - self.elapsed_s / 60)
+
+
+def snapshot(session: Session, events: Sequence[CueEvent], now: datetime) -> RoomSnapshot:
+    protocol = session.protocol
+    elapsed = session.elapsed(now) if session.t0 is not None else 0.0
+    states = tuple(fold_cues(expand_schedule(protocol), events,
+                             elapsed if session.clock_running else float("-inf")))
+    if session.t0 is None:
+        return RoomSnapshot(session, 0.0, None, 0.0, states, ())
+    phase = protocol.phase_at(elapsed / 60)
+    phase_elapsed = elapsed - phase.start_min * 60 if phase else 0.0
+    timers = tuple(
+        TimerView(t.name, (t.start_min + t.minutes) * 60 - elapsed, t.minutes * 60)
+        for t in protocol.timers
+        if t.start_min * 60 <= elapsed < (t.start_min + t.minutes) * 60
+    )
+    return RoomSnapshot(session, elapsed, phase, phase_elapsed, states, timers)
+
+
+def format_elapsed(seconds: float) -> str:
+    """H:MM:SS for the room clock (no sign before the dose)."""
+    total = max(0, int(seconds))
+    return f"{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
+
+
+def format_countdown(seconds: float) -> str:
+    total = max(0, int(seconds + 0.999))
+    if total >= 3600:
+        return f"{total // 3600} h {total % 3600 // 60:02d} min"
+    return f"{total // 60}:{total % 60:02d}"

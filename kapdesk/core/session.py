@@ -1,0 +1,152 @@
+"""A session's lifecycle, as a state machine, and its timeline of stored instants."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from kapdesk.core.errors import TransitionError
+from kapdesk.core.protocol import Protocol
+
+
+class State(StrEnum):
+    PLANNED = "planned"
+    PREPARING = "preparing"
+    DOSED = "dosed"
+    RECOVERY = "recovery"
+    DISCHARGED = "discharged"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    State.PLANNED: "Planned",
+    State.PREPARING: "Preparing",
+    State.DOSED: "Dosed",
+    State.RECOVERY: "Recovery",
+    State.DISCHARGED: "Discharged",
+    State.CLOSED: "Closed",
+    State.CANCELLED: "Cancelled",
+}
+
+TRANSITIONS: dict[State, tuple[State, ...]] = {
+    State.PLANNED: (State.PREPARING, State.CANCELLED),
+    State.PREPARING: (State.DOSED, State.CANCELLED),
+    State.DOSED: (State.RECOVERY,),
+    State.RECOVERY: (State.DISCHARGED,),
+    State.DISCHARGED: (State.CLOSED,),
+    State.CLOSED: (),
+    State.CANCELLED: (),
+}
+
+# States in which a session occupies the room: only one at a time.
+RUNNING_STATES = (State.PREPARING, State.DOSED, State.RECOVERY, State.DISCHARGED)
+ACTION_WORDS = {
+    State.PREPARING: "start preparing",
+    State.DOSED: "record the dose",
+    State.RECOVERY: "begin recovery",
+    State.DISCHARGED: "discharge",
+    State.CLOSED: "close the session",
+    State.CANCELLED: "cancel the session",
+}
+
+
+@dataclass(frozen=True)
+class ClockAdjustment:
+    """The wall clock was set by `seconds` at `at` (UTC, after the jump)."""
+
+    at: datetime
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Turns stored UTC instants into session seconds since the dose.
+
+    A clock jump recorded during the session is taken out again, so that session time
+    stays continuous whichever of the two clock readings was wrong.
+    """
+
+    t0: datetime | None
+    adjustments: tuple[ClockAdjustment, ...] = ()
+
+    def elapsed_at(self, instant: datetime) -> float:
+        if self.t0 is None:
+            return 0.0
+        seconds = (instant - self.t0).total_seconds()
+        for adj in self.adjustments:
+            if adj.at <= instant and adj.at > self.t0:
+                seconds -= adj.seconds
+        return seconds
+
+
+@dataclass(frozen=True)
+class Session:
+    id: int
+    patient_code: str
+    protocol: Protocol
+    state: State
+    planned_at: datetime
+    t0: datetime | None = None
+    adjustments: tuple[ClockAdjustment, ...] = ()
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def timeline(self) -> Timeline:
+        return Timeline(self.t0, self.adjustments)
+
+    def elapsed(self, now: datetime) -> float:
+        return self.timeline.elapsed_at(now)
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in RUNNING_STATES
+
+    @property
+    def clock_running(self) -> bool:
+        return self.t0 is not None and self.state in (State.DOSED, State.RECOVERY,
+                                                       State.DISCHARGED)
+
+
+def check_transition(session: Session, target: State, now: datetime,
+                     reason: str | None = None) -> None:
+    """Raise TransitionError, in words, when `target` is not allowed now."""
+    allowed = TRANSITIONS[session.state]
+    if target not in allowed:
+        if not allowed:
+            raise TransitionError(
+                f"This session is {session.state.label.lower()}; nothing more can be done "
+                "in the room.")
+        nexts = " or ".join(ACTION_WORDS[s] for s in allowed)
+        raise TransitionError(
+            f"Cannot {ACTION_WORDS[target]} while the session is "
+            f"{session.state.label.lower()}: next you can {nexts}.")
+    if target is State.CANCELLED and not (reason and reason.strip()):
+        raise TransitionError("Cancelling a session needs a reason.")
+    if target is State.DISCHARGED:
+        minimum = session.protocol.min_monitoring_minutes
+        elapsed_min = session.elapsed(now) / 60
+        if elapsed_min < minimum:
+            short = minimum - elapsed_min
+            message = (
+                f"{session.protocol.name} needs at least {minimum:g} min of monitoring after "
+                f"the dose; {elapsed_min:.0f} min have passed ({short:.0f} min to go).")
+            if session.protocol.min_monitoring_strict:
+                raise TransitionError(message + " The session cannot be closed before then.")
+            if not (reason and reason.strip()):
+                raise TransitionError(message + " To discharge earlier, give a reason.")
+
+
+def monitoring_minutes(session: Session, now: datetime) -> float:
+    return max(0.0, session.elapsed(now) / 60)
+
+
+def clock_adjustments(events: Sequence[tuple[datetime, float]]) -> tuple[ClockAdjustment, ...]:
+    return tuple(ClockAdjustment(at, seconds) for at, seconds in events)

@@ -1,0 +1,85 @@
+"""Opening the database: pragmas, integrity, the version gate, and migrations.
+
+Every committed write survives a crash or a power cut (WAL, synchronous=FULL). A
+database written by a newer KAPdesk is refused before anything touches it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from kapdesk.core.errors import KapdeskError
+from kapdesk.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseError(KapdeskError):
+    """The database cannot be opened safely."""
+
+
+class NewerDatabaseError(DatabaseError):
+    """Written by a newer KAPdesk: refused, never modified."""
+
+
+class CorruptDatabaseError(DatabaseError):
+    """PRAGMA quick_check found damage."""
+
+
+def _peek(path: Path) -> tuple[int, str]:
+    """user_version and quick_check of an existing file, opened read-only."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"The database {path} cannot be opened ({exc}).") from None
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        check = "ok" if version > SCHEMA_VERSION else conn.execute(
+            "PRAGMA quick_check").fetchone()[0]
+        return int(version), str(check)
+    except sqlite3.DatabaseError as exc:
+        raise CorruptDatabaseError(
+            f"The database {path} is not a KAPdesk database or is damaged ({exc}). "
+            "It was left untouched; restore a backup or choose another data folder.") from None
+    finally:
+        conn.close()
+
+
+def configure(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=5000")
+
+
+def open_database(path: Path) -> sqlite_utils.Database:
+    """Open (creating if new) and migrate the database at `path`."""
+    if path.exists() and path.stat().st_size > 0:
+        version, check = _peek(path)
+        if version > SCHEMA_VERSION:
+            raise NewerDatabaseError(
+                f"The database {path} was written by a newer version of KAPdesk (schema "
+                f"{version}; this version knows up to {SCHEMA_VERSION}). It was not opened "
+                "or changed. Install the newer KAPdesk, or choose another data folder.")
+        if check != "ok":
+            raise CorruptDatabaseError(
+                f"The database {path} failed its integrity check ({check}). It was left "
+                "untouched; restore a backup with 'kapdesk restore'.")
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
+        configure(conn)
+        db = sqlite_utils.Database(conn)
+        before = db.execute("PRAGMA user_version").fetchone()[0]
+        MIGRATIONS.apply(db)
+        if before != SCHEMA_VERSION:
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            log.info("database schema %s -> %s", before, SCHEMA_VERSION)
+    except sqlite3.OperationalError as exc:
+        raise DatabaseError(f"The database {path} cannot be written ({exc}). "
+                            "Nothing was changed.") from None
+    return db

@@ -1,0 +1,197 @@
+"""Sessions and their events: the only place they are written or read."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from kapdesk.core.clock import Clock
+from kapdesk.core.cues import CueEvent, CueEventKind
+from kapdesk.core.errors import SessionConflictError, TransitionError
+from kapdesk.core.protocol import Protocol
+from kapdesk.core.session import (
+    RUNNING_STATES,
+    ClockAdjustment,
+    Session,
+    State,
+    check_transition,
+)
+from kapdesk.store.timefmt import from_db, to_db
+
+
+@dataclass(frozen=True)
+class SessionEvent:
+    id: int
+    session_id: int
+    at: datetime
+    kind: str
+    cue_key: str | None
+    user_id: int | None
+    data: dict[str, Any]
+
+
+_SELECT = ("SELECT s.id, s.protocol_json, s.state, s.planned_at, s.t0, p.code "
+           "FROM sessions s JOIN patients p ON p.id = s.patient_id ")
+
+
+class SessionStore:
+    def __init__(self, db: sqlite_utils.Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    # -- reading ---------------------------------------------------------------------
+
+    def get(self, session_id: int) -> Session:
+        row = self._db.execute(_SELECT + "WHERE s.id = ?", [session_id]).fetchone()
+        if row is None:
+            raise KeyError(f"no session {session_id}")
+        return self._session(row)
+
+    def _session(self, row: sqlite3.Row | tuple[Any, ...]) -> Session:
+        (sid, proto_json, state, planned_at, t0, code) = row
+        adjustments = tuple(
+            ClockAdjustment(e.at, float(e.data["seconds"]))
+            for e in self.events(sid, kinds=("clock_jump",)))
+        return Session(
+            id=sid, patient_code=code, protocol=Protocol.from_dict(json.loads(proto_json)),
+            state=State(state), planned_at=from_db(planned_at),
+            t0=from_db(t0) if t0 else None, adjustments=adjustments)
+
+    def running(self) -> Session | None:
+        """The session occupying the room, if any."""
+        marks = ",".join("?" * len(RUNNING_STATES))
+        row = self._db.execute(
+            _SELECT + f"WHERE s.state IN ({marks})", [s.value for s in RUNNING_STATES]).fetchone()
+        return self._session(row) if row else None
+
+    def planned(self) -> list[Session]:
+        rows = self._db.execute(
+            _SELECT + "WHERE s.state = 'planned' ORDER BY s.planned_at, s.id").fetchall()
+        return [self._session(r) for r in rows]
+
+    def events(self, session_id: int, kinds: tuple[str, ...] | None = None,
+               ) -> list[SessionEvent]:
+        sql = ("SELECT id, session_id, at, kind, cue_key, user_id, data FROM session_events "
+               "WHERE session_id = ?")
+        params: list[Any] = [session_id]
+        if kinds:
+            sql += f" AND kind IN ({','.join('?' * len(kinds))})"
+            params += list(kinds)
+        return [SessionEvent(r[0], r[1], from_db(r[2]), r[3], r[4], r[5], json.loads(r[6]))
+                for r in self._db.execute(sql + " ORDER BY id", params).fetchall()]
+
+    def cue_events(self, session: Session) -> list[CueEvent]:
+        kinds = tuple(k.value for k in CueEventKind)
+        timeline = session.timeline
+        return [CueEvent(e.cue_key or "", CueEventKind(e.kind), timeline.elapsed_at(e.at), e.data)
+                for e in self.events(session.id, kinds)]
+
+    def count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM sessions").fetchone()[0])
+
+    # -- writing ---------------------------------------------------------------------
+
+    def _event(self, session_id: int, kind: str, user_id: int | None,
+               data: dict[str, Any] | None = None, cue_key: str | None = None,
+               at: datetime | None = None) -> SessionEvent:
+        at = at or self._clock.now()
+        payload = json.dumps(data or {}, ensure_ascii=False, sort_keys=True)
+        cursor = self._db.execute(
+            "INSERT INTO session_events (session_id, at, kind, cue_key, user_id, data) "
+            "VALUES (?, ?, ?, ?, ?, ?)", [session_id, to_db(at), kind, cue_key, user_id, payload])
+        return SessionEvent(int(cursor.lastrowid or 0), session_id, at, kind, cue_key, user_id,
+                            data or {})
+
+    def _patient_id(self, code: str) -> int:
+        code = code.strip()
+        row = self._db.execute("SELECT id FROM patients WHERE code = ?", [code]).fetchone()
+        if row:
+            return int(row[0])
+        cursor = self._db.execute("INSERT INTO patients (code, created_at) VALUES (?, ?)",
+                                  [code, to_db(self._clock.now())])
+        return int(cursor.lastrowid or 0)
+
+    def plan(self, patient_code: str, protocol: Protocol, user_id: int) -> Session:
+        if not patient_code.strip():
+            raise TransitionError("A session needs a patient code.")
+        now = self._clock.now()
+        with self._db.atomic():
+            pid = self._patient_id(patient_code)
+            cursor = self._db.execute(
+                "INSERT INTO sessions (patient_id, protocol_id, protocol_json, state, "
+                "planned_at, created_by) VALUES (?, ?, ?, 'planned', ?, ?)",
+                [pid, protocol.id, json.dumps(protocol.to_dict()), to_db(now), user_id])
+            sid = int(cursor.lastrowid or 0)
+            self._event(sid, "transition", user_id, {"from": None, "to": "planned"}, at=now)
+        return self.get(sid)
+
+    def transition(self, session_id: int, target: State, user_id: int,
+                   reason: str | None = None) -> Session:
+        """Move the session on, if the state machine allows it now; stored with who and when."""
+        now = self._clock.now()
+        session = self.get(session_id)
+        check_transition(session, target, now, reason)
+        data: dict[str, Any] = {"from": session.state.value, "to": target.value}
+        if reason:
+            data["reason"] = reason.strip()
+        if target is State.DISCHARGED:
+            data["monitoring_minutes"] = round(session.elapsed(now) / 60, 1)
+        try:
+            with self._db.atomic():
+                self._db.execute("UPDATE sessions SET state = ? WHERE id = ?",
+                                 [target.value, session_id])
+                if target is State.DOSED:
+                    self._db.execute("UPDATE sessions SET t0 = ? WHERE id = ?",
+                                     [to_db(now), session_id])
+                    data["t0"] = to_db(now)
+                self._event(session_id, "transition", user_id, data, at=now)
+        except sqlite3.IntegrityError:
+            other = self.running()
+            who = (f"Session {other.id} for patient {other.patient_code} is "
+                   f"{other.state.label.lower()}" if other else "Another session is running")
+            raise SessionConflictError(
+                f"{who} in this room. Close or cancel it before starting another.") from None
+        return self.get(session_id)
+
+    def correct_t0(self, session_id: int, new_t0: datetime, user_id: int, reason: str,
+                   ) -> Session:
+        session = self.get(session_id)
+        now = self._clock.now()
+        if session.t0 is None or session.state not in (State.DOSED, State.RECOVERY):
+            raise TransitionError("The dose time can be corrected only after the dose is "
+                                  "recorded and before discharge.")
+        if new_t0 > now:
+            raise TransitionError("The corrected dose time is in the future.")
+        if new_t0 < session.planned_at:
+            raise TransitionError("The corrected dose time is before the session was planned.")
+        if not reason.strip():
+            raise TransitionError("Correcting the dose time needs a reason.")
+        with self._db.atomic():
+            self._db.execute("UPDATE sessions SET t0 = ? WHERE id = ?",
+                             [to_db(new_t0), session_id])
+            self._event(session_id, "t0_corrected", user_id,
+                        {"old": to_db(session.t0), "new": to_db(new_t0),
+                         "reason": reason.strip()}, at=now)
+        return self.get(session_id)
+
+    def record_cue(self, session_id: int, cue_key: str, kind: CueEventKind,
+                   user_id: int | None, data: dict[str, Any] | None = None) -> SessionEvent:
+        with self._db.atomic():
+            return self._event(session_id, kind.value, user_id, data, cue_key=cue_key)
+
+    def record_clock(self, session_id: int, kind: str, seconds: float,
+                     at: datetime) -> SessionEvent:
+        """A suspend or a clock jump, seen while the session ran."""
+        with self._db.atomic():
+            return self._event(session_id, kind, None, {"seconds": round(seconds, 3)}, at=at)
+
+    def iter_all(self) -> Iterator[Session]:
+        rows = self._db.execute(_SELECT + "ORDER BY s.id").fetchall()
+        for row in rows:
+            yield self._session(row)

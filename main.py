@@ -1,0 +1,2 @@
+from kapdesk.app import run
+raise SystemExit(run())
