@@ -7,14 +7,17 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
 
-from datetime import UTC, datetime  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
+import sqlite_utils
 
-from kapdesk.core.clock import FakeClock  # noqa: E402
-from kapdesk.core.protocol import Protocol, load_protocols  # noqa: E402
-from kapdesk.paths import builtin_protocols_dir  # noqa: E402
+from kapdesk.core.clock import FakeClock
+from kapdesk.core.protocol import Protocol, load_protocols
+from kapdesk.paths import builtin_protocols_dir
+from kapdesk.store.database import open_database
 
 
 @pytest.fixture(autouse=True)
@@ -35,3 +38,16 @@ def protocols() -> dict[str, Protocol]:
     found, errors = load_protocols([builtin_protocols_dir()])
     assert not errors
     return {p.id: p for p in found}
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "kapdesk.sqlite3"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[sqlite_utils.Database]:
+    """A real SQLite file in this test's temp folder, opened and migrated like the app does."""
+    database = open_database(db_path)
+    yield database
+    database.conn.close()

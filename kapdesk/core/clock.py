@@ -68,6 +68,13 @@ class FakeClock:
         self._mono += seconds
         self._boot += seconds
 
+    def advance_to(self, instant: datetime) -> None:
+        """Real time passes until `instant` (never backwards)."""
+        seconds = (instant - self._now).total_seconds()
+        if seconds < 0:
+            raise ValueError("time does not run backwards; use jump_wall for a clock change")
+        self.advance(seconds)
+
     def jump_wall(self, seconds: float) -> None:
         """Somebody sets the system clock: only the wall clock moves."""
         self._now += timedelta(seconds=seconds)

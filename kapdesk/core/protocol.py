@@ -209,10 +209,8 @@ def parse_protocol(text: str, source: str = "<protocol>") -> Protocol:
         ):
             raise ValueError("preparation must be a list of checklist items (text)")
     except ValueError as exc:
-        key = next((k for k in ("id", "session_minutes", "min_monitoring_minutes",
-                                "escalate_after", "min_monitoring_strict", "preparation")
-                    if k in str(exc)), "name")
-        raise fail(loc.key(key), str(exc)) from None
+        # every message above starts with the key it is about
+        raise fail(loc.key(str(exc).split(" ", 1)[0]), str(exc)) from None
 
     phases = _parse_phases(data["phases"], session_minutes, loc, fail)
     phase_keys = {p.key for p in phases}

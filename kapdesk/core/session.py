@@ -49,6 +49,7 @@ TRANSITIONS: dict[State, tuple[State, ...]] = {
 # States in which a session occupies the room: only one at a time.
 RUNNING_STATES = (State.PREPARING, State.DOSED, State.RECOVERY, State.DISCHARGED)
 ACTION_WORDS = {
+    State.PLANNED: "return the session to planned",
     State.PREPARING: "start preparing",
     State.DOSED: "record the dose",
     State.RECOVERY: "begin recovery",

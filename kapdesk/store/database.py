@@ -30,8 +30,28 @@ class CorruptDatabaseError(DatabaseError):
     """PRAGMA quick_check found damage."""
 
 
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _header_version(path: Path) -> int | None:
+    """user_version from the file header (bytes 60-63), read without SQLite."""
+    try:
+        with path.open("rb") as f:
+            header = f.read(100)
+    except OSError:
+        return None
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        return None
+    return int.from_bytes(header[60:64], "big")
+
+
 def _peek(path: Path) -> tuple[int, str]:
     """user_version and quick_check of an existing file, opened read-only."""
+    # A newer database is refused before SQLite opens it: even a read-only connection
+    # creates -wal and -shm files beside a WAL database.
+    header_version = _header_version(path)
+    if header_version is not None and header_version > SCHEMA_VERSION:
+        return header_version, "ok"
     uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
         conn = sqlite3.connect(uri, uri=True)
@@ -42,6 +62,10 @@ def _peek(path: Path) -> tuple[int, str]:
         check = "ok" if version > SCHEMA_VERSION else conn.execute(
             "PRAGMA quick_check").fetchone()[0]
         return int(version), str(check)
+    except sqlite3.OperationalError as exc:  # locked, unreadable, read-only folder: not damage
+        raise DatabaseError(
+            f"The database {path} cannot be opened ({exc}). It was left untouched; check "
+            "that its folder is writable or choose another with --data-dir.") from None
     except sqlite3.DatabaseError as exc:
         raise CorruptDatabaseError(
             f"The database {path} is not a KAPdesk database or is damaged ({exc}). "

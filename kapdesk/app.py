@@ -1,0 +1,149 @@
+"""Composition root: arguments -> paths -> store -> services -> MainWindow."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import TracebackType
+
+from kapdesk import APP_ID, APP_NAME, __version__
+from kapdesk.core.clock import Clock, SystemClock
+from kapdesk.core.errors import KapdeskError
+from kapdesk.core.protocol import Protocol, ProtocolError, load_protocols
+from kapdesk.paths import Paths, default_data_dir
+
+log = logging.getLogger("kapdesk")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kapdesk", description=f"{APP_NAME}: the treatment-room companion.",
+        epilog="Commands without a window: kapdesk demo|check --help")
+    parser.add_argument("--data-dir", help="folder for the database, logs and backups "
+                        "(default: $KAPDESK_DATA_DIR, else the user data folder)")
+    parser.add_argument("--demo", action="store_true",
+                        help="open on a demo data folder with invented patients")
+    parser.add_argument("--self-test", action="store_true",
+                        help="run a scripted session offscreen, print one line, exit 0 or 1")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    return parser
+
+
+def configure_logging(paths: Paths) -> None:
+    handler = logging.FileHandler(paths.log_file, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    if hasattr(os, "chmod"):
+        os.chmod(paths.log_file, 0o600)
+
+
+@dataclass
+class Services:
+    """Everything the window needs, built once, handed on through constructors."""
+
+    paths: Paths
+    clock: Clock
+    protocols: list[Protocol]
+    protocol_errors: list[ProtocolError]
+    db: object
+
+
+def build_services(paths: Paths, clock: Clock) -> Services:
+    from kapdesk.store.database import open_database
+
+    paths.ensure()
+    db = open_database(paths.database)
+    protocols, errors = load_protocols(paths.protocol_dirs())
+    for error in errors:
+        log.warning("protocol not loaded: %s", error)
+    return Services(paths, clock, sorted(protocols, key=lambda p: p.name), errors, db)
+
+
+def build_window(services: Services):  # type: ignore[no-untyped-def]
+    """The main window over the services (QApplication must exist)."""
+    from kapdesk.store.sessions import SessionStore
+    from kapdesk.store.settings import SettingsStore
+    from kapdesk.store.users import UserStore
+    from kapdesk.ui.main_window import MainWindow
+    from kapdesk.ui.room_controller import RoomController
+
+    db = services.db
+    users = UserStore(db, services.clock)  # type: ignore[arg-type]
+    settings = SettingsStore(db)  # type: ignore[arg-type]
+    user_id = settings.get("current_user_id")
+    known = {u.id for u in users.all()}
+    if user_id not in known:
+        user_id = next(iter(sorted(known)), None) or users.add("Clinician").id
+        settings.set("current_user_id", user_id)
+    room = RoomController(SessionStore(db, services.clock), services.clock, int(user_id))  # type: ignore[arg-type]
+    window = MainWindow(room, services.protocols, services.protocol_errors, users, settings)
+    room.setParent(window)
+    return window
+
+
+def demo_paths(data_dir: str | None) -> Paths:
+    return Paths.resolve(data_dir or default_data_dir().with_name(f"{APP_NAME}-demo"))
+
+
+def ensure_demo(services: Services) -> None:
+    from kapdesk.demo import write_demo
+    from kapdesk.store.sessions import SessionStore
+
+    if SessionStore(services.db, services.clock).count() == 0:  # type: ignore[arg-type]
+        write_demo(services.db, {p.id: p for p in services.protocols},  # type: ignore[arg-type]
+                   services.clock.now())
+
+
+def _excepthook(window_getter):  # type: ignore[no-untyped-def]
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        from PySide6.QtWidgets import QMessageBox
+
+        text = (str(value) if isinstance(value, KapdeskError) else
+                "Something went wrong. Your notes are safe: everything shown as saved is on "
+                "disk. Details are in the log file in the data folder.")
+        QMessageBox.warning(window_getter(), APP_NAME, text)
+    return hook
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from kapdesk import cli
+
+    if argv and argv[0] in cli.COMMANDS:
+        return cli.main(argv)
+    args = _parser().parse_args(argv)
+    if args.self_test:
+        from kapdesk.selftest import run_self_test
+
+        return run_self_test()
+
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    paths = demo_paths(args.data_dir) if args.demo else Paths.resolve(args.data_dir)
+    try:
+        services = build_services(paths, SystemClock())
+        configure_logging(paths)
+        if args.demo:
+            ensure_demo(services)
+    except KapdeskError as exc:
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        print(f"kapdesk: {exc}", file=sys.stderr)
+        return 2
+    log.info("started %s %s", APP_NAME, __version__)
+    window = build_window(services)
+    sys.excepthook = _excepthook(lambda: window)
+    window.resize(1366, 768)
+    window.show()
+    return int(app.exec())

@@ -1,0 +1,16 @@
+"""Checks on the whole database: integrity and foreign keys."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+
+def integrity_report(db: sqlite_utils.Database) -> list[str]:
+    """Problems found, in words; empty when all is well."""
+    problems: list[str] = []
+    rows = [r[0] for r in db.execute("PRAGMA integrity_check").fetchall()]
+    if rows != ["ok"]:
+        problems += [f"integrity_check: {r}" for r in rows]
+    for table, rowid, parent, _fk in db.execute("PRAGMA foreign_key_check").fetchall():
+        problems.append(f"foreign_key_check: {table} row {rowid} points at a missing {parent}")
+    return problems

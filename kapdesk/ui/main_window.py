@@ -1,0 +1,265 @@
+"""The main window: toolbar of session steps, the room screen, shortcuts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSizePolicy,
+    QToolBar,
+    QWidget,
+)
+
+from kapdesk import APP_NAME, __version__
+from kapdesk.core.protocol import Protocol, ProtocolError
+from kapdesk.core.room import RoomSnapshot
+from kapdesk.core.session import TRANSITIONS, Session, State
+from kapdesk.store.settings import SettingsStore
+from kapdesk.store.users import User, UserStore
+from kapdesk.ui.dialogs import CorrectDoseDialog, PlanSessionDialog
+from kapdesk.ui.room_controller import RoomController
+from kapdesk.ui.room_view import RoomView
+from kapdesk.ui.theme import THEMES, apply_theme
+
+AskText = Callable[[str, str], str | None]
+
+
+def ask_text_dialog(parent: QWidget) -> AskText:
+    def ask(title: str, label: str) -> str | None:
+        text, ok = QInputDialog.getText(parent, title, label)
+        return text if ok else None
+    return ask
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, room: RoomController, protocols: list[Protocol],
+                 protocol_errors: list[ProtocolError], users: UserStore,
+                 settings: SettingsStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("main_window")
+        self.setWindowTitle(f"{APP_NAME} {__version__}")
+        self.room = room
+        self.protocols = protocols
+        self.users = users
+        self.settings = settings
+        self.ask_text: AskText = ask_text_dialog(self)
+        self.view = RoomView()
+        self.setCentralWidget(self.view)
+        self._build_actions()
+        self._build_toolbar()
+        self._connect()
+        self.status = QLabel(objectName="status_message")
+        self.statusBar().addWidget(self.status, 1)
+        self.set_theme(str(settings.get("theme_level")))
+        if protocol_errors:
+            self.view.show_notice("Some clinic protocols could not be loaded:\n" + "\n".join(
+                str(e) for e in protocol_errors))
+        self._on_session_changed(room.resume())
+
+    # -- building --------------------------------------------------------------------
+
+    def _action(self, text: str, name: str, shortcut: str | None,
+                slot: Callable[[], object], accessible: str | None = None) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setToolTip(f"{text} ({shortcut})")
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        self._accessible[name] = accessible or text.rstrip("…")
+        return action
+
+    def _build_actions(self) -> None:
+        self._accessible: dict[str, str] = {}
+        a = self._action
+        self.act_plan = a("Plan a session…", "plan_session_action", "Ctrl+N", self.plan_session,
+                          "Plan a session")
+        self.act_prepare = a("Start preparing", "start_preparing", "Ctrl+Shift+P",
+                             lambda: self.room.advance(State.PREPARING))
+        self.act_dose = a("Dose given (T0)", "record_dose", "Ctrl+D",
+                          lambda: self.room.advance(State.DOSED), "Record dose given now")
+        self.act_correct = a("Correct dose time…", "correct_dose_time", None,
+                             self.correct_dose_time, "Correct dose time")
+        self.act_recovery = a("Begin recovery", "begin_recovery", "Ctrl+R",
+                              lambda: self.room.advance(State.RECOVERY))
+        self.act_discharge = a("Discharge", "discharge", "Ctrl+Shift+D", self.discharge)
+        self.act_close = a("Close session", "close_session", "Ctrl+Shift+W",
+                           lambda: self.room.advance(State.CLOSED))
+        self.act_cancel = a("Cancel session…", "cancel_session", None, self.cancel_session,
+                            "Cancel session")
+        self.act_night = a("Night level", "night_level", "N", self.toggle_night,
+                           "Switch between dark and night level")
+        self.act_night.setCheckable(True)
+        self.act_ack = a("Acknowledge cue", "acknowledge_cue_action", "Space",
+                         self._ack_oldest)
+        self.act_snooze2 = a("Snooze 2 min", "snooze_2_action", "2",
+                             lambda: self._snooze_oldest(2))
+        self.act_snooze5 = a("Snooze 5 min", "snooze_5_action", "5",
+                             lambda: self._snooze_oldest(5))
+        self.act_skip = a("Skip cue…", "skip_cue_action", "S", self._skip_oldest, "Skip cue")
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Session", objectName="session_toolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for act in (self.act_plan, self.act_prepare, self.act_dose, self.act_correct,
+                    self.act_recovery, self.act_discharge, self.act_close, self.act_cancel):
+            bar.addAction(act)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        self.profile_box = QComboBox(objectName="clinician_profile")
+        self.profile_box.setAccessibleName("Clinician profile")
+        self.profile_box.setToolTip("Who is recording: every entry carries this profile")
+        self._fill_profiles()
+        self.profile_box.currentIndexChanged.connect(self._on_profile_box_changed)
+        bar.addWidget(self.profile_box)
+        bar.addAction(self.act_night)
+        for act in bar.actions():
+            widget = bar.widgetForAction(act)
+            if widget is not None and act.objectName() in self._accessible:
+                widget.setObjectName(act.objectName() + "_button")
+                widget.setAccessibleName(self._accessible[act.objectName()])
+        self.addToolBar(bar)
+
+    def _fill_profiles(self) -> None:
+        self.profile_box.blockSignals(True)
+        self.profile_box.clear()
+        users: list[User] = self.users.all()
+        for user in users:
+            self.profile_box.addItem(user.display_name, user.id)
+        self.profile_box.setCurrentIndex(max(0, self.profile_box.findData(self.room.user_id)))
+        self.profile_box.blockSignals(False)
+
+    def _connect(self) -> None:
+        self.room.session_changed.connect(self._on_session_changed)
+        self.room.snapshot_changed.connect(self._on_room_snapshot_changed)
+        self.room.action_failed.connect(self.show_error)
+        self.room.clock_disturbed.connect(self._on_room_clock_disturbed)
+        self.view.empty.plan_requested.connect(self.plan_session)
+        self.view.empty.open_requested.connect(self.room.open_planned)
+        banner = self.view.banner
+        banner.acknowledged.connect(self.room.acknowledge)
+        banner.snoozed.connect(self.room.snooze)
+        banner.skip_requested.connect(self._skip)
+
+    # -- slots -----------------------------------------------------------------------
+
+    def _on_session_changed(self, session: Session | None) -> None:
+        planned = self.room.planned() if session is None or not session.is_running else []
+        self.view.show_session(session, planned)
+        allowed = TRANSITIONS[session.state] if session else ()
+        self.act_prepare.setEnabled(State.PREPARING in allowed)
+        self.act_dose.setEnabled(State.DOSED in allowed)
+        self.act_correct.setEnabled(session is not None and session.state in (State.DOSED,
+                                                                            State.RECOVERY))
+        self.act_recovery.setEnabled(State.RECOVERY in allowed)
+        self.act_discharge.setEnabled(State.DISCHARGED in allowed)
+        self.act_close.setEnabled(State.CLOSED in allowed)
+        self.act_cancel.setEnabled(State.CANCELLED in allowed)
+        self.act_plan.setEnabled(session is None or not session.is_running)
+
+    def _on_room_snapshot_changed(self, snap: RoomSnapshot | None) -> None:
+        self.view.show_snapshot(snap)
+        due = bool(snap and snap.due)
+        for act in (self.act_ack, self.act_snooze2, self.act_snooze5, self.act_skip):
+            act.setEnabled(due)
+
+    def _on_room_clock_disturbed(self, text: str) -> None:
+        self.view.show_notice(text)
+        self.status.setText(text)
+
+    def _on_profile_box_changed(self, index: int) -> None:
+        user_id = self.profile_box.itemData(index)
+        if user_id is not None:
+            self.room.user_id = int(user_id)
+            self.settings.set("current_user_id", int(user_id))
+
+    def show_error(self, text: str) -> None:
+        self.status.setText(text)
+        box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("error_message")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # -- actions needing words -------------------------------------------------------
+
+    def plan_session(self) -> None:
+        if not self.protocols:
+            self.show_error("No protocol template could be loaded; see the notice.")
+            return
+        dialog = PlanSessionDialog(self.protocols, str(self.settings.get("default_protocol")),
+                                   self)
+        if dialog.exec() == PlanSessionDialog.DialogCode.Accepted:
+            self.room.plan(dialog.patient_code, dialog.protocol)
+
+    def correct_dose_time(self) -> None:
+        session = self.room.session
+        if session is None or session.t0 is None:
+            return
+        dialog = CorrectDoseDialog(session.t0, self)
+        if dialog.exec() == CorrectDoseDialog.DialogCode.Accepted:
+            self.room.correct_dose_time(dialog.dose_time, dialog.reason)
+
+    def discharge(self) -> None:
+        snap = self.room.current
+        reason = None
+        if snap is not None and snap.minutes_to_minimum > 0 and \
+                not snap.session.protocol.min_monitoring_strict:
+            reason = self.ask_text(
+                "Discharge early",
+                f"The minimum monitoring time is not reached ({snap.minutes_to_minimum:.0f} min "
+                "to go). Reason for discharging now:")
+            if reason is None:
+                return
+        self.room.advance(State.DISCHARGED, reason)
+
+    def cancel_session(self) -> None:
+        reason = self.ask_text("Cancel session", "Reason for cancelling this session:")
+        if reason is not None:
+            self.room.advance(State.CANCELLED, reason)
+
+    def _skip(self, key: str) -> None:
+        reason = self.ask_text("Skip cue", "Reason for skipping this cue:")
+        if reason is not None:
+            self.room.skip(key, reason)
+
+    def _ack_oldest(self) -> None:
+        if self.view.banner.cue_key:
+            self.room.acknowledge(self.view.banner.cue_key)
+
+    def _snooze_oldest(self, minutes: int) -> None:
+        if self.view.banner.cue_key:
+            self.room.snooze(self.view.banner.cue_key, minutes)
+
+    def _skip_oldest(self) -> None:
+        if self.view.banner.cue_key:
+            self._skip(self.view.banner.cue_key)
+
+    def set_theme(self, level: str) -> None:
+        theme = THEMES.get(level, THEMES["dark"])
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme)
+        self.view.set_theme(theme)
+        self.act_night.setChecked(theme.name == "night")
+
+    def toggle_night(self) -> None:
+        level = "night" if self.act_night.isChecked() else "dark"
+        self.settings.set("theme_level", level)
+        self.set_theme(level)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.room.stop()
+        super().closeEvent(event)

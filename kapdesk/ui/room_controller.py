@@ -1,0 +1,213 @@
+"""The room's controller: turns the session, its events and the clock into signals.
+
+QTimers only wake it up. What it shows is always computed from stored UTC instants
+through the injected clock, so an early timer, a late one, a restart or a suspend
+cannot make it wrong.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from kapdesk.core.clock import Clock, ClockWatch
+from kapdesk.core.cues import CueEvent, CueEventKind, CueState, next_change_s
+from kapdesk.core.errors import KapdeskError
+from kapdesk.core.protocol import Protocol
+from kapdesk.core.room import RoomSnapshot, snapshot
+from kapdesk.core.session import Session, State
+from kapdesk.store.sessions import SessionStore
+
+log = logging.getLogger(__name__)
+
+_MAX_WAIT_MS = 60_000  # re-check at least every minute, whatever the timers think
+
+
+class RoomController(QObject):
+    session_changed = Signal(object)  # Session | None
+    snapshot_changed = Signal(object)  # RoomSnapshot | None
+    cue_became_due = Signal(object)  # CueState
+    cue_escalated = Signal(object)  # CueState
+    clock_disturbed = Signal(str)  # words for the clinician
+    action_failed = Signal(str)
+
+    def __init__(self, sessions: SessionStore, clock: Clock, user_id: int,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._sessions = sessions
+        self._clock = clock
+        self.user_id = user_id
+        self._watch = ClockWatch(clock)
+        self._session: Session | None = None
+        self._events: list[CueEvent] = []
+        self._snapshot: RoomSnapshot | None = None
+        self._tick = QTimer(self, objectName="room display tick")
+        self._tick.setSingleShot(True)
+        self._tick.setTimerType(Qt.TimerType.PreciseTimer)
+        self._tick.timeout.connect(self.refresh)
+        self._cue_timer = QTimer(self, objectName="room next cue")
+        self._cue_timer.setSingleShot(True)
+        self._cue_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._cue_timer.timeout.connect(self.refresh)
+
+    # -- state -----------------------------------------------------------------------
+
+    @property
+    def session(self) -> Session | None:
+        return self._session
+
+    @property
+    def current(self) -> RoomSnapshot | None:
+        return self._snapshot
+
+    def resume(self) -> Session | None:
+        """Pick up the session that occupies the room (after a restart, too)."""
+        self._load(self._sessions.running())
+        return self._session
+
+    def planned(self) -> list[Session]:
+        return self._sessions.planned()
+
+    def _load(self, session: Session | None) -> None:
+        self._session = session
+        self._events = self._sessions.cue_events(session) if session else []
+        self.session_changed.emit(session)
+        self.refresh()
+
+    def stop(self) -> None:
+        self._tick.stop()
+        self._cue_timer.stop()
+
+    # -- the heartbeat ---------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Recompute what the room shows from the clock and the record; re-arm timers."""
+        session = self._session
+        for change in self._watch.look():
+            log.warning("clock discontinuity: %s %.1fs", change.kind, change.seconds)
+            if session is not None and session.clock_running:
+                self._sessions.record_clock(session.id, change.kind, change.seconds,
+                                            change.detected_at)
+                session = self._session = self._sessions.get(session.id)
+                self._events = self._sessions.cue_events(session)
+                self.session_changed.emit(session)
+            self.clock_disturbed.emit(change.describe())
+        if session is None:
+            self._snapshot = None
+            self.stop()
+            self.snapshot_changed.emit(None)
+            return
+        snap = snapshot(session, self._events, self._clock.now())
+        self._snapshot = snap
+        if session.clock_running:
+            self._record_new(snap)
+        self.snapshot_changed.emit(snap)
+        self._arm(snap)
+
+    def _record_new(self, snap: RoomSnapshot) -> None:
+        for state in snap.due:
+            mine = [e for e in self._events if e.cue_key == state.cue.key]
+            if not any(e.kind is CueEventKind.DUE and e.elapsed_s >= state.due_s - 0.5
+                       for e in mine):
+                self._store_cue(state.cue.key, CueEventKind.DUE, None,
+                                {"due_s": round(state.due_s, 3)})
+                self.cue_became_due.emit(state)
+            if state.escalated and not any(
+                    e.kind is CueEventKind.ESCALATED and e.elapsed_s >= state.due_s for e in mine):
+                self._store_cue(state.cue.key, CueEventKind.ESCALATED, None, {})
+                self.cue_escalated.emit(state)
+
+    def _arm(self, snap: RoomSnapshot) -> None:
+        if not snap.session.clock_running:
+            self._tick.start(_MAX_WAIT_MS if snap.session.t0 is None else 1000)
+            self._cue_timer.stop()
+            return
+        elapsed_ms = snap.elapsed_s * 1000
+        self._tick.start(int(1000 - elapsed_ms % 1000) + 2)  # just after the next second
+
+        upcoming = next_change_s(snap.cues, snap.elapsed_s)
+        if upcoming is None:
+            self._cue_timer.stop()
+        else:
+            wait = max(0, int((upcoming - snap.elapsed_s) * 1000))
+            self._cue_timer.start(min(wait, _MAX_WAIT_MS))
+
+    def _store_cue(self, key: str, kind: CueEventKind, user_id: int | None,
+                   data: dict[str, Any]) -> None:
+        assert self._session is not None
+        event = self._sessions.record_cue(self._session.id, key, kind, user_id, data)
+        self._events.append(CueEvent(key, kind, self._session.timeline.elapsed_at(event.at),
+                                     event.data))
+
+    # -- actions (each one click; each stored before it is shown) -----------------------
+
+    def _do(self, action: Callable[[], Session | None]) -> bool:
+        try:
+            session = action()
+        except KapdeskError as exc:
+            self.action_failed.emit(str(exc))
+            return False
+        if session is not None and not session.is_running and session.state is not State.PLANNED:
+            session = self._sessions.running()
+        self._load(session)
+        return True
+
+    def plan(self, patient_code: str, protocol: Protocol) -> bool:
+        def action() -> Session | None:
+            planned = self._sessions.plan(patient_code, protocol, self.user_id)
+            return self._session if self._session and self._session.is_running else planned
+        return self._do(action)
+
+    def open_planned(self, session_id: int) -> bool:
+        """Show a planned session in the room (nothing is stored until it is started)."""
+        if self._session is not None and self._session.is_running:
+            self.action_failed.emit(
+                f"Session {self._session.id} for patient {self._session.patient_code} is "
+                "still running in this room. Close it before opening another.")
+            return False
+        self._load(self._sessions.get(session_id))
+        return True
+
+    def advance(self, target: State, reason: str | None = None) -> bool:
+        session = self._session
+        if session is None:
+            self.action_failed.emit("There is no session in the room.")
+            return False
+        return self._do(lambda: self._sessions.transition(session.id, target, self.user_id,
+                                                          reason))
+
+    def correct_dose_time(self, new_t0: datetime, reason: str) -> bool:
+        session = self._session
+        if session is None:
+            return False
+        return self._do(lambda: self._sessions.correct_t0(session.id, new_t0, self.user_id,
+                                                          reason))
+
+    def _cue_action(self, key: str, kind: CueEventKind, data: dict[str, Any]) -> bool:
+        snap = self._snapshot
+        if snap is None or not any(c.cue.key == key and c.open for c in snap.cues):
+            self.action_failed.emit("That cue is no longer waiting.")
+            return False
+        self._store_cue(key, kind, self.user_id, data)
+        self.refresh()
+        return True
+
+    def acknowledge(self, key: str) -> bool:
+        return self._cue_action(key, CueEventKind.ACKNOWLEDGED, {})
+
+    def snooze(self, key: str, minutes: int) -> bool:
+        return self._cue_action(key, CueEventKind.SNOOZED, {"minutes": minutes})
+
+    def skip(self, key: str, reason: str) -> bool:
+        if not reason.strip():
+            self.action_failed.emit("Skipping a cue needs a reason.")
+            return False
+        return self._cue_action(key, CueEventKind.SKIPPED, {"reason": reason.strip()})
+
+    def oldest_due(self) -> CueState | None:
+        due = self._snapshot.due if self._snapshot else []
+        return due[0] if due else None

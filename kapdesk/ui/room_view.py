@@ -1,0 +1,272 @@
+"""The room screen: a clock readable from across the room, the phase, the cues."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kapdesk.core.cues import CueState, CueStatus
+from kapdesk.core.room import RoomSnapshot, format_countdown, format_elapsed
+from kapdesk.core.session import Session, State
+from kapdesk.ui.theme import DARK, Theme
+from kapdesk.ui.widgets.cue_banner import KIND_WORDS, CueBanner
+from kapdesk.ui.widgets.phase_bar import PhaseBar
+
+
+def _label(name: str, role: str | None = None, size: int | None = None) -> QLabel:
+    label = QLabel(objectName=name)
+    if role:
+        label.setProperty("role", role)
+    if size:
+        font = label.font()
+        font.setPixelSize(size)
+        label.setFont(font)
+    return label
+
+
+def _minutes(seconds: float) -> str:
+    return f"T+{seconds / 60:.0f}"
+
+
+class EmptyRoom(QWidget):
+    """No session in the room: plan one, or open one planned earlier."""
+
+    plan_requested = Signal()
+    open_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        title = _label("empty_title", size=34)
+        title.setText("No session in the room")
+        hint = _label("empty_hint", "muted")
+        hint.setText("Plan a session, or open one planned earlier.")
+        self.plan_button = QPushButton("Plan a session…  (Ctrl+N)", objectName="plan_session")
+        self.plan_button.setAccessibleName("Plan a session")
+        self.plan_button.setMinimumHeight(48)
+        self.plan_button.clicked.connect(self.plan_requested)
+        self.planned_list = QListWidget(objectName="planned_sessions")
+        self.planned_list.setAccessibleName("Planned sessions")
+        self.planned_list.itemActivated.connect(
+            lambda item: self.open_requested.emit(int(item.data(Qt.ItemDataRole.UserRole))))
+        self.open_button = QPushButton("Open the selected session", objectName="open_planned")
+        self.open_button.setAccessibleName("Open planned session")
+        self.open_button.clicked.connect(self._on_open_clicked)
+        column = QVBoxLayout()
+        column.addStretch(1)
+        column.addWidget(title)
+        column.addWidget(hint)
+        column.addSpacing(16)
+        column.addWidget(self.plan_button)
+        column.addSpacing(16)
+        heading = _label("planned_heading", "heading")
+        heading.setText("PLANNED")
+        column.addWidget(heading)
+        column.addWidget(self.planned_list, 2)
+        column.addWidget(self.open_button)
+        column.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.addStretch(1)
+        layout.addLayout(column, 2)
+        layout.addStretch(1)
+
+    def set_planned(self, sessions: list[Session]) -> None:
+        self.planned_list.clear()
+        for s in sessions:
+            item = QListWidgetItem(f"#{s.id}  ·  {s.patient_code}  ·  {s.protocol.name}  ·  "
+                                   f"planned {s.planned_at.astimezone():%a %d %b %H:%M}")
+            item.setData(Qt.ItemDataRole.UserRole, s.id)
+            self.planned_list.addItem(item)
+        self.open_button.setEnabled(bool(sessions))
+
+    def _on_open_clicked(self) -> None:
+        item = self.planned_list.currentItem() or self.planned_list.item(0)
+        if item is not None:
+            self.open_requested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+
+class RoomView(QStackedWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("room_view")
+        self.empty = EmptyRoom()
+        self.addWidget(self.empty)
+        self.addWidget(self._build_room())
+        self._theme = DARK
+        self._list_signature: tuple[object, ...] = ()
+
+    def _build_room(self) -> QWidget:
+        page = QWidget(objectName="room_page")
+        self.patient_label = _label("room_patient", size=20)
+        self.state_label = _label("room_state", "muted", size=18)
+        self.clock_caption = _label("room_clock_caption", "heading")
+        self.clock_label = _label("room_clock")
+        self.clock_label.setAccessibleName("Time since dose")
+        self.clock_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.phase_label = _label("room_phase", size=28)
+        self.phase_bar = PhaseBar()
+        self.next_label = _label("room_next_cue", size=24)
+        self.next_label.setAccessibleName("Next cue")
+        self.timer_label = _label("room_timers", size=24)
+        self.notice = QLabel(objectName="notice")
+        self.notice.setWordWrap(True)
+        self.notice.setFrameShape(QFrame.Shape.StyledPanel)
+        self.notice.hide()
+        self.prep_heading = _label("prep_heading", "heading")
+        self.prep_heading.setText("BEFORE THE DOSE")
+        self.prep_list = QListWidget(objectName="preparation_checklist")
+        self.prep_list.setAccessibleName("Preparation checklist")
+        self.banner = CueBanner()
+
+        header = QHBoxLayout()
+        header.addWidget(self.patient_label)
+        header.addStretch(1)
+        header.addWidget(self.state_label)
+
+        left = QVBoxLayout()
+        left.addLayout(header)
+        left.addWidget(self.clock_caption)
+        left.addWidget(self.clock_label)
+        left.addWidget(self.phase_label)
+        left.addWidget(self.phase_bar)
+        left.addSpacing(8)
+        left.addWidget(self.next_label)
+        left.addWidget(self.timer_label)
+        left.addWidget(self.notice)
+        left.addWidget(self.prep_heading)
+        left.addWidget(self.prep_list, 1)
+        left.addStretch(1)
+
+        self.upcoming_list = QListWidget(objectName="upcoming_cues")
+        self.upcoming_list.setAccessibleName("Upcoming cues")
+        self.past_list = QListWidget(objectName="past_cues")
+        self.past_list.setAccessibleName("Past cues")
+        right = QVBoxLayout()
+        up = _label("upcoming_heading", "heading")
+        up.setText("UPCOMING")
+        past = _label("past_heading", "heading")
+        past.setText("DONE")
+        right.addWidget(up)
+        right.addWidget(self.upcoming_list, 3)
+        right.addWidget(past)
+        right.addWidget(self.past_list, 2)
+
+        body = QHBoxLayout()
+        body.addLayout(left, 3)
+        body.addSpacing(16)
+        body.addLayout(right, 2)
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(24, 12, 24, 16)
+        outer.addLayout(body, 1)
+        outer.addWidget(self.banner)
+        return page
+
+    # -- look ------------------------------------------------------------------------
+
+    def set_theme(self, theme: Theme) -> None:
+        self._theme = theme
+        self.phase_bar.set_theme(theme)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        font = QFont(self.clock_label.font())
+        font.setPixelSize(max(96, min(220, int(self.height() * 0.24))))
+        font.setWeight(QFont.Weight.Light)
+        font.setFeature(QFont.Tag("tnum"), 1)  # digits of equal width: the clock does not jiggle
+        self.clock_label.setFont(font)
+
+    # -- content ---------------------------------------------------------------------
+
+    def show_session(self, session: Session | None, planned: list[Session]) -> None:
+        if session is None or session.state in (State.CLOSED, State.CANCELLED):
+            self.empty.set_planned(planned)
+            self.setCurrentIndex(0)
+            return
+        self.setCurrentIndex(1)
+        self.patient_label.setText(f"Patient {session.patient_code}  ·  {session.protocol.name}")
+        self.state_label.setText(session.state.label)
+        self.phase_bar.set_protocol(session.protocol)
+        dosed = session.t0 is not None
+        self.prep_heading.setVisible(not dosed)
+        self.prep_list.setVisible(not dosed)
+        self.prep_list.clear()
+        for item in session.protocol.preparation:
+            entry = QListWidgetItem(item)
+            entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            entry.setCheckState(Qt.CheckState.Unchecked)
+            self.prep_list.addItem(entry)
+        self._list_signature = ()
+
+    def show_snapshot(self, snap: RoomSnapshot | None) -> None:
+        if snap is None:
+            return
+        session = snap.session
+        if session.t0 is None:
+            self.clock_caption.setText("NOT DOSED YET")
+            self.clock_label.setText(format_elapsed(0))
+            self.phase_label.setText("Preparing" if session.state is State.PREPARING
+                                     else "Planned")
+        else:
+            self.clock_caption.setText("SINCE DOSE")
+            self.clock_label.setText(format_elapsed(snap.elapsed_s))
+            if snap.phase is not None:
+                left = snap.phase.end_min * 60 - snap.elapsed_s
+                self.phase_label.setText(
+                    f"{snap.phase.name}  ·  {format_countdown(left)} left in phase")
+            elif snap.elapsed_s / 60 >= session.protocol.session_minutes:
+                self.phase_label.setText("Past the planned session length")
+            else:
+                self.phase_label.setText("Between phases")
+        self.phase_bar.set_minute(snap.elapsed_s / 60)
+        nxt = snap.next_cue
+        if nxt is not None and session.t0 is not None:
+            self.next_label.setText(
+                f"Next: {nxt.cue.text}  in {format_countdown(nxt.due_s - snap.elapsed_s)}")
+        elif nxt is not None:
+            self.next_label.setText(f"First cue after the dose: {nxt.cue.text} at "
+                                    f"{_minutes(nxt.due_s)} min")
+        else:
+            self.next_label.setText("No more cues")
+        if snap.timers:
+            self.timer_label.setText("   ".join(
+                f"{t.name}: {format_countdown(t.remaining_s)} left" for t in snap.timers))
+            self.timer_label.show()
+        else:
+            self.timer_label.hide()
+        due = snap.due
+        self.banner.show_cue(due[0] if due else None, snap.elapsed_s, len(due) - 1)
+        self._show_lists(snap)
+
+    def _show_lists(self, snap: RoomSnapshot) -> None:
+        signature = tuple((c.cue.key, c.status, c.due_s, c.escalated) for c in snap.cues)
+        if signature == self._list_signature:
+            return
+        self._list_signature = signature
+        self.upcoming_list.clear()
+        for c in snap.upcoming:
+            snoozed = "  (snoozed)" if c.status is CueStatus.SNOOZED else ""
+            self.upcoming_list.addItem(f"{_minutes(c.due_s)}  {c.cue.text}{snoozed}")
+        self.past_list.clear()
+        for c in snap.past:
+            self.past_list.addItem(_past_line(c))
+
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+
+def _past_line(c: CueState) -> str:
+    kind = KIND_WORDS.get(c.cue.kind, "Cue")
+    if c.status is CueStatus.SKIPPED:
+        return f"{_minutes(c.done_s or 0)}  skipped: {c.cue.text} ({c.note or kind})"
+    return f"{_minutes(c.done_s or 0)}  ✓ {c.cue.text}"

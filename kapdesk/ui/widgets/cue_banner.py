@@ -1,0 +1,112 @@
+"""The calm banner for a cue that is due: Acknowledge, Snooze 2 or 5 min, Skip."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kapdesk.core.cues import CueState
+from kapdesk.core.room import format_countdown
+
+KIND_WORDS = {
+    "lights": "Lights", "vitals": "Vitals", "rating": "Rating", "music": "Music",
+    "medication": "Medication", "checklist": "Checklist", "custom": "Cue",
+}
+
+
+def _button(text: str, name: str, accessible: str, tip: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setAccessibleName(accessible)
+    button.setToolTip(tip)
+    button.setMinimumHeight(44)
+    return button
+
+
+class CueBanner(QFrame):
+    acknowledged = Signal(str)  # cue key
+    snoozed = Signal(str, int)  # cue key, minutes
+    skip_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("cue_banner")
+        self.setAccessibleName("Cue due")
+        self._key: str | None = None
+        self.kind_label = QLabel(objectName="cue_kind")
+        self.kind_label.setProperty("role", "heading")
+        self.text_label = QLabel(objectName="cue_text")
+        self.text_label.setWordWrap(True)
+        font = self.text_label.font()
+        font.setPixelSize(30)
+        self.text_label.setFont(font)
+        self.detail_label = QLabel(objectName="cue_detail")
+        self.detail_label.setWordWrap(True)
+        self.waiting_label = QLabel(objectName="cue_waiting")
+        self.waiting_label.setProperty("role", "muted")
+        self.ack_button = _button("Acknowledge  (Space)", "acknowledge_cue", "Acknowledge cue",
+                                  "Mark this cue as done (Space)")
+        self.snooze2_button = _button("Snooze 2 min  (2)", "snooze_cue_2",
+                                      "Snooze cue 2 minutes", "Remind me in 2 minutes (2)")
+        self.snooze5_button = _button("Snooze 5 min  (5)", "snooze_cue_5",
+                                      "Snooze cue 5 minutes", "Remind me in 5 minutes (5)")
+        self.skip_button = _button("Skip…  (S)", "skip_cue", "Skip cue",
+                                   "Skip this cue and say why (S)")
+        self.ack_button.clicked.connect(self._on_ack_clicked)
+        self.snooze2_button.clicked.connect(lambda: self._emit_snooze(2))
+        self.snooze5_button.clicked.connect(lambda: self._emit_snooze(5))
+        self.skip_button.clicked.connect(self._on_skip_clicked)
+
+        words = QVBoxLayout()
+        words.addWidget(self.kind_label)
+        words.addWidget(self.text_label)
+        words.addWidget(self.detail_label)
+        words.addWidget(self.waiting_label)
+        buttons = QVBoxLayout()
+        row = QHBoxLayout()
+        row.addWidget(self.snooze2_button)
+        row.addWidget(self.snooze5_button)
+        row.addWidget(self.skip_button)
+        buttons.addWidget(self.ack_button)
+        buttons.addLayout(row)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(18, 12, 18, 12)
+        layout.addLayout(words, 3)
+        layout.addLayout(buttons, 2)
+        self.hide()
+
+    @property
+    def cue_key(self) -> str | None:
+        return self._key
+
+    def show_cue(self, state: CueState | None, elapsed_s: float, more: int) -> None:
+        if state is None:
+            self._key = None
+            self.hide()
+            return
+        self._key = state.cue.key
+        self.kind_label.setText(KIND_WORDS.get(state.cue.kind, "Cue").upper()
+                                + ("  ·  waiting a while" if state.escalated else ""))
+        self.text_label.setText(state.cue.text)
+        self.detail_label.setText(state.cue.detail)
+        self.detail_label.setVisible(bool(state.cue.detail))
+        waited = format_countdown(max(0.0, elapsed_s - state.due_s))
+        extra = f"  ·  {more} more waiting" if more else ""
+        self.waiting_label.setText(f"Due {waited} ago{extra}")
+        if self.property("escalated") != state.escalated:
+            self.setProperty("escalated", state.escalated)
+            self.style().unpolish(self)
+            self.style().polish(self)
+        self.show()
+
+    def _on_ack_clicked(self) -> None:
+        if self._key:
+            self.acknowledged.emit(self._key)
+
+    def _emit_snooze(self, minutes: int) -> None:
+        if self._key:
+            self.snoozed.emit(self._key, minutes)
+
+    def _on_skip_clicked(self) -> None:
+        if self._key:
+            self.skip_requested.emit(self._key)
