@@ -12,9 +12,11 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSizePolicy,
     QToolBar,
+    QToolButton,
     QWidget,
 )
 
@@ -112,10 +114,19 @@ class MainWindow(QMainWindow):
         bar = QToolBar("Session", objectName="session_toolbar")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for act in (self.act_plan, self.act_prepare, self.act_dose, self.act_correct,
-                    self.act_recovery, self.act_discharge, self.act_close, self.act_cancel):
+        for act in (self.act_plan, self.act_prepare, self.act_dose, self.act_recovery,
+                    self.act_discharge, self.act_close):
             bar.addAction(act)
-        spacer = QWidget()
+        more = QMenu(self)
+        more.addAction(self.act_correct)
+        more.addAction(self.act_cancel)
+        self.more_button = QToolButton(objectName="more_actions")
+        self.more_button.setText("More…")
+        self.more_button.setAccessibleName("More session actions")
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.more_button.setMenu(more)
+        bar.addWidget(self.more_button)
+        spacer = QWidget(objectName="toolbar_spacer")
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)
         self.profile_box = QComboBox(objectName="clinician_profile")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -24,14 +24,11 @@ from kapdesk.ui.widgets.cue_banner import KIND_WORDS, CueBanner
 from kapdesk.ui.widgets.phase_bar import PhaseBar
 
 
-def _label(name: str, role: str | None = None, size: int | None = None) -> QLabel:
+def _label(name: str, role: str | None = None) -> QLabel:
+    """A label styled by its objectName (sizes live in the theme's stylesheet)."""
     label = QLabel(objectName=name)
     if role:
         label.setProperty("role", role)
-    if size:
-        font = label.font()
-        font.setPixelSize(size)
-        label.setFont(font)
     return label
 
 
@@ -47,7 +44,7 @@ class EmptyRoom(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        title = _label("empty_title", size=34)
+        title = _label("empty_title")
         title.setText("No session in the room")
         hint = _label("empty_hint", "muted")
         hint.setText("Plan a session, or open one planned earlier.")
@@ -107,17 +104,18 @@ class RoomView(QStackedWidget):
 
     def _build_room(self) -> QWidget:
         page = QWidget(objectName="room_page")
-        self.patient_label = _label("room_patient", size=20)
-        self.state_label = _label("room_state", "muted", size=18)
+        self.patient_label = _label("room_patient")
+        self.state_label = _label("room_state", "muted")
         self.clock_caption = _label("room_clock_caption", "heading")
         self.clock_label = _label("room_clock")
         self.clock_label.setAccessibleName("Time since dose")
         self.clock_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.phase_label = _label("room_phase", size=28)
+        self.phase_label = _label("room_phase")
         self.phase_bar = PhaseBar()
-        self.next_label = _label("room_next_cue", size=24)
+        self.next_label = _label("room_next_cue")
         self.next_label.setAccessibleName("Next cue")
-        self.timer_label = _label("room_timers", size=24)
+        self.timer_label = _label("room_timers")
+        self.monitoring_label = _label("room_monitoring")
         self.notice = QLabel(objectName="notice")
         self.notice.setWordWrap(True)
         self.notice.setFrameShape(QFrame.Shape.StyledPanel)
@@ -142,6 +140,7 @@ class RoomView(QStackedWidget):
         left.addSpacing(8)
         left.addWidget(self.next_label)
         left.addWidget(self.timer_label)
+        left.addWidget(self.monitoring_label)
         left.addWidget(self.notice)
         left.addWidget(self.prep_heading)
         left.addWidget(self.prep_list, 1)
@@ -151,6 +150,9 @@ class RoomView(QStackedWidget):
         self.upcoming_list.setAccessibleName("Upcoming cues")
         self.past_list = QListWidget(objectName="past_cues")
         self.past_list.setAccessibleName("Past cues")
+        for read_only in (self.upcoming_list, self.past_list):
+            read_only.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+            read_only.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         right = QVBoxLayout()
         up = _label("upcoming_heading", "heading")
         up.setText("UPCOMING")
@@ -179,11 +181,9 @@ class RoomView(QStackedWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
-        font = QFont(self.clock_label.font())
-        font.setPixelSize(max(96, min(220, int(self.height() * 0.24))))
-        font.setWeight(QFont.Weight.Light)
-        font.setFeature(QFont.Tag("tnum"), 1)  # digits of equal width: the clock does not jiggle
-        self.clock_label.setFont(font)
+        # Digits at least 96 px even on a small screen: readable from across the room.
+        pixels = max(96, min(220, int(self.height() * 0.26)))
+        self.clock_label.setStyleSheet(f"font-size: {pixels}px;")
 
     # -- content ---------------------------------------------------------------------
 
@@ -243,6 +243,15 @@ class RoomView(QStackedWidget):
             self.timer_label.show()
         else:
             self.timer_label.hide()
+        minimum = session.protocol.min_monitoring_minutes
+        if session.t0 is None:
+            self.monitoring_label.setText(f"Monitoring after the dose: at least {minimum:g} min")
+        elif snap.minutes_to_minimum > 0:
+            self.monitoring_label.setText(
+                f"Monitoring {snap.elapsed_s / 60:.0f} of at least {minimum:g} min  ·  "
+                f"{snap.minutes_to_minimum:.0f} min to go")
+        else:
+            self.monitoring_label.setText(f"Minimum monitoring of {minimum:g} min reached")
         due = snap.due
         self.banner.show_cue(due[0] if due else None, snap.elapsed_s, len(due) - 1)
         self._show_lists(snap)

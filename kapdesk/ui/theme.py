@@ -44,12 +44,23 @@ def stylesheet(t: Theme) -> str:
     QListWidget, QLineEdit, QComboBox, QPlainTextEdit, QDateTimeEdit {{
         background: {t.panel}; border: 1px solid {t.border}; border-radius: 6px; }}
     QListWidget::item {{ padding: 4px 6px; }}
-    QLabel#room_clock {{ color: {t.text}; }}
+    QLabel#room_clock {{ color: {t.text}; font-weight: 300; }}
+    QLabel#room_patient {{ font-size: 20px; }}
+    QLabel#room_state {{ font-size: 18px; color: {t.muted}; }}
+    QLabel#room_phase {{ font-size: 30px; }}
+    QLabel#room_next_cue, QLabel#room_timers {{ font-size: 24px; }}
+    QLabel#room_monitoring {{ font-size: 17px; color: {t.muted}; }}
+    QLabel#empty_title {{ font-size: 34px; }}
+    QLabel#cue_text {{ font-size: 30px; }}
+    QLabel#cue_detail {{ font-size: 18px; }}
     QLabel[role="muted"] {{ color: {t.muted}; }}
     QLabel[role="heading"] {{ color: {t.muted}; font-size: 13px; letter-spacing: 1px; }}
     QFrame#cue_banner {{ background: {t.due}; border: 1px solid {t.accent}; border-radius: 10px; }}
     QFrame#cue_banner[escalated="true"] {{ background: {t.escalated}; border: 2px solid {t.alert}; }}
-    QFrame#cue_banner QLabel, QFrame#cue_banner QPushButton {{ background: transparent; }}
+    QFrame#cue_banner QLabel {{ background: transparent; }}
+    QFrame#cue_banner QPushButton {{ background: {t.panel}; }}
+    QPushButton#acknowledge_cue {{ border: 1px solid {t.accent}; font-size: 18px; }}
+    QWidget#toolbar_spacer {{ background: transparent; }}
     QFrame#notice {{ background: {t.panel}; border: 1px solid {t.border}; border-radius: 8px; }}
     QStatusBar {{ background: {t.panel}; color: {t.muted}; }}
     """
