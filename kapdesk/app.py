@@ -68,6 +68,7 @@ def build_services(paths: Paths, clock: Clock) -> Services:
 
 def build_window(services: Services):  # type: ignore[no-untyped-def]
     """The main window over the services (QApplication must exist)."""
+    from kapdesk.audio.output import MixerOutput
     from kapdesk.store.sessions import SessionStore
     from kapdesk.store.settings import SettingsStore
     from kapdesk.store.users import UserStore
@@ -83,7 +84,9 @@ def build_window(services: Services):  # type: ignore[no-untyped-def]
         user_id = next(iter(sorted(known)), None) or users.add("Clinician").id
         settings.set("current_user_id", user_id)
     room = RoomController(SessionStore(db, services.clock), services.clock, int(user_id))  # type: ignore[arg-type]
-    window = MainWindow(room, services.protocols, services.protocol_errors, users, settings)
+    output = MixerOutput()  # opened only when a sound is first wanted
+    window = MainWindow(room, services.protocols, services.protocol_errors, users, settings,
+                        chime=output.chime)
     room.setParent(window)
     return window
 

@@ -38,14 +38,13 @@ def run_self_test() -> int:
 
 
 def _scripted_session(data_dir: Path) -> str:
+    from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
     from kapdesk.app import build_services, build_window
     from kapdesk.store.database import open_database
     from kapdesk.store.maintenance import integrity_report
     from kapdesk.store.sessions import SessionStore
-
-    from PySide6.QtCore import qInstallMessageHandler
 
     def quiet(_mode: object, _context: object, message: str) -> None:
         if "propagateSizeHints" not in message:  # the offscreen plugin's harmless note

@@ -6,6 +6,7 @@ file, the line and the reason, and a broken template never stops the others load
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -269,7 +270,7 @@ def _parse_phases(value: object, session_minutes: float, loc: _Locator, fail: An
         if keys.index(key) != i:
             raise fail(loc.table("phases", i), f"phase key '{key}' is used twice")
     order = sorted(range(len(phases)), key=lambda j: phases[j].start_min)
-    for a, b in zip(order, order[1:], strict=False):
+    for a, b in itertools.pairwise(order):
         if phases[b].start_min < phases[a].end_min:
             raise fail(loc.table("phases", b),
                        f"phase '{phases[b].key}' ({phases[b].start_min:g}-{phases[b].end_min:g} "
@@ -301,9 +302,11 @@ def _parse_cues(value: object, session_minutes: float, default_escalate: float,
                 id=_text(table.get("id", f"cue-{i + 1}"), f"{label}: id"),
                 at_min=at, kind=kind, text=text,
                 detail=str(table.get("detail", "")).strip(),
-                repeat_every_min=None if every is None else _number(every, f"{label}: repeat_every"),
+                repeat_every_min=None if every is None
+                else _number(every, f"{label}: repeat_every"),
                 repeat_within=table.get("repeat_within"),
-                repeat_until_min=None if until is None else _number(until, f"{label}: repeat_until"),
+                repeat_until_min=None if until is None
+                else _number(until, f"{label}: repeat_until"),
                 escalate_after_min=_number(table.get("escalate_after", default_escalate),
                                            f"{label}: escalate_after"),
             )

@@ -44,7 +44,8 @@ def ask_text_dialog(parent: QWidget) -> AskText:
 class MainWindow(QMainWindow):
     def __init__(self, room: RoomController, protocols: list[Protocol],
                  protocol_errors: list[ProtocolError], users: UserStore,
-                 settings: SettingsStore, parent: QWidget | None = None) -> None:
+                 settings: SettingsStore, chime: Callable[[], None] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("main_window")
         self.setWindowTitle(f"{APP_NAME} {__version__}")
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         self.protocols = protocols
         self.users = users
         self.settings = settings
+        self._chime = chime
         self.ask_text: AskText = ask_text_dialog(self)
         self.view = RoomView()
         self.setCentralWidget(self.view)
@@ -102,6 +104,10 @@ class MainWindow(QMainWindow):
         self.act_night = a("Night level", "night_level", "N", self.toggle_night,
                            "Switch between dark and night level")
         self.act_night.setCheckable(True)
+        self.act_chime = a("Soft chime when a cue waits too long", "chime_on_escalation", None,
+                           self._on_chime_toggled, "Soft chime when a cue waits too long")
+        self.act_chime.setCheckable(True)
+        self.act_chime.setChecked(bool(self.settings.get("chime_on_escalation")))
         self.act_ack = a("Acknowledge cue", "acknowledge_cue_action", "Space",
                          self._ack_oldest)
         self.act_snooze2 = a("Snooze 2 min", "snooze_2_action", "2",
@@ -120,6 +126,8 @@ class MainWindow(QMainWindow):
         more = QMenu(self)
         more.addAction(self.act_correct)
         more.addAction(self.act_cancel)
+        more.addSeparator()
+        more.addAction(self.act_chime)
         self.more_button = QToolButton(objectName="more_actions")
         self.more_button.setText("More…")
         self.more_button.setAccessibleName("More session actions")
@@ -157,6 +165,7 @@ class MainWindow(QMainWindow):
         self.room.snapshot_changed.connect(self._on_room_snapshot_changed)
         self.room.action_failed.connect(self.show_error)
         self.room.clock_disturbed.connect(self._on_room_clock_disturbed)
+        self.room.cue_escalated.connect(self._on_room_cue_escalated)
         self.view.empty.plan_requested.connect(self.plan_session)
         self.view.empty.open_requested.connect(self.room.open_planned)
         banner = self.view.banner
@@ -189,6 +198,13 @@ class MainWindow(QMainWindow):
     def _on_room_clock_disturbed(self, text: str) -> None:
         self.view.show_notice(text)
         self.status.setText(text)
+
+    def _on_room_cue_escalated(self, _state: object) -> None:
+        if self._chime is not None and self.act_chime.isChecked():
+            self._chime()
+
+    def _on_chime_toggled(self) -> None:
+        self.settings.set("chime_on_escalation", self.act_chime.isChecked())
 
     def _on_profile_box_changed(self, index: int) -> None:
         user_id = self.profile_box.itemData(index)
@@ -271,6 +287,6 @@ class MainWindow(QMainWindow):
         self.settings.set("theme_level", level)
         self.set_theme(level)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.room.stop()
         super().closeEvent(event)

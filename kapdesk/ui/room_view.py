@@ -179,7 +179,7 @@ class RoomView(QStackedWidget):
         self._theme = theme
         self.phase_bar.set_theme(theme)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         # Digits at least 96 px even on a small screen: readable from across the room.
         pixels = max(96, min(220, int(self.height() * 0.26)))

@@ -56,7 +56,8 @@ def stylesheet(t: Theme) -> str:
     QLabel[role="muted"] {{ color: {t.muted}; }}
     QLabel[role="heading"] {{ color: {t.muted}; font-size: 13px; letter-spacing: 1px; }}
     QFrame#cue_banner {{ background: {t.due}; border: 1px solid {t.accent}; border-radius: 10px; }}
-    QFrame#cue_banner[escalated="true"] {{ background: {t.escalated}; border: 2px solid {t.alert}; }}
+    QFrame#cue_banner[escalated="true"] {{ background: {t.escalated};
+                                           border: 2px solid {t.alert}; }}
     QFrame#cue_banner QLabel {{ background: transparent; }}
     QFrame#cue_banner QPushButton {{ background: {t.panel}; }}
     QPushButton#acknowledge_cue {{ border: 1px solid {t.accent}; font-size: 18px; }}

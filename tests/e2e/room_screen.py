@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QApplication
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from kapdesk.app import build_services, build_window  # noqa: E402
-from kapdesk.core.clock import FakeClock  # noqa: E402
-from kapdesk.core.session import State  # noqa: E402
-from kapdesk.paths import Paths  # noqa: E402
+from kapdesk.app import build_services, build_window
+from kapdesk.core.clock import FakeClock
+from kapdesk.core.session import State
+from kapdesk.paths import Paths
 
 
 def main(out: Path, level: str) -> dict[str, object]:

@@ -204,7 +204,7 @@ def test_a_second_session_cannot_take_the_room(make_window, clock, protocols, qt
     _dosed(window, protocols)
     assert not window.act_plan.isEnabled()
     assert window.room.plan("K-999", protocols["im-kap"])  # planning ahead is fine
-    other = [s for s in window.room.planned() if s.patient_code == "K-999"][0]
+    other = next(s for s in window.room.planned() if s.patient_code == "K-999")
     with qtbot.waitSignal(window.room.action_failed) as failed:
         window.room.open_planned(other.id)
     assert "K-014 is still running" in failed.args[0]
@@ -219,3 +219,18 @@ def test_lozenge_hold_timer_counts_down_then_cues_spitting(make_window, clock, p
     step(window, clock, 7 * 60)
     assert window.view.banner.text_label.text() == "Ask the patient to spit out the lozenge"
     assert window.view.timer_label.isHidden()
+
+
+def test_chime_sounds_on_escalation_only_when_the_clinic_turned_it_on(make_window, clock,
+                                                                     protocols):
+    window = make_window()
+    rung: list[int] = []
+    window._chime = lambda: rung.append(1)
+    _dosed(window, protocols)
+    assert not window.act_chime.isChecked()  # quiet by default
+    step(window, clock, 120 + 3 * 60)
+    assert rung == []
+    window.act_chime.trigger()
+    step(window, clock, 10 * 60)  # music-peak escalates at T+15
+    assert rung == [1]
+    assert window.settings.get("chime_on_escalation") is True

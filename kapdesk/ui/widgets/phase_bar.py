@@ -34,7 +34,7 @@ class PhaseBar(QWidget):
             self._minute = minute
             self.update()
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+    def paintEvent(self, event: QPaintEvent) -> None:
         if self._protocol is None:
             return
         t = self._theme
