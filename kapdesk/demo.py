@@ -1,26 +1,53 @@
-"""Invented demo data: patients, past sessions with their cue history, one planned today.
+"""Invented demo data: patients, courses, past sessions with their cues, vitals, ratings,
+notes and signatures, integration sessions between doses, and one session planned today.
 
-Everything here is made up. It is written through the real store, on a clock set to
+Everything here is made up. It is written through the real stores, on a clock set to
 the past, so the demo looks exactly like a clinic's own record.
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlite_utils
 
 from kapdesk.core.clock import FakeClock
 from kapdesk.core.cues import CueEventKind, expand_schedule
+from kapdesk.core.observations import Kind
 from kapdesk.core.protocol import Protocol
 from kapdesk.core.session import State
+from kapdesk.store.audit import AuditTrail
+from kapdesk.store.patients import PatientStore
+from kapdesk.store.records import RecordStore
 from kapdesk.store.sessions import SessionStore
 from kapdesk.store.users import UserStore
 
 DEMO_CLINICIANS = ("Dr Ada Quill", "Sam Okafor, RN")
-DEMO_PATIENTS = ("K-101", "K-102", "K-103", "K-104", "K-105", "K-106")
+# code, invented name, date of birth, weight (kg)
+DEMO_PATIENTS = (
+    ("K-101", "Morgan Vale", "1984-05-12", 71.0),
+    ("K-102", "Jules Arden", "1979-11-03", 82.5),
+    ("K-103", "Robin Ashby", "1991-02-27", 64.0),
+    ("K-104", "Casey Lund", "1968-08-19", 90.0),
+    ("K-105", "Avery Stone", "1995-12-01", 58.5),
+    ("K-106", "Quinn Harlow", "1988-04-09", 77.0),
+)
 SKIP_REASONS = ("Patient asleep, not disturbed", "Done with the previous cue")
+NOTES = (
+    "Settled quickly with eyeshades. Brief nausea at T+20, settled without medication.",
+    "Tearful during the peak, then calm. Spoke of a sense of distance from old worries.",
+    "Comfortable throughout. Asked for the music a little lower at the return.",
+)
+
+
+@dataclass
+class _Stores:
+    clock: FakeClock
+    sessions: SessionStore
+    records: RecordStore
+    patients: PatientStore
 
 
 def write_demo(db: sqlite_utils.Database, protocols: dict[str, Protocol], now: datetime,
@@ -28,56 +55,89 @@ def write_demo(db: sqlite_utils.Database, protocols: dict[str, Protocol], now: d
     """Fill an empty database with invented history. Returns counts of what was written."""
     rng = random.Random(seed)
     clock = FakeClock(now - timedelta(days=60))
+    audit = AuditTrail(db, clock)
+    sessions = SessionStore(db, clock, audit)
+    stores = _Stores(clock, sessions, RecordStore(db, clock, sessions, audit),
+                     PatientStore(db, clock, audit))
     users = UserStore(db, clock)
     staff = [users.add(name, "clinician") for name in DEMO_CLINICIANS]
     users.add("Riley Park", "staff")
-    store = SessionStore(db, clock)
     order = [p for p in ("im-kap", "iv-infusion", "sublingual-lozenge", "esketamine-nasal")
              if p in protocols]
-    plan: list[tuple[datetime, str, Protocol]] = []
-    for i, code in enumerate(DEMO_PATIENTS):
+    plan: list[tuple[datetime, str, Protocol, int]] = []
+    for i, (code, name, born, weight) in enumerate(DEMO_PATIENTS):
         protocol = protocols[order[i % len(order)]]
+        stores.patients.save(code, staff[0].id, name=name, date_of_birth=born,
+                             weight_kg=weight, allergies="none known" if i % 2 else "")
         start = now - timedelta(days=56 - 7 * i)
+        course = stores.patients.add_course(code, protocol.id, 6, start.date(), staff[0].id)
         for n in range(rng.randint(2, 6)):
-            day = start + timedelta(days=3 * n + rng.randint(0, 1), hours=rng.randint(0, 5))
-            if day < now - timedelta(hours=12):
-                plan.append((day, code, protocol))
-    for when, code, protocol in sorted(plan, key=lambda p: p[0]):
-        _past_session(store, clock, when, code, protocol, rng.choice(staff).id, rng)
-    sessions = len(plan)
-    clock.advance_to(now)  # today's session is planned "now"
-    store.plan("K-107", protocols[order[0]], staff[0].id)
-    return {"patients": len(DEMO_PATIENTS) + 1, "sessions": sessions + 1}
+            day = start + timedelta(days=4 * n, hours=rng.randint(0, 4))
+            if day < now - timedelta(hours=30):
+                plan.append((day, code, protocol, course.id))
+    count = 0
+    for when, code, protocol, course_id in sorted(plan, key=lambda p: p[0]):
+        user = rng.choice(staff)
+        _past_session(stores, when, code, protocol, course_id, user.id, user.display_name, rng)
+        count += 1
+    clock.advance_to(now)
+    sessions.plan("K-107", protocols[order[0]], staff[0].id)
+    return {"patients": len(DEMO_PATIENTS) + 1, "sessions": count + 1}
 
 
-def _past_session(store: SessionStore, clock: FakeClock, when: datetime, code: str,
-                  protocol: Protocol, user: int, rng: random.Random) -> None:
+def _past_session(s: _Stores, when: datetime, code: str, protocol: Protocol, course_id: int,
+                  user: int, user_name: str, rng: random.Random) -> None:
+    clock = s.clock
     clock.advance_to(max(when, clock.now()))
-    session = store.plan(code, protocol, user)
+    session = s.sessions.plan(code, protocol, user, course_id=course_id,
+                              spacing_reason="Planned in the course schedule")
     clock.advance(20 * 60)
-    store.transition(session.id, State.PREPARING, user)
+    s.sessions.transition(session.id, State.PREPARING, user)
+    base = (rng.randint(112, 132), rng.randint(70, 84))
+    s.records.record(session.id, Kind.VITALS, {"systolic": base[0], "diastolic": base[1],
+                                               "heart_rate": rng.randint(62, 80), "spo2": 98,
+                                               "resp_rate": 14}, user)
     clock.advance(rng.randint(15, 30) * 60)
-    session = store.transition(session.id, State.DOSED, user)
+    session = s.sessions.transition(session.id, State.DOSED, user)
     dosed_at = clock.now()
     for cue in expand_schedule(protocol):
-        due = dosed_at + timedelta(seconds=cue.due_s)
-        if due < clock.now():
-            continue
-        clock.advance_to(due)
-        store.record_cue(session.id, cue.key, CueEventKind.DUE, None, {"due_s": cue.due_s})
+        clock.advance_to(max(dosed_at + timedelta(seconds=cue.due_s), clock.now()))
+        s.sessions.record_cue(session.id, cue.key, CueEventKind.DUE, None, {"due_s": cue.due_s})
         clock.advance(rng.randint(5, 90))
-        if rng.random() < 0.06:
-            store.record_cue(session.id, cue.key, CueEventKind.SKIPPED, user,
-                             {"reason": rng.choice(SKIP_REASONS)})
-        else:
-            store.record_cue(session.id, cue.key, CueEventKind.ACKNOWLEDGED, user)
+        if cue.kind == "vitals":
+            rise = 25 if cue.due_s <= 45 * 60 else 8
+            s.records.record(session.id, Kind.VITALS, {
+                "systolic": base[0] + rng.randint(0, rise),
+                "diastolic": base[1] + rng.randint(0, 12),
+                "heart_rate": rng.randint(68, 96), "spo2": rng.randint(95, 99),
+                "resp_rate": rng.randint(12, 16)}, user)
+        elif cue.kind == "rating":
+            peak = cue.due_s <= 45 * 60
+            s.records.record(session.id, Kind.MOAAS, {"score": 4 if peak else 5}, user)
+            s.records.record(session.id, Kind.DISSOCIATION,
+                             {"severity": rng.choice(("moderate", "severe") if peak
+                                                     else ("none", "mild"))}, user)
+        kind = CueEventKind.SKIPPED if rng.random() < 0.05 else CueEventKind.ACKNOWLEDGED
+        data = {"reason": rng.choice(SKIP_REASONS)} if kind is CueEventKind.SKIPPED else {}
+        s.sessions.record_cue(session.id, cue.key, kind, user, data)
         if cue.due_s >= protocol.phases[-1].start_min * 60 and \
-                store.get(session.id).state is State.DOSED:
-            store.transition(session.id, State.RECOVERY, user)
-    if store.get(session.id).state is State.DOSED:
-        store.transition(session.id, State.RECOVERY, user)
+                s.sessions.get(session.id).state is State.DOSED:
+            s.sessions.transition(session.id, State.RECOVERY, user)
+    if rng.random() < 0.3:
+        s.records.record(session.id, Kind.SIDE_EFFECT, {"name": "Nausea", "severity": "mild"},
+                         user)
+    s.records.save_note(session.id, rng.choice(NOTES), user)
+    if s.sessions.get(session.id).state is State.DOSED:
+        s.sessions.transition(session.id, State.RECOVERY, user)
     minimum = dosed_at + timedelta(minutes=protocol.min_monitoring_minutes + rng.randint(0, 15))
     clock.advance_to(max(clock.now(), minimum))
-    store.transition(session.id, State.DISCHARGED, user)
+    s.sessions.transition(session.id, State.DISCHARGED, user)
     clock.advance(5 * 60)
-    store.transition(session.id, State.CLOSED, user)
+    s.sessions.transition(session.id, State.CLOSED, user)
+    if rng.random() < 0.85:  # a few are left unsigned, as in any clinic
+        clock.advance(30 * 60)
+        s.records.sign(session.id, user, user_name)
+    clock.advance(24 * 3600)  # integration the next day
+    s.patients.record_integration(
+        code, clock.now(), "Integration talk: reflected on the session's themes.",
+        "Journal daily; next dosing session as planned.", user, course_id)

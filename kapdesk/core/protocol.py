@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kapdesk.core.course import SpacingRules
+
 CUE_KINDS = ("lights", "vitals", "rating", "music", "medication", "checklist", "custom")
 
 
@@ -74,6 +76,7 @@ class Protocol:
     cues: tuple[CueSpec, ...]
     timers: tuple[TimerSpec, ...] = ()
     preparation: tuple[str, ...] = ()
+    spacing: SpacingRules = field(default_factory=SpacingRules)
     source: str = field(default="", compare=False)
 
     def phase_at(self, minute: float) -> Phase | None:
@@ -105,6 +108,7 @@ class Protocol:
             cues=tuple(CueSpec(**c) for c in data["cues"]),
             timers=tuple(TimerSpec(**t) for t in data.get("timers", ())),
             preparation=tuple(data.get("preparation", ())),
+            spacing=SpacingRules(**data.get("spacing", {})),
             source=source,
         )
 
@@ -112,7 +116,9 @@ class Protocol:
 _TOP_KEYS = {
     "id", "name", "route", "drug", "description", "session_minutes", "min_monitoring_minutes",
     "min_monitoring_strict", "escalate_after", "preparation", "phases", "cues", "timers",
+    "spacing",
 }
+_SPACING_KEYS = {"min_hours_between", "max_in_window", "window_days", "want_integration"}
 _PHASE_KEYS = {"key", "name", "start", "end"}
 _CUE_KEYS = {"id", "at", "kind", "text", "detail", "repeat_every", "repeat_within",
              "repeat_until", "escalate_after"}
@@ -217,6 +223,7 @@ def parse_protocol(text: str, source: str = "<protocol>") -> Protocol:
     phase_keys = {p.key for p in phases}
     cues = _parse_cues(data["cues"], session_minutes, default_escalate, phase_keys, loc, fail)
     timers = _parse_timers(data.get("timers", []), session_minutes, loc, fail)
+    spacing = _parse_spacing(data.get("spacing", {}), text, fail)
     return Protocol(
         id=proto_id,
         name=name,
@@ -230,8 +237,39 @@ def parse_protocol(text: str, source: str = "<protocol>") -> Protocol:
         cues=cues,
         timers=timers,
         preparation=tuple(p.strip() for p in preparation),
+        spacing=spacing,
         source=source,
     )
+
+
+def _spacing_line(text: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(r"^\s*\[\s*spacing\s*\]", line):
+            return number
+    return None
+
+
+def _parse_spacing(value: object, text: str, fail: Any) -> SpacingRules:
+    line = _spacing_line(text)
+    if not isinstance(value, dict):
+        raise fail(line, "'spacing' must be a [spacing] table")
+    unknown = sorted(set(value) - _SPACING_KEYS)
+    if unknown:
+        raise fail(line, f"spacing: unknown setting '{unknown[0]}'")
+    try:
+        rules = SpacingRules(
+            min_hours_between=_number(value.get("min_hours_between", 48),
+                                      "spacing: min_hours_between"),
+            max_in_window=int(_number(value.get("max_in_window", 2), "spacing: max_in_window")),
+            window_days=_number(value.get("window_days", 7), "spacing: window_days"),
+            want_integration=bool(value.get("want_integration", True)),
+        )
+    except ValueError as exc:
+        raise fail(line, str(exc)) from None
+    if rules.min_hours_between < 0 or rules.max_in_window < 1 or rules.window_days <= 0:
+        raise fail(line, "spacing: hours must be 0 or more, max_in_window at least 1, "
+                         "window_days more than 0")
+    return rules
 
 
 def _tables(value: object, name: str, loc: _Locator, fail: Any) -> list[dict[str, Any]]:

@@ -61,5 +61,112 @@ def _m0001(db: sqlite_utils.Database) -> None:
     )
 
 
+@MIGRATIONS(name="0002_clinical_record")
+def _m0002(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        ALTER TABLE patients ADD COLUMN name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE patients ADD COLUMN date_of_birth TEXT;
+        ALTER TABLE patients ADD COLUMN weight_kg REAL;
+        ALTER TABLE patients ADD COLUMN allergies TEXT NOT NULL DEFAULT '';
+        ALTER TABLE patients ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+        CREATE INDEX patients_name ON patients(name COLLATE NOCASE);
+
+        CREATE TABLE courses (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients(id),
+            protocol_id TEXT NOT NULL,
+            planned_sessions INTEGER NOT NULL CHECK (planned_sessions > 0),
+            start_date TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'active',
+            created_at TEXT NOT NULL,
+            created_by INTEGER NOT NULL REFERENCES users(id)
+        );
+        CREATE INDEX courses_patient ON courses(patient_id);
+
+        ALTER TABLE sessions ADD COLUMN course_id INTEGER REFERENCES courses(id);
+        ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'dosing';
+        ALTER TABLE sessions ADD COLUMN number INTEGER;
+        CREATE INDEX sessions_course ON sessions(course_id);
+
+        CREATE TABLE observations (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            kind TEXT NOT NULL,
+            observed_at TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            data TEXT NOT NULL,
+            corrects INTEGER REFERENCES observations(id),
+            reason TEXT NOT NULL DEFAULT '',
+            amendment INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX observations_session ON observations(session_id, kind);
+        CREATE TRIGGER observations_no_update BEFORE UPDATE ON observations
+            BEGIN SELECT RAISE(ABORT, 'observations are never overwritten: add a correction'); END;
+        CREATE TRIGGER observations_no_delete BEFORE DELETE ON observations
+            BEGIN SELECT RAISE(ABORT, 'observations are never deleted: add a correction'); END;
+
+        CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            observation_id INTEGER NOT NULL REFERENCES observations(id),
+            rule TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            message TEXT NOT NULL,
+            raised_at TEXT NOT NULL,
+            confirm_due_at TEXT
+        );
+        CREATE INDEX alerts_session ON alerts(session_id);
+        CREATE TABLE alert_acks (
+            alert_id INTEGER PRIMARY KEY REFERENCES alerts(id),
+            at TEXT NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(id)
+        );
+
+        CREATE TABLE session_notes (
+            session_id INTEGER PRIMARY KEY REFERENCES sessions(id),
+            text TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by INTEGER NOT NULL REFERENCES users(id)
+        );
+
+        CREATE TABLE signatures (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL UNIQUE REFERENCES sessions(id),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            name TEXT NOT NULL,
+            meaning TEXT NOT NULL,
+            signed_at TEXT NOT NULL,
+            content_hash TEXT NOT NULL
+        );
+        CREATE TRIGGER observations_locked BEFORE INSERT ON observations
+            WHEN NEW.amendment = 0
+             AND EXISTS (SELECT 1 FROM signatures WHERE session_id = NEW.session_id)
+            BEGIN SELECT RAISE(ABORT, 'the session is signed: changes must be amendments'); END;
+        CREATE TRIGGER notes_locked BEFORE UPDATE ON session_notes
+            WHEN EXISTS (SELECT 1 FROM signatures WHERE session_id = NEW.session_id)
+            BEGIN SELECT RAISE(ABORT, 'the session is signed: changes must be amendments'); END;
+
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            user_id INTEGER REFERENCES users(id),
+            action TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id INTEGER,
+            old TEXT,
+            new TEXT,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+            BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+            BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        """
+    )
+
+
 # The number of migrations above; a database with a higher user_version is newer than us.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2

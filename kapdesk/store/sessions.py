@@ -12,8 +12,9 @@ from typing import Any
 import sqlite_utils
 
 from kapdesk.core.clock import Clock
+from kapdesk.core.course import spacing_warnings
 from kapdesk.core.cues import CueEvent, CueEventKind
-from kapdesk.core.errors import SessionConflictError, TransitionError
+from kapdesk.core.errors import KapdeskError, SessionConflictError, TransitionError
 from kapdesk.core.protocol import Protocol
 from kapdesk.core.session import (
     RUNNING_STATES,
@@ -22,6 +23,7 @@ from kapdesk.core.session import (
     State,
     check_transition,
 )
+from kapdesk.store.audit import AuditTrail
 from kapdesk.store.timefmt import from_db, to_db
 
 
@@ -36,14 +38,24 @@ class SessionEvent:
     data: dict[str, Any]
 
 
+class SpacingError(KapdeskError):
+    """The protocol's spacing rules apply: going ahead needs a reason."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        self.warnings = warnings
+        super().__init__(" ".join(warnings) + " To go ahead, give a reason.")
+
+
 _SELECT = ("SELECT s.id, s.protocol_json, s.state, s.planned_at, s.t0, p.code "
            "FROM sessions s JOIN patients p ON p.id = s.patient_id ")
 
 
 class SessionStore:
-    def __init__(self, db: sqlite_utils.Database, clock: Clock) -> None:
+    def __init__(self, db: sqlite_utils.Database, clock: Clock,
+                 audit: AuditTrail | None = None) -> None:
         self._db = db
         self._clock = clock
+        self._audit = audit or AuditTrail(db, clock)
 
     # -- reading ---------------------------------------------------------------------
 
@@ -117,18 +129,57 @@ class SessionStore:
                                   [code, to_db(self._clock.now())])
         return int(cursor.lastrowid or 0)
 
-    def plan(self, patient_code: str, protocol: Protocol, user_id: int) -> Session:
+    def dose_times(self, patient_code: str) -> list[datetime]:
+        rows = self._db.execute(
+            "SELECT s.t0 FROM sessions s JOIN patients p ON p.id = s.patient_id "
+            "WHERE p.code = ? AND s.kind = 'dosing' AND s.t0 IS NOT NULL ORDER BY s.t0",
+            [patient_code.strip()]).fetchall()
+        return [from_db(r[0]) for r in rows]
+
+    def integration_since(self, patient_code: str, since: datetime) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM sessions s JOIN patients p ON p.id = s.patient_id "
+            "WHERE p.code = ? AND s.kind = 'integration' AND s.planned_at > ? LIMIT 1",
+            [patient_code.strip(), to_db(since)]).fetchone()
+        return row is not None
+
+    def spacing(self, patient_code: str, protocol: Protocol) -> list[str]:
+        """The protocol's spacing rules for a dosing session planned now, in words."""
+        doses = self.dose_times(patient_code)
+        now = self._clock.now()
+        since_last = bool(doses) and self.integration_since(patient_code, doses[-1])
+        return spacing_warnings(now, doses, since_last, protocol.spacing)
+
+    def plan(self, patient_code: str, protocol: Protocol, user_id: int, *,
+             course_id: int | None = None, spacing_reason: str | None = None) -> Session:
+        """Plan a dosing session. When spacing rules apply, going ahead needs a reason."""
         if not patient_code.strip():
             raise TransitionError("A session needs a patient code.")
+        warnings = self.spacing(patient_code, protocol)
+        if warnings and not (spacing_reason and spacing_reason.strip()):
+            raise SpacingError(warnings)
         now = self._clock.now()
+        data: dict[str, Any] = {"from": None, "to": "planned"}
+        if warnings:
+            data.update(spacing_warnings=warnings, spacing_reason=(spacing_reason or "").strip())
         with self._db.atomic():
             pid = self._patient_id(patient_code)
+            number = None
+            if course_id is not None:
+                number = 1 + self._db.execute(
+                    "SELECT count(*) FROM sessions WHERE course_id = ? AND kind = 'dosing' "
+                    "AND state != 'cancelled'", [course_id]).fetchone()[0]
             cursor = self._db.execute(
                 "INSERT INTO sessions (patient_id, protocol_id, protocol_json, state, "
-                "planned_at, created_by) VALUES (?, ?, ?, 'planned', ?, ?)",
-                [pid, protocol.id, json.dumps(protocol.to_dict()), to_db(now), user_id])
+                "planned_at, created_by, course_id, number) "
+                "VALUES (?, ?, ?, 'planned', ?, ?, ?, ?)",
+                [pid, protocol.id, json.dumps(protocol.to_dict()), to_db(now), user_id,
+                 course_id, number])
             sid = int(cursor.lastrowid or 0)
-            self._event(sid, "transition", user_id, {"from": None, "to": "planned"}, at=now)
+            self._event(sid, "transition", user_id, data, at=now)
+            self._audit.append(user_id, "create", "session", sid, None,
+                               {"patient": patient_code.strip(), "protocol": protocol.id,
+                                **{k: v for k, v in data.items() if k.startswith("spacing")}})
         return self.get(sid)
 
     def transition(self, session_id: int, target: State, user_id: int,
@@ -151,6 +202,8 @@ class SessionStore:
                                      [to_db(now), session_id])
                     data["t0"] = to_db(now)
                 self._event(session_id, "transition", user_id, data, at=now)
+                self._audit.append(user_id, "transition", "session", session_id,
+                                   {"state": session.state.value}, data)
         except sqlite3.IntegrityError:
             other = self.running()
             who = (f"Session {other.id} for patient {other.patient_code} is "
@@ -175,9 +228,11 @@ class SessionStore:
         with self._db.atomic():
             self._db.execute("UPDATE sessions SET t0 = ? WHERE id = ?",
                              [to_db(new_t0), session_id])
-            self._event(session_id, "t0_corrected", user_id,
-                        {"old": to_db(session.t0), "new": to_db(new_t0),
-                         "reason": reason.strip()}, at=now)
+            change = {"old": to_db(session.t0), "new": to_db(new_t0), "reason": reason.strip()}
+            self._event(session_id, "t0_corrected", user_id, change, at=now)
+            self._audit.append(user_id, "correct", "session.t0", session_id,
+                               {"t0": change["old"]}, {"t0": change["new"],
+                                                       "reason": change["reason"]})
         return self.get(session_id)
 
     def record_cue(self, session_id: int, cue_key: str, kind: CueEventKind,

@@ -1,0 +1,80 @@
+"""The audit trail: append-only (triggers refuse UPDATE and DELETE) and hash-chained.
+
+Each row's hash covers the previous row's hash and its own content, so a row changed or
+removed behind the app's back breaks the chain at that row, and `kapdesk check` says which.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import sqlite_utils
+
+from kapdesk.core.clock import Clock
+from kapdesk.store.timefmt import to_db
+
+GENESIS = "0" * 64
+
+
+def _canonical(value: Any) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def row_hash(prev: str, at: str, user_id: int | None, action: str, entity: str,
+             entity_id: int | None, old: str | None, new: str | None) -> str:
+    payload = json.dumps([prev, at, user_id, action, entity, entity_id, old, new],
+                         ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class AuditTrail:
+    def __init__(self, db: sqlite_utils.Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    def append(self, user_id: int | None, action: str, entity: str, entity_id: int | None,
+               old: Any = None, new: Any = None) -> int:
+        """Add one row. Call inside the transaction of the change it records."""
+        row = self._db.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        prev = row[0] if row else GENESIS
+        at = to_db(self._clock.now())
+        old_s, new_s = _canonical(old), _canonical(new)
+        digest = row_hash(prev, at, user_id, action, entity, entity_id, old_s, new_s)
+        cursor = self._db.execute(
+            "INSERT INTO audit (at, user_id, action, entity, entity_id, old, new, prev_hash, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [at, user_id, action, entity, entity_id, old_s, new_s, prev, digest])
+        return int(cursor.lastrowid or 0)
+
+    def rows(self, entity: str | None = None, entity_id: int | None = None,
+             ) -> list[dict[str, Any]]:
+        sql = "SELECT id, at, user_id, action, entity, entity_id, old, new FROM audit"
+        params: list[Any] = []
+        if entity is not None:
+            sql += " WHERE entity = ?"
+            params.append(entity)
+            if entity_id is not None:
+                sql += " AND entity_id = ?"
+                params.append(entity_id)
+        cols = ("id", "at", "user_id", "action", "entity", "entity_id", "old", "new")
+        return [dict(zip(cols, r, strict=True))
+                for r in self._db.execute(sql + " ORDER BY id", params).fetchall()]
+
+    def verify(self) -> str | None:
+        """None when the chain is whole; else words naming the first broken row."""
+        prev = GENESIS
+        cursor = self._db.execute(
+            "SELECT id, at, user_id, action, entity, entity_id, old, new, prev_hash, hash "
+            "FROM audit ORDER BY id")
+        for (rid, at, user_id, action, entity, entity_id, old, new, prev_hash, digest) in cursor:
+            if prev_hash != prev:
+                return (f"audit row {rid}: does not follow the row before it "
+                        "(a row was removed or inserted)")
+            if row_hash(prev, at, user_id, action, entity, entity_id, old, new) != digest:
+                return f"audit row {rid}: its content does not match its hash (it was changed)"
+            prev = digest
+        return None

@@ -1,0 +1,155 @@
+"""Patients (pseudonymous code first), their courses, and what spacing rules need."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlite_utils
+
+from kapdesk.core.clock import Clock
+from kapdesk.core.course import Course
+from kapdesk.core.errors import ValidationError
+from kapdesk.store.audit import AuditTrail
+from kapdesk.store.timefmt import to_db
+
+
+@dataclass(frozen=True)
+class Patient:
+    id: int
+    code: str
+    name: str = ""
+    date_of_birth: str | None = None
+    weight_kg: float | None = None
+    allergies: str = ""
+    notes: str = ""
+
+
+_COLS = "id, code, name, date_of_birth, weight_kg, allergies, notes"
+
+
+class PatientStore:
+    def __init__(self, db: sqlite_utils.Database, clock: Clock, audit: AuditTrail) -> None:
+        self._db = db
+        self._clock = clock
+        self._audit = audit
+
+    def get(self, patient_id: int) -> Patient:
+        row = self._db.execute(f"SELECT {_COLS} FROM patients WHERE id = ?",
+                               [patient_id]).fetchone()
+        if row is None:
+            raise ValidationError(f"There is no patient {patient_id}.")
+        return Patient(*row)
+
+    def by_code(self, code: str) -> Patient | None:
+        row = self._db.execute(f"SELECT {_COLS} FROM patients WHERE code = ?",
+                               [code.strip()]).fetchone()
+        return Patient(*row) if row else None
+
+    def find(self, query: str, limit: int = 50) -> list[Patient]:
+        """Patients whose code or name contains the words typed (any case)."""
+        like = f"%{query.strip()}%"
+        rows = self._db.execute(
+            f"SELECT {_COLS} FROM patients WHERE code LIKE ? OR name LIKE ? "
+            "ORDER BY code LIMIT ?", [like, like, limit]).fetchall()
+        return [Patient(*r) for r in rows]
+
+    def save(self, code: str, user_id: int, **fields: Any) -> Patient:
+        """Create the patient, or update the fields given. Audited with old and new."""
+        code = code.strip()
+        if not code:
+            raise ValidationError("A patient needs a pseudonymous code.")
+        clean = _check_fields(fields, self._clock.now().date())
+        existing = self.by_code(code)
+        with self._db.atomic():
+            if existing is None:
+                cursor = self._db.execute("INSERT INTO patients (code, created_at) VALUES (?, ?)",
+                                          [code, to_db(self._clock.now())])
+                pid = int(cursor.lastrowid or 0)
+                old = None
+            else:
+                pid = existing.id
+                old = {k: v for k, v in asdict(existing).items() if k in clean}
+            if clean:
+                sets = ", ".join(f"{k} = ?" for k in clean)
+                self._db.execute(f"UPDATE patients SET {sets} WHERE id = ?",
+                                 [*clean.values(), pid])
+            self._audit.append(user_id, "create" if old is None else "update", "patient", pid,
+                               old, {"code": code, **clean})
+        return self.get(pid)
+
+    # -- courses ---------------------------------------------------------------------
+
+    def add_course(self, code: str, protocol_id: str, planned_sessions: int, start: date,
+                   user_id: int) -> Course:
+        patient = self.by_code(code) or self.save(code, user_id)
+        if planned_sessions < 1 or planned_sessions > 100:
+            raise ValidationError("A course plans between 1 and 100 dosing sessions.")
+        with self._db.atomic():
+            cursor = self._db.execute(
+                "INSERT INTO courses (patient_id, protocol_id, planned_sessions, start_date, "
+                "created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
+                [patient.id, protocol_id, planned_sessions, start.isoformat(),
+                 to_db(self._clock.now()), user_id])
+            cid = int(cursor.lastrowid or 0)
+            self._audit.append(user_id, "create", "course", cid, None, {
+                "patient": code, "protocol": protocol_id, "planned": planned_sessions})
+        return Course(cid, patient.code, protocol_id, planned_sessions, start.isoformat())
+
+    def courses(self, code: str) -> list[Course]:
+        rows = self._db.execute(
+            "SELECT c.id, p.code, c.protocol_id, c.planned_sessions, c.start_date, c.status "
+            "FROM courses c JOIN patients p ON p.id = c.patient_id WHERE p.code = ? "
+            "ORDER BY c.start_date, c.id", [code.strip()]).fetchall()
+        return [Course(*r) for r in rows]
+
+    def record_integration(self, code: str, when: datetime, note: str, plan: str,
+                           user_id: int, course_id: int | None = None) -> int:
+        """An integration session (no dose): its notes and plan, stored as closed."""
+        if when > self._clock.now():
+            raise ValidationError("An integration session is recorded after it took place.")
+        patient = self.by_code(code) or self.save(code, user_id)
+        text = note.strip() + (f"\n\nPlan: {plan.strip()}" if plan.strip() else "")
+        with self._db.atomic():
+            cursor = self._db.execute(
+                "INSERT INTO sessions (patient_id, protocol_id, protocol_json, state, "
+                "planned_at, created_by, course_id, kind) "
+                "VALUES (?, 'integration', '{}', 'closed', ?, ?, ?, 'integration')",
+                [patient.id, to_db(when), user_id, course_id])
+            sid = int(cursor.lastrowid or 0)
+            self._db.execute("INSERT INTO session_notes (session_id, text, updated_at, "
+                             "updated_by) VALUES (?, ?, ?, ?)",
+                             [sid, text, to_db(self._clock.now()), user_id])
+            self._audit.append(user_id, "create", "integration_session", sid, None,
+                               {"patient": code, "chars": len(text)})
+        return sid
+
+
+def _check_fields(fields: dict[str, Any], today: date) -> dict[str, Any]:
+    allowed = {"name", "date_of_birth", "weight_kg", "allergies", "notes"}
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise ValidationError(f"Unknown patient field '{unknown[0]}'.")
+    clean = dict(fields)
+    if clean.get("weight_kg") is not None:
+        weight = clean["weight_kg"]
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or \
+                not 2 <= weight <= 400:
+            raise ValidationError(f"Weight {weight!r} kg is outside 2-400 kg.")
+        clean["weight_kg"] = float(weight)
+    if clean.get("date_of_birth"):
+        try:
+            born = date.fromisoformat(str(clean["date_of_birth"]))
+        except ValueError:
+            raise ValidationError("Date of birth must be written YYYY-MM-DD.") from None
+        if born > today or born.year < today.year - 120:
+            raise ValidationError(f"Date of birth {born} is not plausible.")
+        clean["date_of_birth"] = born.isoformat()
+    for key in ("name", "allergies", "notes"):
+        if key in clean:
+            clean[key] = str(clean[key] or "").strip()
+    json.dumps(clean)  # only plain values reach the audit trail
+    return clean
+

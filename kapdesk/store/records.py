@@ -1,0 +1,315 @@
+"""The clinical record of a session: observations, corrections, amendments, alerts, the
+free-text note and the signature. Every write is one transaction with its audit row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from kapdesk.core.alerts import Finding, Reading, Thresholds, evaluate_moaas, evaluate_vitals
+from kapdesk.core.clock import Clock
+from kapdesk.core.errors import ValidationError
+from kapdesk.core.observations import Kind, Observation, check_values
+from kapdesk.store.audit import AuditTrail
+from kapdesk.store.sessions import SessionStore
+from kapdesk.store.timefmt import from_db, to_db
+
+MAX_NOTE_CHARS = 2_000_000
+SIGN_MEANING = "reviewed and signed"
+
+
+@dataclass(frozen=True)
+class Alert:
+    id: int
+    session_id: int
+    observation_id: int
+    rule: str
+    severity: str
+    message: str
+    raised_at: datetime
+    confirm_due_at: datetime | None
+    acknowledged_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Signature:
+    session_id: int
+    user_id: int
+    name: str
+    meaning: str
+    signed_at: datetime
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What one save produced: the stored entry and any alerts it raised."""
+
+    observation: Observation
+    alerts: tuple[Alert, ...]
+
+
+_OBS_COLS = "id, session_id, kind, observed_at, recorded_at, user_id, data, corrects, reason, " \
+            "amendment"
+
+
+def _observation(row: tuple[Any, ...]) -> Observation:
+    (oid, sid, kind, observed, recorded, user, data, corrects, reason, amendment) = row
+    return Observation(oid, sid, Kind(kind), from_db(observed), from_db(recorded), user,
+                       json.loads(data), corrects, reason, bool(amendment))
+
+
+class RecordStore:
+    def __init__(self, db: sqlite_utils.Database, clock: Clock, sessions: SessionStore,
+                 audit: AuditTrail, thresholds: Thresholds | None = None) -> None:
+        self._db = db
+        self._clock = clock
+        self._sessions = sessions
+        self._audit = audit
+        self.thresholds = thresholds or Thresholds()
+
+    # -- reading ---------------------------------------------------------------------
+
+    def get(self, observation_id: int) -> Observation:
+        row = self._db.execute(f"SELECT {_OBS_COLS} FROM observations WHERE id = ?",
+                               [observation_id]).fetchone()
+        if row is None:
+            raise ValidationError(f"There is no entry {observation_id}.")
+        return _observation(row)
+
+    def all(self, session_id: int) -> list[Observation]:
+        """Every row, originals and corrections alike, in the order they were written."""
+        rows = self._db.execute(f"SELECT {_OBS_COLS} FROM observations WHERE session_id = ? "
+                                "ORDER BY id", [session_id]).fetchall()
+        return [_observation(r) for r in rows]
+
+    def current(self, session_id: int, kind: Kind | None = None) -> list[Observation]:
+        """The entries as they stand now: each chain's latest version, by observed time."""
+        rows = self.all(session_id)
+        superseded = {o.corrects for o in rows if o.corrects is not None}
+        latest = [o for o in rows if o.id not in superseded and not o.values.get("withdrawn")]
+        if kind is not None:
+            latest = [o for o in latest if o.kind is kind]
+        return sorted(latest, key=lambda o: (o.observed_at, o.id))
+
+    def chain(self, observation_id: int) -> list[Observation]:
+        """The original and each correction of it, oldest first."""
+        found = [self.get(observation_id)]
+        while found[0].corrects is not None:
+            found.insert(0, self.get(found[0].corrects))
+        later = {o.corrects: o for o in self.all(found[0].session_id) if o.corrects}
+        while found[-1].id in later:
+            found.append(later[found[-1].id])
+        return found
+
+    def alerts(self, session_id: int) -> list[Alert]:
+        rows = self._db.execute(
+            "SELECT a.id, a.session_id, a.observation_id, a.rule, a.severity, a.message, "
+            "a.raised_at, a.confirm_due_at, k.at FROM alerts a "
+            "LEFT JOIN alert_acks k ON k.alert_id = a.id WHERE a.session_id = ? ORDER BY a.id",
+            [session_id]).fetchall()
+        return [Alert(r[0], r[1], r[2], r[3], r[4], r[5], from_db(r[6]),
+                      from_db(r[7]) if r[7] else None, from_db(r[8]) if r[8] else None)
+                for r in rows]
+
+    def signature(self, session_id: int) -> Signature | None:
+        row = self._db.execute(
+            "SELECT session_id, user_id, name, meaning, signed_at, content_hash FROM signatures "
+            "WHERE session_id = ?", [session_id]).fetchone()
+        return Signature(row[0], row[1], row[2], row[3], from_db(row[4]), row[5]) if row else None
+
+    def note(self, session_id: int) -> str:
+        row = self._db.execute("SELECT text FROM session_notes WHERE session_id = ?",
+                               [session_id]).fetchone()
+        return str(row[0]) if row else ""
+
+    # -- checks ----------------------------------------------------------------------
+
+    def _check_time(self, session_id: int, observed_at: datetime) -> None:
+        session = self._sessions.get(session_id)
+        now = self._clock.now()
+        if observed_at > now + timedelta(seconds=1):
+            raise ValidationError(
+                f"The time {observed_at.astimezone():%H:%M} is in the future: entries are "
+                "recorded for what has happened.")
+        if observed_at < session.planned_at - timedelta(hours=12):
+            raise ValidationError(
+                f"The time {observed_at.astimezone():%Y-%m-%d %H:%M} is before this session "
+                f"(planned {session.planned_at.astimezone():%Y-%m-%d %H:%M}).")
+
+    def _unsigned(self, session_id: int) -> None:
+        if self.signature(session_id) is not None:
+            raise ValidationError("This session is signed and locked: a change must be an "
+                                  "amendment, with a reason.")
+
+    # -- writing ---------------------------------------------------------------------
+
+    def _insert(self, session_id: int, kind: Kind, values: Mapping[str, Any], user_id: int,
+                observed_at: datetime, corrects: int | None = None, reason: str = "",
+                amendment: bool = False) -> Observation:
+        now = self._clock.now()
+        try:
+            cursor = self._db.execute(
+                "INSERT INTO observations (session_id, kind, observed_at, recorded_at, user_id, "
+                "data, corrects, reason, amendment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [session_id, kind.value, to_db(observed_at), to_db(now), user_id,
+                 json.dumps(dict(values), ensure_ascii=False, sort_keys=True), corrects, reason,
+                 int(amendment)])
+        except sqlite3.IntegrityError as exc:
+            raise ValidationError(str(exc)) from None
+        return self.get(int(cursor.lastrowid or 0))
+
+    def record(self, session_id: int, kind: Kind, values: Mapping[str, Any], user_id: int,
+               observed_at: datetime | None = None) -> Saved:
+        """Check, store and audit one entry; raise its alerts. Committed on return."""
+        clean = check_values(kind, values)
+        when = observed_at or self._clock.now()
+        self._check_time(session_id, when)
+        self._unsigned(session_id)
+        with self._db.atomic():
+            obs = self._insert(session_id, kind, clean, user_id, when)
+            self._audit.append(user_id, "create", f"observation:{kind.value}", obs.id,
+                               None, {"values": clean, "observed_at": to_db(when)})
+            alerts = self._raise_alerts(obs)
+        return Saved(obs, alerts)
+
+    def correct(self, observation_id: int, user_id: int, reason: str,
+                values: Mapping[str, Any] | None = None,
+                observed_at: datetime | None = None) -> Saved:
+        """A corrected value or time, before sign-off. The original stays in the record."""
+        old = self.chain(observation_id)[-1]
+        self._unsigned(old.session_id)
+        return self._revise(old, user_id, reason, values, observed_at, amendment=False)
+
+    def amend(self, observation_id: int, user_id: int, reason: str,
+              values: Mapping[str, Any] | None = None,
+              observed_at: datetime | None = None) -> Saved:
+        """A change after sign-off: needs a reason; the signed original stays visible."""
+        old = self.chain(observation_id)[-1]
+        if self.signature(old.session_id) is None:
+            return self.correct(observation_id, user_id, reason, values, observed_at)
+        if not reason.strip():
+            raise ValidationError("An amendment to a signed session needs a reason.")
+        return self._revise(old, user_id, reason, values, observed_at, amendment=True)
+
+    def add_amendment(self, session_id: int, kind: Kind, values: Mapping[str, Any],
+                      user_id: int, reason: str, observed_at: datetime | None = None) -> Saved:
+        """A new entry added to a signed session (e.g. a late note)."""
+        if not reason.strip():
+            raise ValidationError("An amendment to a signed session needs a reason.")
+        clean = check_values(kind, values)
+        when = observed_at or self._clock.now()
+        self._check_time(session_id, when)
+        with self._db.atomic():
+            obs = self._insert(session_id, kind, clean, user_id, when, None, reason.strip(),
+                               amendment=self.signature(session_id) is not None)
+            self._audit.append(user_id, "amend", f"observation:{kind.value}", obs.id, None,
+                               {"values": clean, "reason": reason.strip()})
+        return Saved(obs, ())
+
+    def _revise(self, old: Observation, user_id: int, reason: str,
+                values: Mapping[str, Any] | None, observed_at: datetime | None,
+                amendment: bool) -> Saved:
+        if not reason.strip():
+            raise ValidationError("A correction needs a reason.")
+        clean = check_values(old.kind, values) if values is not None else dict(old.values)
+        when = observed_at or old.observed_at
+        self._check_time(old.session_id, when)
+        with self._db.atomic():
+            obs = self._insert(old.session_id, old.kind, clean, user_id, when, old.id,
+                               reason.strip(), amendment)
+            self._audit.append(
+                user_id, "amend" if amendment else "correct", f"observation:{old.kind.value}",
+                obs.id, {"id": old.id, "values": dict(old.values),
+                         "observed_at": to_db(old.observed_at)},
+                {"values": clean, "observed_at": to_db(when), "reason": reason.strip()})
+        return Saved(obs, ())
+
+    def _raise_alerts(self, obs: Observation) -> tuple[Alert, ...]:
+        findings: list[Finding] = []
+        if obs.kind is Kind.VITALS:
+            session = self._sessions.get(obs.session_id)
+            dosed = session.t0 is not None and obs.observed_at >= session.t0
+            vitals = [o for o in self.current(obs.session_id, Kind.VITALS) if o.id != obs.id]
+            baseline = next((o.values for o in vitals if session.t0 is None
+                             or o.observed_at < session.t0), None)
+            earlier = [Reading(o.observed_at, o.values) for o in vitals
+                       if o.observed_at <= obs.observed_at
+                       and (session.t0 is None or o.observed_at >= session.t0)]
+            findings = evaluate_vitals(obs.values, obs.observed_at, dosed=dosed,
+                                       baseline=baseline, earlier=earlier, t=self.thresholds)
+        elif obs.kind is Kind.MOAAS:
+            findings = evaluate_moaas(int(obs.values["score"]), self.thresholds)
+        raised = []
+        for f in findings:
+            due = (obs.observed_at + timedelta(minutes=f.confirm_within_min)
+                   if f.confirm_within_min else None)
+            cursor = self._db.execute(
+                "INSERT INTO alerts (session_id, observation_id, rule, severity, message, "
+                "raised_at, confirm_due_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [obs.session_id, obs.id, f.rule, f.severity, f.message,
+                 to_db(self._clock.now()), to_db(due) if due else None])
+            aid = int(cursor.lastrowid or 0)
+            self._audit.append(None, "alert", "alert", aid, None,
+                               {"rule": f.rule, "observation": obs.id})
+            raised.append(Alert(aid, obs.session_id, obs.id, f.rule, f.severity, f.message,
+                                self._clock.now(), due, None))
+        return tuple(raised)
+
+    def acknowledge_alert(self, alert_id: int, user_id: int) -> None:
+        with self._db.atomic():
+            self._db.execute("INSERT OR IGNORE INTO alert_acks (alert_id, at, user_id) "
+                             "VALUES (?, ?, ?)", [alert_id, to_db(self._clock.now()), user_id])
+            self._audit.append(user_id, "acknowledge", "alert", alert_id)
+
+    def save_note(self, session_id: int, text: str, user_id: int) -> None:
+        """The free-text note, autosaved while the session is unsigned."""
+        if len(text) > MAX_NOTE_CHARS:
+            raise ValidationError(f"The note is longer than {MAX_NOTE_CHARS:,} characters.")
+        self._unsigned(session_id)
+        if text == self.note(session_id):
+            return
+        with self._db.atomic():
+            self._db.execute(
+                "INSERT INTO session_notes (session_id, text, updated_at, updated_by) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT(session_id) DO UPDATE SET text = excluded.text,"
+                " updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                [session_id, text, to_db(self._clock.now()), user_id])
+            self._audit.append(user_id, "save", "note", session_id, None, {
+                "chars": len(text),
+                "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()})
+
+    def content_hash(self, session_id: int) -> str:
+        digest = hashlib.sha256()
+        for o in self.all(session_id):
+            digest.update(json.dumps([o.id, o.kind.value, to_db(o.observed_at), o.user_id,
+                                      dict(o.values), o.corrects], sort_keys=True).encode())
+        digest.update(self.note(session_id).encode("utf-8"))
+        return digest.hexdigest()
+
+    def sign(self, session_id: int, user_id: int, name: str) -> Signature:
+        """Sign as 'reviewed and signed'; from then on the session is locked."""
+        session = self._sessions.get(session_id)
+        if session.state.value not in ("discharged", "closed"):
+            raise ValidationError("A session can be signed after discharge.")
+        if self.signature(session_id) is not None:
+            raise ValidationError("This session is already signed.")
+        with self._db.atomic():
+            digest = self.content_hash(session_id)
+            self._db.execute(
+                "INSERT INTO signatures (session_id, user_id, name, meaning, signed_at, "
+                "content_hash) VALUES (?, ?, ?, ?, ?, ?)",
+                [session_id, user_id, name, SIGN_MEANING, to_db(self._clock.now()), digest])
+            self._audit.append(user_id, "sign", "session", session_id, None,
+                               {"name": name, "meaning": SIGN_MEANING, "content_hash": digest})
+        signature = self.signature(session_id)
+        assert signature is not None
+        return signature
