@@ -66,15 +66,20 @@ class AuditTrail:
 
     def verify(self) -> str | None:
         """None when the chain is whole; else words naming the first broken row."""
-        prev = GENESIS
-        cursor = self._db.execute(
-            "SELECT id, at, user_id, action, entity, entity_id, old, new, prev_hash, hash "
-            "FROM audit ORDER BY id")
-        for (rid, at, user_id, action, entity, entity_id, old, new, prev_hash, digest) in cursor:
-            if prev_hash != prev:
-                return (f"audit row {rid}: does not follow the row before it "
-                        "(a row was removed or inserted)")
-            if row_hash(prev, at, user_id, action, entity, entity_id, old, new) != digest:
-                return f"audit row {rid}: its content does not match its hash (it was changed)"
-            prev = digest
-        return None
+        return verify_chain(self._db)
+
+
+def verify_chain(db: sqlite_utils.Database) -> str | None:
+    """None when the audit chain is whole; else words naming the first broken row."""
+    prev = GENESIS
+    cursor = db.execute(
+        "SELECT id, at, user_id, action, entity, entity_id, old, new, prev_hash, hash "
+        "FROM audit ORDER BY id")
+    for (rid, at, user_id, action, entity, entity_id, old, new, prev_hash, digest) in cursor:
+        if prev_hash != prev:
+            return (f"audit row {rid}: does not follow the row before it "
+                    "(a row was removed or inserted)")
+        if row_hash(prev, at, user_id, action, entity, entity_id, old, new) != digest:
+            return f"audit row {rid}: its content does not match its hash (it was changed)"
+        prev = digest
+    return None

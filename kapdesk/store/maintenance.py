@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from kapdesk.store.audit import verify_chain
+
 
 def integrity_report(db: sqlite_utils.Database) -> list[str]:
     """Problems found, in words; empty when all is well."""
@@ -13,4 +15,7 @@ def integrity_report(db: sqlite_utils.Database) -> list[str]:
         problems += [f"integrity_check: {r}" for r in rows]
     for table, rowid, parent, _fk in db.execute("PRAGMA foreign_key_check").fetchall():
         problems.append(f"foreign_key_check: {table} row {rowid} points at a missing {parent}")
+    broken = verify_chain(db)
+    if broken:
+        problems.append(broken)
     return problems
