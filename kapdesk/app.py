@@ -69,10 +69,15 @@ def build_services(paths: Paths, clock: Clock) -> Services:
 def build_window(services: Services):  # type: ignore[no-untyped-def]
     """The main window over the services (QApplication must exist)."""
     from kapdesk.audio.output import MixerOutput
+    from kapdesk.core.alerts import Thresholds
+    from kapdesk.store.audit import AuditTrail
+    from kapdesk.store.patients import PatientStore
+    from kapdesk.store.records import RecordStore
     from kapdesk.store.sessions import SessionStore
     from kapdesk.store.settings import SettingsStore
     from kapdesk.store.users import UserStore
     from kapdesk.ui.main_window import MainWindow
+    from kapdesk.ui.record_controller import RecordController
     from kapdesk.ui.room_controller import RoomController
 
     db = services.db
@@ -83,10 +88,17 @@ def build_window(services: Services):  # type: ignore[no-untyped-def]
     if user_id not in known:
         user_id = next(iter(sorted(known)), None) or users.add("Clinician").id
         settings.set("current_user_id", user_id)
-    room = RoomController(SessionStore(db, services.clock), services.clock, int(user_id))  # type: ignore[arg-type]
+    clock = services.clock
+    audit = AuditTrail(db, clock)  # type: ignore[arg-type]
+    sessions = SessionStore(db, clock, audit)  # type: ignore[arg-type]
+    records = RecordStore(db, clock, sessions, audit,  # type: ignore[arg-type]
+                          Thresholds.from_dict(settings.get("alert_thresholds")))
+    room = RoomController(sessions, clock, int(user_id))
+    record = RecordController(records, PatientStore(db, clock, audit), room)  # type: ignore[arg-type]
     output = MixerOutput()  # opened only when a sound is first wanted
-    window = MainWindow(room, services.protocols, services.protocol_errors, users, settings,
-                        chime=output.chime)
+    window = MainWindow(room, record, services.protocols, services.protocol_errors, users,
+                        settings, chime=output.chime)
+    record.setParent(window)
     room.setParent(window)
     return window
 

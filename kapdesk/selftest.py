@@ -37,6 +37,22 @@ def run_self_test() -> int:
     return 0
 
 
+def _complete(dialog: object) -> None:
+    """Fill in the discharge check and sign, as the clinician would."""
+    from PySide6.QtWidgets import QPushButton
+
+    from kapdesk.ui.entry_dialogs import ChecklistDialog
+    from kapdesk.ui.sign_dialog import SignDialog
+
+    if isinstance(dialog, ChecklistDialog):
+        dialog.check_all()
+        dialog.findChild(QPushButton, f"save_{dialog.objectName()}").click()
+    elif isinstance(dialog, SignDialog):
+        dialog.sign_button.click()
+    else:
+        raise AssertionError(f"unexpected dialog {type(dialog).__name__}")
+
+
 def _scripted_session(data_dir: Path) -> str:
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
@@ -60,6 +76,7 @@ def _scripted_session(data_dir: Path) -> str:
     window.show()
     room = window.room
     window.ask_text = lambda _title, _label: "Self-test: patient resting"
+    window.entry.open_dialog = _complete
 
     def check(ok: bool, what: str) -> None:
         if not ok:

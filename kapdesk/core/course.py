@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,7 +37,7 @@ def spacing_warnings(planned_at: datetime, earlier_doses: Sequence[datetime],
     hours = (planned_at - last).total_seconds() / 3600
     if hours < rules.min_hours_between:
         warnings.append(
-            f"Only {hours:.0f} h since the last dose ({last:%Y-%m-%d %H:%M} UTC); the "
+            f"Only {math.floor(hours)} h since the last dose ({last:%Y-%m-%d %H:%M} UTC); the "
             f"protocol asks for at least {rules.min_hours_between:g} h.")
     window_start = planned_at - timedelta(days=rules.window_days)
     in_window = [d for d in doses if d > window_start]

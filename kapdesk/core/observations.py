@@ -119,10 +119,12 @@ def check_vitals(values: Mapping[str, Any]) -> dict[str, float]:
 
 
 def _choice(value: object, allowed: Mapping[int, str] | tuple[str, ...], label: str) -> Any:
-    if value not in allowed or isinstance(value, bool):
+    # the allowed value itself is returned, so 3.0 is stored (and described) as the level 3
+    match = next((a for a in allowed if a == value), None)
+    if match is None or isinstance(value, bool):
         options = ", ".join(str(a) for a in allowed)
         raise ValidationError(f"{label} must be one of {options}, not {value!r}.")
-    return value
+    return match
 
 
 def check_values(kind: Kind, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -137,7 +139,11 @@ def check_values(kind: Kind, values: Mapping[str, Any]) -> dict[str, Any]:
         return {"severity": _choice(values.get("severity"), SEVERITIES, "Dissociation")}
     if kind is Kind.CADSS6:
         items = values.get("items", {})
-        if not isinstance(items, Mapping) or set(map(int, items)) != set(CADSS6_ITEMS):
+        try:
+            numbers = set(map(int, items)) if isinstance(items, Mapping) else set()
+        except (TypeError, ValueError):
+            numbers = set()
+        if numbers != set(CADSS6_ITEMS):
             raise ValidationError("The CADSS short form needs items 1, 2, 6, 7, 15 and 22.")
         clean = {str(int(k)): _choice(v, {0: "", 1: "", 2: "", 3: "", 4: ""},
                                       f"CADSS item {k}") for k, v in items.items()}

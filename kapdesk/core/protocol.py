@@ -244,9 +244,17 @@ def parse_protocol(text: str, source: str = "<protocol>") -> Protocol:
 
 def _spacing_line(text: str) -> int | None:
     for number, line in enumerate(text.splitlines(), start=1):
-        if re.match(r"^\s*\[\s*spacing\s*\]", line):
+        if re.match(r"^\s*(\[\s*spacing\s*\]|spacing\s*=)", line):
             return number
     return None
+
+
+def _spacing_value(table: dict[str, Any], key: str, default: Any, kinds: tuple[type, ...],
+                   words: str) -> Any:
+    value = table.get(key, default)
+    if isinstance(value, bool) != (kinds == (bool,)) or not isinstance(value, kinds):
+        raise ValueError(f"spacing: {key} must be {words}, not {value!r}")
+    return value
 
 
 def _parse_spacing(value: object, text: str, fail: Any) -> SpacingRules:
@@ -256,13 +264,16 @@ def _parse_spacing(value: object, text: str, fail: Any) -> SpacingRules:
     unknown = sorted(set(value) - _SPACING_KEYS)
     if unknown:
         raise fail(line, f"spacing: unknown setting '{unknown[0]}'")
+    number = (int, float)
     try:
         rules = SpacingRules(
-            min_hours_between=_number(value.get("min_hours_between", 48),
-                                      "spacing: min_hours_between"),
-            max_in_window=int(_number(value.get("max_in_window", 2), "spacing: max_in_window")),
-            window_days=_number(value.get("window_days", 7), "spacing: window_days"),
-            want_integration=bool(value.get("want_integration", True)),
+            min_hours_between=float(_spacing_value(value, "min_hours_between", 48, number,
+                                                   "a number of hours")),
+            max_in_window=_spacing_value(value, "max_in_window", 2, (int,), "a whole number"),
+            window_days=float(_spacing_value(value, "window_days", 7, number,
+                                             "a number of days")),
+            want_integration=_spacing_value(value, "want_integration", True, (bool,),
+                                            "true or false"),
         )
     except ValueError as exc:
         raise fail(line, str(exc)) from None

@@ -84,9 +84,9 @@ class PatientStore:
 
     def add_course(self, code: str, protocol_id: str, planned_sessions: int, start: date,
                    user_id: int) -> Course:
-        patient = self.by_code(code) or self.save(code, user_id)
         if planned_sessions < 1 or planned_sessions > 100:
             raise ValidationError("A course plans between 1 and 100 dosing sessions.")
+        patient = self.by_code(code) or self.save(code, user_id)
         with self._db.atomic():
             cursor = self._db.execute(
                 "INSERT INTO courses (patient_id, protocol_id, planned_sessions, start_date, "
@@ -139,6 +139,8 @@ def _check_fields(fields: dict[str, Any], today: date) -> dict[str, Any]:
                 not 2 <= weight <= 400:
             raise ValidationError(f"Weight {weight!r} kg is outside 2-400 kg.")
         clean["weight_kg"] = float(weight)
+    if "date_of_birth" in clean and not clean["date_of_birth"]:
+        clean["date_of_birth"] = None  # cleared: unknown, not an empty date
     if clean.get("date_of_birth"):
         try:
             born = date.fromisoformat(str(clean["date_of_birth"]))

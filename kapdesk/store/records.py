@@ -239,8 +239,8 @@ class RecordStore:
             session = self._sessions.get(obs.session_id)
             dosed = session.t0 is not None and obs.observed_at >= session.t0
             vitals = [o for o in self.current(obs.session_id, Kind.VITALS) if o.id != obs.id]
-            baseline = next((o.values for o in vitals if session.t0 is None
-                             or o.observed_at < session.t0), None)
+            baseline = next((o.values for o in vitals if "systolic" in o.values and (
+                session.t0 is None or o.observed_at < session.t0)), None)
             earlier = [Reading(o.observed_at, o.values) for o in vitals
                        if o.observed_at <= obs.observed_at
                        and (session.t0 is None or o.observed_at >= session.t0)]
@@ -265,10 +265,15 @@ class RecordStore:
         return tuple(raised)
 
     def acknowledge_alert(self, alert_id: int, user_id: int) -> None:
+        """Idempotent: the first acknowledgement (and its audit row) is the one kept."""
+        if self._db.execute("SELECT 1 FROM alerts WHERE id = ?", [alert_id]).fetchone() is None:
+            raise ValidationError(f"There is no alert {alert_id}.")
         with self._db.atomic():
-            self._db.execute("INSERT OR IGNORE INTO alert_acks (alert_id, at, user_id) "
-                             "VALUES (?, ?, ?)", [alert_id, to_db(self._clock.now()), user_id])
-            self._audit.append(user_id, "acknowledge", "alert", alert_id)
+            cursor = self._db.execute(
+                "INSERT OR IGNORE INTO alert_acks (alert_id, at, user_id) VALUES (?, ?, ?)",
+                [alert_id, to_db(self._clock.now()), user_id])
+            if cursor.rowcount == 1:
+                self._audit.append(user_id, "acknowledge", "alert", alert_id)
 
     def save_note(self, session_id: int, text: str, user_id: int) -> None:
         """The free-text note, autosaved while the session is unsigned."""

@@ -166,9 +166,10 @@ class SessionStore:
             pid = self._patient_id(patient_code)
             number = None
             if course_id is not None:
+                # after the highest number still in use, so numbers never repeat
                 number = 1 + self._db.execute(
-                    "SELECT count(*) FROM sessions WHERE course_id = ? AND kind = 'dosing' "
-                    "AND state != 'cancelled'", [course_id]).fetchone()[0]
+                    "SELECT coalesce(max(number), 0) FROM sessions WHERE course_id = ? "
+                    "AND kind = 'dosing' AND state != 'cancelled'", [course_id]).fetchone()[0]
             cursor = self._db.execute(
                 "INSERT INTO sessions (patient_id, protocol_id, protocol_json, state, "
                 "planned_at, created_by, course_id, number) "

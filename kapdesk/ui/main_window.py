@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -21,14 +22,20 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk import APP_NAME, __version__
+from kapdesk.core.errors import KapdeskError
+from kapdesk.core.observations import describe
 from kapdesk.core.protocol import Protocol, ProtocolError
 from kapdesk.core.room import RoomSnapshot
 from kapdesk.core.session import TRANSITIONS, Session, State
+from kapdesk.store.records import Alert, Saved
 from kapdesk.store.settings import SettingsStore
 from kapdesk.store.users import User, UserStore
 from kapdesk.ui.dialogs import CorrectDoseDialog, PlanSessionDialog
+from kapdesk.ui.record_actions import RecordActions
+from kapdesk.ui.record_controller import RecordController
 from kapdesk.ui.room_controller import RoomController
 from kapdesk.ui.room_view import RoomView
+from kapdesk.ui.sign_dialog import SignDialog
 from kapdesk.ui.theme import THEMES, apply_theme
 
 AskText = Callable[[str, str], str | None]
@@ -42,21 +49,25 @@ def ask_text_dialog(parent: QWidget) -> AskText:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, room: RoomController, protocols: list[Protocol],
-                 protocol_errors: list[ProtocolError], users: UserStore,
-                 settings: SettingsStore, chime: Callable[[], None] | None = None,
+    def __init__(self, room: RoomController, records: RecordController,
+                 protocols: list[Protocol], protocol_errors: list[ProtocolError],
+                 users: UserStore, settings: SettingsStore,
+                 chime: Callable[[], None] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("main_window")
         self.setWindowTitle(f"{APP_NAME} {__version__}")
         self.room = room
+        self.records = records
         self.protocols = protocols
         self.users = users
         self.settings = settings
         self._chime = chime
         self.ask_text: AskText = ask_text_dialog(self)
-        self.view = RoomView()
+        self.view = RoomView(records.save_note)
         self.setCentralWidget(self.view)
+        self.entry = RecordActions(records, self, settings.get)
+        self._confirm_due: datetime | None = None
         self._build_actions()
         self._build_toolbar()
         self._connect()
@@ -101,6 +112,8 @@ class MainWindow(QMainWindow):
                            lambda: self.room.advance(State.CLOSED))
         self.act_cancel = a("Cancel session…", "cancel_session", None, self.cancel_session,
                             "Cancel session")
+        self.act_sign = a("Sign session…", "sign_session", "Ctrl+Shift+S", self.sign_session,
+                          "Review and sign the session")
         self.act_night = a("Night level", "night_level", "N", self.toggle_night,
                            "Switch between dark and night level")
         self.act_night.setCheckable(True)
@@ -121,7 +134,7 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for act in (self.act_plan, self.act_prepare, self.act_dose, self.act_recovery,
-                    self.act_discharge, self.act_close):
+                    self.act_discharge, self.act_sign, self.act_close):
             bar.addAction(act)
         more = QMenu(self)
         more.addAction(self.act_correct)
@@ -168,6 +181,11 @@ class MainWindow(QMainWindow):
         self.room.cue_escalated.connect(self._on_room_cue_escalated)
         self.view.empty.plan_requested.connect(self.plan_session)
         self.view.empty.open_requested.connect(self.room.open_planned)
+        self.view.record_buttons.requested.connect(self.entry.open)
+        self.view.screening_button.clicked.connect(lambda: self.entry.open("screening"))
+        self.view.alerts.acknowledged.connect(self.records.acknowledge_alert)
+        self.records.saved.connect(self._on_records_saved)
+        self.records.alerts_changed.connect(self._on_records_alerts_changed)
         banner = self.view.banner
         banner.acknowledged.connect(self.room.acknowledge)
         banner.snoozed.connect(self.room.snooze)
@@ -188,12 +206,36 @@ class MainWindow(QMainWindow):
         self.act_close.setEnabled(State.CLOSED in allowed)
         self.act_cancel.setEnabled(State.CANCELLED in allowed)
         self.act_plan.setEnabled(session is None or not session.is_running)
+        self.act_sign.setEnabled(session is not None and session.state is State.DISCHARGED
+                                 and self.records.records.signature(session.id) is None)
+        self.view.note.load(self.records.note())
+        self.view.show_entries(self.records.recent())
+        self._on_records_alerts_changed(self.records.open_alerts())
 
     def _on_room_snapshot_changed(self, snap: RoomSnapshot | None) -> None:
         self.view.show_snapshot(snap)
+        if self._confirm_due is not None:
+            self._show_alerts()
         due = bool(snap and snap.due)
         for act in (self.act_ack, self.act_snooze2, self.act_snooze5, self.act_skip):
             act.setEnabled(due)
+
+    def _on_records_saved(self, saved: Saved) -> None:
+        self.view.show_entries(self.records.recent())
+        when = saved.observation.recorded_at.astimezone()
+        self.status.setText(f"Saved {describe(saved.observation.kind, saved.observation.values)}"
+                            f" at {when:%H:%M:%S}")
+
+    def _on_records_alerts_changed(self, alerts: list[Alert]) -> None:
+        self._confirm_due = self.records.confirm_due()
+        self._show_alerts(alerts)
+
+    def _show_alerts(self, alerts: list[Alert] | None = None) -> None:
+        wait = None
+        if self._confirm_due is not None:
+            wait = (self._confirm_due - self.room.now()).total_seconds()
+        self.view.alerts.show_alerts(
+            alerts if alerts is not None else self.records.open_alerts(), wait)
 
     def _on_room_clock_disturbed(self, text: str) -> None:
         self.view.show_notice(text)
@@ -241,7 +283,7 @@ class MainWindow(QMainWindow):
 
     def discharge(self) -> None:
         snap = self.room.current
-        reason = None
+        reason: str | None = None
         if snap is not None and snap.minutes_to_minimum > 0 and \
                 not snap.session.protocol.min_monitoring_strict:
             reason = self.ask_text(
@@ -250,7 +292,28 @@ class MainWindow(QMainWindow):
                 "to go). Reason for discharging now:")
             if reason is None:
                 return
-        self.room.advance(State.DISCHARGED, reason)
+        refusal = self.room.refusal(State.DISCHARGED, reason)
+        if refusal:
+            self.show_error(refusal)
+            return
+        dialog = self.entry.discharge_dialog(lambda: self.room.advance(State.DISCHARGED, reason))
+        self.entry.open_dialog(dialog)
+
+    def sign_session(self) -> None:
+        session = self.room.session
+        if session is None:
+            return
+        signer = self.users.get(self.room.user_id).display_name
+        dialog = SignDialog(session, self.records.records, signer, self)
+        self.entry.open_dialog(dialog)
+        if dialog.result() == SignDialog.DialogCode.Accepted:
+            try:
+                self.records.records.sign(session.id, self.room.user_id, signer)
+            except KapdeskError as exc:
+                self.show_error(str(exc))
+                return
+            self.status.setText(f"Session {session.id} signed by {signer}")
+            self._on_session_changed(self.room.session)
 
     def cancel_session(self) -> None:
         reason = self.ask_text("Cancel session", "Reason for cancelling this session:")

@@ -19,7 +19,7 @@ from kapdesk.core.cues import CueEvent, CueEventKind, CueState, next_change_s
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.protocol import Protocol
 from kapdesk.core.room import RoomSnapshot, snapshot
-from kapdesk.core.session import Session, State
+from kapdesk.core.session import Session, State, check_transition
 from kapdesk.store.sessions import SessionStore
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,19 @@ class RoomController(QObject):
         self._events = self._sessions.cue_events(session) if session else []
         self.session_changed.emit(session)
         self.refresh()
+
+    def now(self) -> datetime:
+        return self._clock.now()
+
+    def refusal(self, target: State, reason: str | None = None) -> str | None:
+        """Why `target` is not allowed now, in words; None when it is."""
+        if self._session is None:
+            return "There is no session in the room."
+        try:
+            check_transition(self._session, target, self._clock.now(), reason)
+        except KapdeskError as exc:
+            return str(exc)
+        return None
 
     def stop(self) -> None:
         self._tick.stop()
@@ -195,6 +208,10 @@ class RoomController(QObject):
         self._store_cue(key, kind, self.user_id, data)
         self.refresh()
         return True
+
+    def record_cue_done(self, key: str, kind: CueEventKind, data: dict[str, Any]) -> bool:
+        """A cue answered by an entry (vitals recorded, a rating given)."""
+        return self._cue_action(key, kind, data)
 
     def acknowledge(self, key: str) -> bool:
         return self._cue_action(key, CueEventKind.ACKNOWLEDGED, {})

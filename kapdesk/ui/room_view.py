@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -22,6 +24,7 @@ from kapdesk.core.session import Session, State
 from kapdesk.ui.theme import DARK, Theme
 from kapdesk.ui.widgets.cue_banner import KIND_WORDS, CueBanner
 from kapdesk.ui.widgets.phase_bar import PhaseBar
+from kapdesk.ui.widgets.record_panel import AlertsBox, NotePanel, RecordButtons
 
 
 def _label(name: str, role: str | None = None) -> QLabel:
@@ -93,9 +96,10 @@ class EmptyRoom(QWidget):
 
 
 class RoomView(QStackedWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, save_note: Callable[[str], bool], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("room_view")
+        self.note = NotePanel(save_note)
         self.empty = EmptyRoom()
         self.addWidget(self.empty)
         self.addWidget(self._build_room())
@@ -120,6 +124,10 @@ class RoomView(QStackedWidget):
         self.notice.setWordWrap(True)
         self.notice.setFrameShape(QFrame.Shape.StyledPanel)
         self.notice.hide()
+        self.record_buttons = RecordButtons()
+        self.screening_button = QPushButton("Screening checklist…", objectName="record_screening")
+        self.screening_button.setAccessibleName("Record the screening checklist")
+        self.alerts = AlertsBox()
         self.prep_heading = _label("prep_heading", "heading")
         self.prep_heading.setText("BEFORE THE DOSE")
         self.prep_list = QListWidget(objectName="preparation_checklist")
@@ -142,6 +150,10 @@ class RoomView(QStackedWidget):
         left.addWidget(self.timer_label)
         left.addWidget(self.monitoring_label)
         left.addWidget(self.notice)
+        left.addSpacing(6)
+        left.addWidget(self.record_buttons)
+        left.addWidget(self.alerts)
+        left.addWidget(self.screening_button)
         left.addWidget(self.prep_heading)
         left.addWidget(self.prep_list, 1)
         left.addStretch(1)
@@ -158,10 +170,22 @@ class RoomView(QStackedWidget):
         up.setText("UPCOMING")
         past = _label("past_heading", "heading")
         past.setText("DONE")
+        self.entries_list = QListWidget(objectName="recent_entries")
+        self.entries_list.setAccessibleName("Recent entries")
+        self.entries_list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.entries_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        entries = _label("entries_heading", "heading")
+        entries.setText("ENTRIES")
+        note = _label("note_heading", "heading")
+        note.setText("NOTE")
         right.addWidget(up)
         right.addWidget(self.upcoming_list, 3)
         right.addWidget(past)
         right.addWidget(self.past_list, 2)
+        right.addWidget(entries)
+        right.addWidget(self.entries_list, 2)
+        right.addWidget(note)
+        right.addWidget(self.note, 2)
 
         body = QHBoxLayout()
         body.addLayout(left, 3)
@@ -197,6 +221,8 @@ class RoomView(QStackedWidget):
         self.state_label.setText(session.state.label)
         self.phase_bar.set_protocol(session.protocol)
         dosed = session.t0 is not None
+        self.screening_button.setVisible(not dosed)
+        self.record_buttons.buttons["dose"].setVisible(dosed)
         self.prep_heading.setVisible(not dosed)
         self.prep_list.setVisible(not dosed)
         self.prep_list.clear()
@@ -268,6 +294,10 @@ class RoomView(QStackedWidget):
         self.past_list.clear()
         for c in snap.past:
             self.past_list.addItem(_past_line(c))
+
+    def show_entries(self, lines: list[str]) -> None:
+        self.entries_list.clear()
+        self.entries_list.addItems(lines)
 
     def show_notice(self, text: str) -> None:
         self.notice.setText(text)

@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QPushButton
 
 from kapdesk.app import Services, build_services, build_window
 from kapdesk.core.clock import FakeClock
@@ -27,12 +28,28 @@ def make_window(qtbot, data_dir: Path, clock: FakeClock) -> Iterator[MakeWindow]
             window.show()
             window.activateWindow()
         window.ask_text = lambda _title, _label: "Patient asleep"
+        window.entry.open_dialog = answer_dialog
         opened.append(window)
         return window
 
     yield make
     for window in opened:
         window.room.stop()
+
+
+def answer_dialog(dialog) -> None:
+    """What a clinician does with a dialog the test did not plan for: complete the
+    discharge check, sign when asked to sign; anything else is a surprise."""
+    from kapdesk.ui.entry_dialogs import ChecklistDialog
+    from kapdesk.ui.sign_dialog import SignDialog
+
+    if isinstance(dialog, ChecklistDialog):
+        dialog.check_all()
+        dialog.findChild(QPushButton, f"save_{dialog.objectName()}").click()
+    elif isinstance(dialog, SignDialog):
+        dialog.sign_button.click()
+    else:
+        raise AssertionError(f"unexpected dialog {dialog.objectName()}")
 
 
 def step(window: MainWindow, clock: FakeClock, seconds: float, every: float = 5.0) -> None:

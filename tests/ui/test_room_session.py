@@ -1,6 +1,7 @@
 """The room screen driven as a clinician would, over a real database, on a fake clock."""
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from kapdesk.core.cues import CueEventKind
 from kapdesk.core.room import format_elapsed
@@ -190,9 +191,9 @@ def test_esketamine_cannot_be_discharged_before_two_hours(make_window, clock, pr
     _dosed(window, protocols, protocol="esketamine-nasal")
     window.act_recovery.trigger()
     step(window, clock, 119 * 60, every=60)
-    with qtbot.waitSignal(window.room.action_failed) as failed:
-        window.act_discharge.trigger()
-    assert "cannot be closed before then" in failed.args[0]
+    window.act_discharge.trigger()
+    assert "cannot be closed before then" in window.status.text()
+    assert window.findChild(QMessageBox, "error_message").isVisible()
     assert window.room.session.state is State.RECOVERY
     step(window, clock, 60)
     window.act_discharge.trigger()

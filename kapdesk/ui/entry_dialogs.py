@@ -1,0 +1,291 @@
+"""Entry dialogs for the room: one tap opens, one tap saves. Errors show inside, in words.
+
+Each dialog is handed a `submit` callable that stores the entry and returns an error
+message, or None once the entry is committed; only then does the dialog close.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kapdesk.core.observations import (
+    CADSS6_ITEMS,
+    MOAAS_LEVELS,
+    SEVERITIES,
+    SIDE_EFFECTS,
+    VITAL_RANGES,
+    mg_per_kg,
+)
+
+Submit = Callable[[Mapping[str, Any]], str | None]
+PRN_MEDICINES = ("Ondansetron", "Midazolam", "Lorazepam", "Metoclopramide", "Paracetamol")
+ROUTES = ("oral", "sublingual", "intramuscular", "intravenous", "intranasal")
+
+
+def _big_button(text: str, name: str, accessible: str) -> QPushButton:
+    button = QPushButton(text, objectName=name)
+    button.setAccessibleName(accessible)
+    button.setMinimumHeight(46)
+    return button
+
+
+class EntryDialog(QDialog):
+    def __init__(self, title: str, name: str, submit: Submit,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setObjectName(name)
+        self._submit = submit
+        self.error_label = QLabel(objectName="entry_error")
+        self.error_label.setWordWrap(True)
+        self.error_label.setProperty("role", "alert")
+        self.error_label.hide()
+        self.body = QVBoxLayout(self)
+
+    def submit(self, values: Mapping[str, Any]) -> bool:
+        error = self._submit(values)
+        if error:
+            self.error_label.setText(error)
+            self.error_label.show()
+            return False
+        self.accept()
+        return True
+
+    def finish(self, *buttons: QPushButton) -> None:
+        self.body.addWidget(self.error_label)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        for button in buttons:
+            row.addWidget(button)
+        cancel = _big_button("Cancel", "cancel_entry", "Cancel")
+        cancel.clicked.connect(self.reject)
+        row.addWidget(cancel)
+        self.body.addLayout(row)
+
+
+class VitalsDialog(EntryDialog):
+    FIELDS = ("systolic", "diastolic", "heart_rate", "spo2", "resp_rate")
+
+    def __init__(self, submit: Submit, parent: QWidget | None = None) -> None:
+        super().__init__("Record vitals", "vitals_dialog", submit, parent)
+        form = QFormLayout()
+        self.edits: dict[str, QLineEdit] = {}
+        for key in self.FIELDS:
+            spec = VITAL_RANGES[key]
+            edit = QLineEdit(objectName=f"vital_{key}")
+            edit.setAccessibleName(spec.label)
+            edit.setValidator(QIntValidator(0, 999, edit))
+            edit.setPlaceholderText(f"{spec.low:g}-{spec.high:g} {spec.unit}")
+            form.addRow(f"{spec.label} ({spec.unit})", edit)
+            self.edits[key] = edit
+        self.body.addLayout(form)
+        save = _big_button("Save vitals", "save_vitals", "Save vitals")
+        save.setDefault(True)
+        save.clicked.connect(self._on_save_clicked)
+        self.finish(save)
+
+    def values(self) -> dict[str, int]:
+        return {k: int(e.text()) for k, e in self.edits.items() if e.text().strip()}
+
+    def _on_save_clicked(self) -> None:
+        self.submit(self.values())
+
+
+class ChoiceDialog(EntryDialog):
+    """One button per answer; a click saves it."""
+
+    def __init__(self, title: str, name: str, choices: Sequence[tuple[str, Any]], key: str,
+                 submit: Submit, parent: QWidget | None = None) -> None:
+        super().__init__(title, name, submit, parent)
+        self.buttons: list[QPushButton] = []
+        for label, value in choices:
+            button = _big_button(label, f"{name}_{value}", label)
+            button.clicked.connect(lambda _c=False, v=value: self.submit({key: v}))
+            self.body.addWidget(button)
+            self.buttons.append(button)
+        self.finish()
+
+
+def moaas_dialog(submit: Submit, parent: QWidget | None = None) -> ChoiceDialog:
+    return ChoiceDialog("Sedation (MOAA/S)", "moaas_dialog",
+                        [(f"{score}  ·  {words}", score) for score, words in MOAAS_LEVELS.items()],
+                        "score", submit, parent)
+
+
+class DissociationDialog(ChoiceDialog):
+    def __init__(self, submit: Submit, submit_short_form: Submit,
+                 item_text: Mapping[int, str] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Dissociation", "dissociation_dialog",
+                         [(s.capitalize(), s) for s in SEVERITIES], "severity", submit, parent)
+        self._short = submit_short_form
+        self.items: dict[int, QSpinBox] = {}
+        grid = QGridLayout()
+        for row, number in enumerate(CADSS6_ITEMS):
+            text = (item_text or {}).get(number, f"CADSS item {number}")
+            spin = QSpinBox(objectName=f"cadss_item_{number}", minimum=0, maximum=4)
+            spin.setAccessibleName(text)
+            grid.addWidget(QLabel(text), row, 0)
+            grid.addWidget(spin, row, 1)
+            self.items[number] = spin
+        self.short_form = QWidget(objectName="cadss_short_form")
+        self.short_form.setLayout(grid)
+        self.short_form.hide()
+        toggle = _big_button("6-item short form…", "show_short_form", "Show the short form")
+        toggle.clicked.connect(lambda: (self.short_form.show(), save.show()))
+        save = _big_button("Save short form", "save_short_form", "Save short form")
+        save.hide()
+        save.clicked.connect(self._on_save_short_clicked)
+        self.body.insertWidget(self.body.count() - 2, toggle)
+        self.body.insertWidget(self.body.count() - 2, self.short_form)
+        self.body.insertWidget(self.body.count() - 2, save)
+
+    def _on_save_short_clicked(self) -> None:
+        values = {"items": {n: s.value() for n, s in self.items.items()}}
+        error = self._short(values)
+        if error:
+            self.error_label.setText(error)
+            self.error_label.show()
+        else:
+            self.accept()
+
+
+class SideEffectDialog(EntryDialog):
+    def __init__(self, submit: Submit, parent: QWidget | None = None) -> None:
+        super().__init__("Side effect", "side_effect_dialog", submit, parent)
+        self.effects = QListWidget(objectName="side_effect_list")
+        self.effects.setAccessibleName("Side effect")
+        for name in SIDE_EFFECTS:
+            self.effects.addItem(QListWidgetItem(name))
+        self.effects.setCurrentRow(0)
+        self.body.addWidget(self.effects)
+        buttons = []
+        for severity in SEVERITIES[1:]:
+            button = _big_button(severity.capitalize(), f"side_effect_{severity}",
+                                 f"Record side effect as {severity}")
+            button.clicked.connect(lambda _c=False, s=severity: self._save(s))
+            buttons.append(button)
+        self.finish(*buttons)
+
+    def _save(self, severity: str) -> None:
+        item = self.effects.currentItem()
+        self.submit({"name": item.text() if item else "", "severity": severity})
+
+
+class MedicineDialog(EntryDialog):
+    """As-needed medicine given, or the dose itself (with lot and mg/kg)."""
+
+    def __init__(self, submit: Submit, *, dose: bool = False, drug: str = "",
+                 route: str = "", weight_kg: float | None = None, device: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        title = "Record the dose" if dose else "Medication given"
+        super().__init__(title, "dose_dialog" if dose else "medication_dialog", submit, parent)
+        self._weight = weight_kg
+        self._dose = dose
+        self._device = device
+        form = QFormLayout()
+        self.drug = QComboBox(objectName="medicine_drug", editable=True)
+        self.drug.setAccessibleName("Medicine")
+        self.drug.addItems([drug] if dose else list(PRN_MEDICINES))
+        self.mg = QDoubleSpinBox(objectName="medicine_mg", minimum=0, maximum=2000,
+                                 decimals=1, suffix=" mg")
+        self.mg.setAccessibleName("Amount in mg")
+        self.route = QComboBox(objectName="medicine_route", editable=True)
+        self.route.setAccessibleName("Route")
+        self.route.addItems(list(ROUTES))
+        self.route.setCurrentText(route or ("oral" if not dose else ROUTES[2]))
+        self.per_kg = QLabel(objectName="dose_per_kg")
+        self.lot = QLineEdit(objectName="dose_lot")
+        self.lot.setAccessibleName("Lot number")
+        form.addRow("Medicine", self.drug)
+        form.addRow("Amount", self.mg)
+        form.addRow("Route", self.route)
+        if dose:
+            form.addRow("mg/kg", self.per_kg)
+            form.addRow("Lot", self.lot)
+            if device is not None:
+                form.addRow("Device", QLabel(f"{device}"))
+        self.mg.valueChanged.connect(self._on_mg_changed)
+        self._on_mg_changed(0)
+        self.body.addLayout(form)
+        save = _big_button("Save", "save_medicine", "Save medicine")
+        save.setDefault(True)
+        save.clicked.connect(self._on_save_clicked)
+        self.finish(save)
+
+    def _on_mg_changed(self, value: float) -> None:
+        per = mg_per_kg(value, self._weight)
+        self.per_kg.setText(f"{per:g} mg/kg (weight {self._weight:g} kg)" if per is not None
+                            else "no weight recorded for this patient")
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"drug": self.drug.currentText(), "dose_mg": self.mg.value(),
+                               "route": self.route.currentText()}
+        if self._dose:
+            out["lot"] = self.lot.text()
+            if self._device is not None:
+                out["device"] = self._device
+        return out
+
+    def _on_save_clicked(self) -> None:
+        self.submit(self.values())
+
+
+class ChecklistDialog(EntryDialog):
+    """Screening before the dose, or the discharge check."""
+
+    def __init__(self, title: str, name: str, items: Sequence[str], submit: Submit,
+                 intro: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(title, name, submit, parent)
+        if intro:
+            label = QLabel(intro, objectName="checklist_intro")
+            label.setWordWrap(True)
+            self.body.addWidget(label)
+        self.list = QListWidget(objectName=f"{name}_items")
+        self.list.setAccessibleName(title)
+        for text in items:
+            item = QListWidgetItem(text)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        self.comment = QLineEdit(objectName=f"{name}_comment")
+        self.comment.setAccessibleName("Comment")
+        self.comment.setPlaceholderText("Comment (optional)")
+        self.body.addWidget(self.list)
+        self.body.addWidget(self.comment)
+        save = _big_button("Save checklist", f"save_{name}", "Save checklist")
+        save.clicked.connect(self._on_save_clicked)
+        self.finish(save)
+
+    def check_all(self) -> None:
+        for i in range(self.list.count()):
+            self.list.item(i).setCheckState(Qt.CheckState.Checked)
+
+    def values(self) -> dict[str, Any]:
+        items = {self.list.item(i).text():
+                 self.list.item(i).checkState() == Qt.CheckState.Checked
+                 for i in range(self.list.count())}
+        return {"items": items, "comment": self.comment.text().strip()}
+
+    def _on_save_clicked(self) -> None:
+        self.submit(self.values())

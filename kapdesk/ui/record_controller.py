@@ -1,0 +1,142 @@
+"""The clinical record in the room: saves entries, raises alerts, satisfies cues.
+
+Every save is committed before anything says "saved". A rejected entry comes back as a
+message naming the field and the range; nothing already stored is touched.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from kapdesk.core.cues import CueEventKind
+from kapdesk.core.errors import KapdeskError
+from kapdesk.core.observations import Kind, describe
+from kapdesk.store.patients import PatientStore
+from kapdesk.store.records import Alert, RecordStore, Saved
+from kapdesk.ui.room_controller import RoomController
+
+log = logging.getLogger(__name__)
+
+# Which cue kinds an entry answers, and how early an entry still counts for an upcoming cue.
+SATISFIES = {Kind.VITALS: "vitals", Kind.MOAAS: "rating", Kind.RASS: "rating",
+             Kind.DISSOCIATION: "rating", Kind.CADSS6: "rating",
+             Kind.MEDICATION: "medication", Kind.DOSE: "medication",
+             Kind.DISCHARGE: "checklist"}
+EARLY_S = 5 * 60
+
+
+class RecordController(QObject):
+    saved = Signal(object)  # Saved
+    alerts_changed = Signal(list)  # open alerts of the session
+    failed = Signal(str)
+
+    def __init__(self, records: RecordStore, patients: PatientStore, room: RoomController,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.records = records
+        self.patients = patients
+        self.room = room
+
+    def weight_kg(self) -> float | None:
+        session = self.room.session
+        patient = self.patients.by_code(session.patient_code) if session else None
+        return patient.weight_kg if patient else None
+
+    def _session_id(self) -> int | None:
+        session = self.room.session
+        if session is None:
+            self.failed.emit("There is no session in the room.")
+            return None
+        return session.id
+
+    def record(self, kind: Kind, values: Mapping[str, Any],
+               observed_at: datetime | None = None) -> Saved | None:
+        sid = self._session_id()
+        if sid is None:
+            return None
+        try:
+            saved = self.records.record(sid, kind, values, self.room.user_id, observed_at)
+        except KapdeskError as exc:
+            self.failed.emit(str(exc))
+            return None
+        log.info("saved observation %s (%s) in session %s", saved.observation.id, kind, sid)
+        self._satisfy_cues(kind, saved.observation.id)
+        self.saved.emit(saved)
+        self.alerts_changed.emit(self.open_alerts())
+        return saved
+
+    def _satisfy_cues(self, kind: Kind, observation_id: int) -> None:
+        cue_kind = SATISFIES.get(kind)
+        snap = self.room.current
+        if cue_kind is None or snap is None or snap.session.t0 is None:
+            return
+        for state in snap.cues:
+            if state.cue.kind == cue_kind and state.open and \
+                    state.due_s <= snap.elapsed_s + EARLY_S:
+                self.room.record_cue_done(state.cue.key, CueEventKind.ACKNOWLEDGED,
+                                          {"satisfied_by": observation_id})
+                return  # one entry answers one cue
+
+    def correct(self, observation_id: int, reason: str, values: Mapping[str, Any] | None = None,
+                observed_at: datetime | None = None) -> Saved | None:
+        try:
+            saved = self.records.amend(observation_id, self.room.user_id, reason, values,
+                                       observed_at)
+        except KapdeskError as exc:
+            self.failed.emit(str(exc))
+            return None
+        self.saved.emit(saved)
+        return saved
+
+    def save_note(self, text: str) -> bool:
+        session = self.room.session
+        if session is None:
+            return False
+        try:
+            self.records.save_note(session.id, text, self.room.user_id)
+        except KapdeskError as exc:
+            self.failed.emit(str(exc))
+            return False
+        return True
+
+    def note(self) -> str:
+        session = self.room.session
+        return self.records.note(session.id) if session else ""
+
+    def recent(self, limit: int = 8) -> list[str]:
+        session = self.room.session
+        if session is None:
+            return []
+        entries = self.records.current(session.id)[-limit:]
+        return [f"{o.observed_at.astimezone():%H:%M}  {describe(o.kind, o.values)}"
+                + ("  (corrected)" if o.corrects else "") for o in reversed(entries)]
+
+    def open_alerts(self) -> list[Alert]:
+        session = self.room.session
+        if session is None:
+            return []
+        return [a for a in self.records.alerts(session.id) if a.acknowledged_at is None]
+
+    def acknowledge_alert(self, alert_id: int) -> None:
+        self.records.acknowledge_alert(alert_id, self.room.user_id)
+        self.alerts_changed.emit(self.open_alerts())
+
+    def confirm_due(self) -> datetime | None:
+        """When a confirming blood-pressure reading is due, if one is awaited."""
+        session = self.room.session
+        if session is None:
+            return None
+        alerts = self.records.alerts(session.id)
+        pending = [a for a in alerts if a.confirm_due_at is not None]
+        if not pending:
+            return None
+        last = pending[-1]
+        later_bp = [o for o in self.records.current(session.id, Kind.VITALS)
+                    if "systolic" in o.values and o.observed_at > last.raised_at
+                    - timedelta(seconds=1) and o.id != last.observation_id]
+        return None if later_bp else last.confirm_due_at

@@ -1,0 +1,47 @@
+"""Review and sign a session: the record as it stands, then one signature."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
+
+from kapdesk.core.observations import describe
+from kapdesk.core.session import Session
+from kapdesk.store.records import SIGN_MEANING, RecordStore
+
+
+class SignDialog(QDialog):
+    def __init__(self, session: Session, records: RecordStore, signer: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Review and sign session {session.id}")
+        self.setObjectName("sign_dialog")
+        self.resize(720, 560)
+        layout = QVBoxLayout(self)
+        heading = QLabel(f"Patient {session.patient_code}  ·  {session.protocol.name}  ·  "
+                         f"{session.planned_at.astimezone():%Y-%m-%d}")
+        layout.addWidget(heading)
+        entries = QListWidget(objectName="sign_entries")
+        entries.setAccessibleName("Entries to review")
+        for o in records.current(session.id):
+            mark = "  (corrected)" if o.corrects else ""
+            entries.addItem(f"{o.observed_at.astimezone():%H:%M}  "
+                            f"{describe(o.kind, o.values)}{mark}")
+        layout.addWidget(entries, 2)
+        note = QLabel(records.note(session.id) or "(no note)", objectName="sign_note")
+        note.setWordWrap(True)
+        layout.addWidget(note, 1)
+        alerts = records.alerts(session.id)
+        if alerts:
+            layout.addWidget(QLabel(f"{len(alerts)} alert(s) were raised during the session."))
+        self.sign_button = QPushButton(f"Sign as {signer}: {SIGN_MEANING}",
+                                       objectName="confirm_sign")
+        self.sign_button.setAccessibleName("Sign the session")
+        self.sign_button.setMinimumHeight(46)
+        self.sign_button.clicked.connect(self.accept)
+        cancel = QPushButton("Not now", objectName="cancel_sign")
+        cancel.setAccessibleName("Do not sign now")
+        cancel.clicked.connect(self.reject)
+        layout.addWidget(QLabel("Once signed, the session is locked: later changes are "
+                                "amendments with a reason, beside the original."))
+        layout.addWidget(self.sign_button)
+        layout.addWidget(cancel)

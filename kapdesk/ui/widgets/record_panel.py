@@ -1,0 +1,142 @@
+"""The room's record controls: one-tap entry buttons, open alerts, the autosaved note."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kapdesk.core.room import format_countdown
+from kapdesk.store.records import Alert
+
+AUTOSAVE_MS = 2000  # after typing stops; the promise is "within 3 s"
+
+
+class RecordButtons(QWidget):
+    """Vitals, sedation, dissociation, side effect, medicine, dose: one tap each."""
+
+    requested = Signal(str)
+
+    ENTRIES = (("vitals", "Vitals  (V)", "Record vitals"),
+               ("moaas", "Sedation  (M)", "Record sedation (MOAA/S)"),
+               ("dissociation", "Dissociation  (I)", "Record dissociation"),
+               ("side_effect", "Side effect  (E)", "Record a side effect"),
+               ("medication", "Medicine  (G)", "Record a medicine given"),
+               ("dose", "Dose details", "Record the dose details"))
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, accessible in self.ENTRIES:
+            button = QPushButton(text, objectName=f"record_{key}")
+            button.setAccessibleName(accessible)
+            button.setMinimumHeight(42)
+            button.clicked.connect(lambda _c=False, k=key: self.requested.emit(k))
+            layout.addWidget(button)
+            self.buttons[key] = button
+
+
+class AlertsBox(QFrame):
+    """Open alerts, calm and steady; each acknowledged with one click."""
+
+    acknowledged = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("alerts_box")
+        self.setAccessibleName("Alerts")
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(12, 8, 12, 8)
+        self.confirm_label = QLabel(objectName="confirm_reading")
+        self.confirm_label.hide()
+        self._layout.addWidget(self.confirm_label)
+        self._rows: list[QWidget] = []
+        self.hide()
+
+    def show_alerts(self, alerts: list[Alert], confirm_in_s: float | None) -> None:
+        for row in self._rows:
+            row.deleteLater()
+        self._rows = []
+        for alert in alerts[-4:]:
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(alert.message, objectName=f"alert_{alert.severity}")
+            label.setWordWrap(True)
+            label.setProperty("severity", alert.severity)
+            button = QPushButton("Seen", objectName="acknowledge_alert")
+            button.setAccessibleName("Acknowledge alert")
+            button.clicked.connect(lambda _c=False, a=alert.id: self.acknowledged.emit(a))
+            line.addWidget(label, 1)
+            line.addWidget(button)
+            self._layout.addWidget(row)
+            self._rows.append(row)
+        if confirm_in_s is not None:
+            self.confirm_label.setText(
+                "Confirming blood-pressure reading " + (
+                    f"due in {format_countdown(confirm_in_s)}" if confirm_in_s > 0
+                    else "due now"))
+        self.confirm_label.setVisible(confirm_in_s is not None)
+        self.setVisible(bool(alerts) or confirm_in_s is not None)
+
+
+class NotePanel(QPlainTextEdit):
+    """The session's free-text note. Autosaves after typing stops, on leaving, on quit."""
+
+    def __init__(self, save: Callable[[str], bool], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("session_note")
+        self.setAccessibleName("Session note")
+        self.setPlaceholderText("Note (saved as you type)")
+        self._save = save
+        self._dirty = False
+        self.last_saved: datetime | None = None
+        self._timer = QTimer(self, objectName="note autosave")
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(AUTOSAVE_MS)
+        self._timer.timeout.connect(self.flush)
+        self.textChanged.connect(self._on_text_changed)
+
+    def load(self, text: str) -> None:
+        self.blockSignals(True)
+        self.setPlainText(text)
+        self.blockSignals(False)
+        self._dirty = False
+
+    def _on_text_changed(self) -> None:
+        self._dirty = True
+        self._timer.start()
+
+    def flush(self) -> None:
+        """Save now if anything changed."""
+        self._timer.stop()
+        if self._dirty and self._save(self.toPlainText()):
+            self._dirty = False
+            self.last_saved = datetime.now().astimezone()
+
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self.flush()
+        super().focusOutEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.clearFocus()  # hands the keyboard back to the room's shortcuts
+            return
+        super().keyPressEvent(event)
