@@ -1,0 +1,145 @@
+"""The child process of the benchmarks: opens a window and reports on stdout, one JSON line.
+
+    python -m bench.driver bare           a bare PySide6 QMainWindow, 1366x768
+    python -m bench.driver app DATA_DIR   the app exactly as `main.py --demo --data-dir DATA_DIR`
+    python -m bench.driver idle DATA_DIR  the same, then doses the demo's planned session on the
+                                          room screen, settles, says it is ready, runs on until
+                                          it is stopped
+
+bare and app print {"painted": time.monotonic()} once the main window's first frame is
+painted, then quit; the parent subtracts its own time.monotonic() taken before it started the
+process (one system-wide clock). The app's path is kapdesk.app.run itself: the driver only
+wraps kapdesk.app.build_window to watch the window it returns, so the app needs no flag.
+The driver ends itself when its stdin closes (give it one that stays open when run by hand,
+e.g. `sleep infinity | python -m bench.driver idle /tmp/d`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+
+SETTLE_MS = 3000  # idle: let the dosed room screen settle before the parent measures
+
+
+def say(**fields: Any) -> None:
+    print(json.dumps(fields), flush=True)
+
+
+class FirstPaint(QObject):
+    """Calls back once, when the watched window's first frame is painted.
+
+    The callback runs from a zero timer after the first Paint event: by then the whole frame
+    (the window and all its children, painted in the same pass) is done.
+    """
+
+    def __init__(self, window: QWidget, then: Callable[[float], None]) -> None:
+        super().__init__(window)
+        self._then = then
+        self._seen = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self._seen and event.type() == QEvent.Type.Paint:
+            self._seen = True
+            watched.removeEventFilter(self)  # nothing of ours runs in the window after this
+            QTimer.singleShot(0, self._painted)
+        return False
+
+    def _painted(self) -> None:
+        self._then(time.monotonic())
+
+
+def report_and_quit(painted: float) -> None:
+    say(painted=painted)
+    QApplication.quit()
+
+
+def run_bare() -> int:
+    app = QApplication([sys.argv[0]])
+    window = QMainWindow()
+    FirstPaint(window, report_and_quit)
+    window.resize(1366, 768)
+    window.show()
+    return int(app.exec())
+
+
+def run_app(data_dir: str, on_window: Callable[[Any], object]) -> int:
+    """`main.py --demo --data-dir DATA_DIR`, with `on_window` called on the main window
+    as soon as it is built (before it is shown)."""
+    import kapdesk.app
+
+    build = kapdesk.app.build_window
+
+    def build_and_watch(services: Any) -> Any:
+        window = build(services)
+        on_window(window)
+        return window
+
+    kapdesk.app.build_window = build_and_watch
+    return kapdesk.app.run(["--demo", "--data-dir", data_dir])
+
+
+def dose(window: Any) -> None:
+    """Dose a session as the clinician would: open the planned one, prepare, dose."""
+    from kapdesk.core.session import State
+
+    room = window.room
+    if room.session is None or not room.session.is_running:
+        planned = room.planned()
+        if not planned:
+            raise RuntimeError("the demo data has no planned session to dose")
+        room.open_planned(planned[-1].id)
+    window.act_prepare.trigger()
+    window.act_dose.trigger()
+    if room.session is None or room.session.state is not State.DOSED:
+        raise RuntimeError(f"could not dose the session (state: {room.session})")
+
+
+def run_idle(data_dir: str) -> int:
+    def dose_then_ready(window: Any) -> None:
+        try:
+            dose(window)
+        except RuntimeError as exc:
+            say(error=str(exc))
+            QApplication.exit(1)
+            return
+        QTimer.singleShot(SETTLE_MS, lambda: say(ready=True, pid=os.getpid()))
+
+    return run_app(data_dir, lambda window: FirstPaint(
+        window, lambda _painted: dose_then_ready(window)))
+
+
+def exit_when_orphaned() -> None:
+    """End this process when stdin closes: the bench stopped it, or died without doing so."""
+    def wait_for_eof() -> None:
+        while os.read(0, 4096):  # whatever comes is dropped; EOF (b"") ends the loop
+            pass
+        os._exit(0)
+
+    threading.Thread(target=wait_for_eof, daemon=True, name="stdin watch").start()
+
+
+def main(argv: list[str]) -> int:
+    exit_when_orphaned()
+    mode, *rest = argv or ["?"]
+    if mode == "bare" and not rest:
+        return run_bare()
+    if mode == "app" and len(rest) == 1:
+        return run_app(rest[0], lambda window: FirstPaint(window, report_and_quit))
+    if mode == "idle" and len(rest) == 1:
+        return run_idle(rest[0])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
