@@ -108,10 +108,11 @@ def demo_paths(data_dir: str | None) -> Paths:
 
 
 def ensure_demo(services: Services) -> None:
-    from kapdesk.demo import write_demo
     from kapdesk.store.sessions import SessionStore
 
     if SessionStore(services.db, services.clock).count() == 0:  # type: ignore[arg-type]
+        from kapdesk.demo import write_demo
+
         write_demo(services.db, {p.id: p for p in services.protocols},  # type: ignore[arg-type]
                    services.clock.now())
 

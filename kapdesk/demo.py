@@ -11,14 +11,13 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlite_utils
-
 from kapdesk.core.clock import FakeClock
 from kapdesk.core.cues import CueEventKind, expand_schedule
 from kapdesk.core.observations import Kind
 from kapdesk.core.protocol import Protocol
 from kapdesk.core.session import State
 from kapdesk.store.audit import AuditTrail
+from kapdesk.store.connection import Database
 from kapdesk.store.patients import PatientStore
 from kapdesk.store.records import RecordStore
 from kapdesk.store.sessions import SessionStore
@@ -50,7 +49,7 @@ class _Stores:
     patients: PatientStore
 
 
-def write_demo(db: sqlite_utils.Database, protocols: dict[str, Protocol], now: datetime,
+def write_demo(db: Database, protocols: dict[str, Protocol], now: datetime,
                seed: int = 7) -> dict[str, int]:
     """Fill an empty database with invented history. Returns counts of what was written."""
     rng = random.Random(seed)

@@ -10,9 +10,8 @@ import hashlib
 import json
 from typing import Any
 
-import sqlite_utils
-
 from kapdesk.core.clock import Clock
+from kapdesk.store.connection import Database
 from kapdesk.store.timefmt import to_db
 
 GENESIS = "0" * 64
@@ -32,7 +31,7 @@ def row_hash(prev: str, at: str, user_id: int | None, action: str, entity: str,
 
 
 class AuditTrail:
-    def __init__(self, db: sqlite_utils.Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
 
@@ -69,7 +68,7 @@ class AuditTrail:
         return verify_chain(self._db)
 
 
-def verify_chain(db: sqlite_utils.Database) -> str | None:
+def verify_chain(db: Database) -> str | None:
     """None when the audit chain is whole; else words naming the first broken row."""
     prev = GENESIS
     cursor = db.execute(

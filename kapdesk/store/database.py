@@ -10,10 +10,9 @@ import logging
 import sqlite3
 from pathlib import Path
 
-import sqlite_utils
-
 from kapdesk.core.errors import KapdeskError
-from kapdesk.store.schema import MIGRATIONS, SCHEMA_VERSION
+from kapdesk.store.connection import Database
+from kapdesk.store.version import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +80,16 @@ def configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA busy_timeout=5000")
 
 
-def open_database(path: Path) -> sqlite_utils.Database:
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Apply pending migrations (sqlite-utils is imported only here, when it is needed)."""
+    import sqlite_utils
+
+    from kapdesk.store.schema import MIGRATIONS
+
+    MIGRATIONS.apply(sqlite_utils.Database(conn))
+
+
+def open_database(path: Path) -> Database:
     """Open (creating if new) and migrate the database at `path`."""
     if path.exists() and path.stat().st_size > 0:
         version, check = _peek(path)
@@ -97,10 +105,10 @@ def open_database(path: Path) -> sqlite_utils.Database:
     try:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
         configure(conn)
-        db = sqlite_utils.Database(conn)
+        db = Database(conn)
         before = db.execute("PRAGMA user_version").fetchone()[0]
-        MIGRATIONS.apply(db)
         if before != SCHEMA_VERSION:
+            _migrate(conn)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             log.info("database schema %s -> %s", before, SCHEMA_VERSION)
     except sqlite3.OperationalError as exc:

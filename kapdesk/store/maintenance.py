@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite_utils
-
 from kapdesk.store.audit import verify_chain
+from kapdesk.store.connection import Database
 
 
-def integrity_report(db: sqlite_utils.Database) -> list[str]:
+def integrity_report(db: Database) -> list[str]:
     """Problems found, in words; empty when all is well."""
     problems: list[str] = []
     rows = [r[0] for r in db.execute("PRAGMA integrity_check").fetchall()]

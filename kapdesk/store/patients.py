@@ -7,12 +7,11 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-import sqlite_utils
-
 from kapdesk.core.clock import Clock
 from kapdesk.core.course import Course
 from kapdesk.core.errors import ValidationError
 from kapdesk.store.audit import AuditTrail
+from kapdesk.store.connection import Database
 from kapdesk.store.timefmt import to_db
 
 
@@ -31,7 +30,7 @@ _COLS = "id, code, name, date_of_birth, weight_kg, allergies, notes"
 
 
 class PatientStore:
-    def __init__(self, db: sqlite_utils.Database, clock: Clock, audit: AuditTrail) -> None:
+    def __init__(self, db: Database, clock: Clock, audit: AuditTrail) -> None:
         self._db = db
         self._clock = clock
         self._audit = audit

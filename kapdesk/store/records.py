@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import sqlite_utils
-
 from kapdesk.core.alerts import Finding, Reading, Thresholds, evaluate_moaas, evaluate_vitals
 from kapdesk.core.clock import Clock
 from kapdesk.core.errors import ValidationError
 from kapdesk.core.observations import Kind, Observation, check_values
 from kapdesk.store.audit import AuditTrail
+from kapdesk.store.connection import Database
 from kapdesk.store.sessions import SessionStore
 from kapdesk.store.timefmt import from_db, to_db
 
@@ -68,7 +67,7 @@ def _observation(row: tuple[Any, ...]) -> Observation:
 
 
 class RecordStore:
-    def __init__(self, db: sqlite_utils.Database, clock: Clock, sessions: SessionStore,
+    def __init__(self, db: Database, clock: Clock, sessions: SessionStore,
                  audit: AuditTrail, thresholds: Thresholds | None = None) -> None:
         self._db = db
         self._clock = clock

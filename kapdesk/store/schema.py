@@ -5,6 +5,10 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from kapdesk.store.version import SCHEMA_VERSION
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
+
 MIGRATIONS = Migrations("kapdesk")
 
 
@@ -168,5 +172,3 @@ def _m0002(db: sqlite_utils.Database) -> None:
     )
 
 
-# The number of migrations above; a database with a higher user_version is newer than us.
-SCHEMA_VERSION = 2

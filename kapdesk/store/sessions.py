@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import sqlite_utils
-
 from kapdesk.core.clock import Clock
 from kapdesk.core.course import spacing_warnings
 from kapdesk.core.cues import CueEvent, CueEventKind
@@ -24,6 +22,7 @@ from kapdesk.core.session import (
     check_transition,
 )
 from kapdesk.store.audit import AuditTrail
+from kapdesk.store.connection import Database
 from kapdesk.store.timefmt import from_db, to_db
 
 
@@ -51,7 +50,7 @@ _SELECT = ("SELECT s.id, s.protocol_json, s.state, s.planned_at, s.t0, p.code "
 
 
 class SessionStore:
-    def __init__(self, db: sqlite_utils.Database, clock: Clock,
+    def __init__(self, db: Database, clock: Clock,
                  audit: AuditTrail | None = None) -> None:
         self._db = db
         self._clock = clock

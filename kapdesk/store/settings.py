@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import sqlite_utils
+from kapdesk.store.connection import Database
 
 DEFAULTS: dict[str, Any] = {
     "theme_level": "dark",  # "dark" or "night"
@@ -16,7 +16,7 @@ DEFAULTS: dict[str, Any] = {
 
 
 class SettingsStore:
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
 
     def get(self, key: str) -> Any:

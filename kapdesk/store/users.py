@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import sqlite_utils
-
 from kapdesk.core.clock import Clock
 from kapdesk.core.errors import ValidationError
+from kapdesk.store.connection import Database
 from kapdesk.store.timefmt import to_db
 
 ROLES = ("clinician", "staff", "admin")
@@ -23,7 +22,7 @@ class User:
 
 
 class UserStore:
-    def __init__(self, db: sqlite_utils.Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
 
