@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench build selftest demo clean
+.PHONY: run test lint bench build selftest demo clean compile
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -12,10 +12,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# Bytecode as an installed app has it (this environment may set PYTHONDONTWRITEBYTECODE).
+compile: $(STAMP)
+	@$(PY) -m compileall -q kapdesk
+
+run: compile
 	$(PY) main.py $(ARGS)
 
-demo: $(STAMP)
+demo: compile
 	$(PY) main.py --demo
 
 # The whole suite, offscreen. pytest exits 5 when no test ran: that is a failure too.
@@ -27,7 +31,7 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 
-bench: $(STAMP)
+bench: compile
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
 
 selftest: $(STAMP)

@@ -10,6 +10,7 @@ from typing import Any
 from kapdesk.core.clock import Clock
 from kapdesk.core.course import Course
 from kapdesk.core.errors import ValidationError
+from kapdesk.core.protocol import Phase, Protocol
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
 from kapdesk.store.timefmt import to_db
@@ -25,6 +26,13 @@ class Patient:
     allergies: str = ""
     notes: str = ""
 
+
+# Integration sessions have no dose and no cues: a one-phase talk.
+INTEGRATION = Protocol(
+    id="integration", name="Integration session", route="none", drug="none",
+    description="A talk between dosing sessions.", session_minutes=60,
+    min_monitoring_minutes=0, min_monitoring_strict=False,
+    phases=(Phase("talk", "Integration talk", 0, 60),), cues=())
 
 _COLS = "id, code, name, date_of_birth, weight_kg, allergies, notes"
 
@@ -115,8 +123,9 @@ class PatientStore:
             cursor = self._db.execute(
                 "INSERT INTO sessions (patient_id, protocol_id, protocol_json, state, "
                 "planned_at, created_by, course_id, kind) "
-                "VALUES (?, 'integration', '{}', 'closed', ?, ?, ?, 'integration')",
-                [patient.id, to_db(when), user_id, course_id])
+                "VALUES (?, 'integration', ?, 'closed', ?, ?, ?, 'integration')",
+                [patient.id, json.dumps(INTEGRATION.to_dict()), to_db(when), user_id,
+                 course_id])
             sid = int(cursor.lastrowid or 0)
             self._db.execute("INSERT INTO session_notes (session_id, text, updated_at, "
                              "updated_by) VALUES (?, ?, ?, ?)",

@@ -301,6 +301,8 @@ class RecordStore:
 
     def sign(self, session_id: int, user_id: int, name: str) -> Signature:
         """Sign as 'reviewed and signed'; from then on the session is locked."""
+        if not name.strip():
+            raise ValidationError("A signature needs the signer's name.")
         session = self._sessions.get(session_id)
         if session.state.value not in ("discharged", "closed"):
             raise ValidationError("A session can be signed after discharge.")

@@ -30,12 +30,10 @@ from kapdesk.core.session import TRANSITIONS, Session, State
 from kapdesk.store.records import Alert, Saved
 from kapdesk.store.settings import SettingsStore
 from kapdesk.store.users import User, UserStore
-from kapdesk.ui.dialogs import CorrectDoseDialog, PlanSessionDialog
 from kapdesk.ui.record_actions import RecordActions
 from kapdesk.ui.record_controller import RecordController
 from kapdesk.ui.room_controller import RoomController
 from kapdesk.ui.room_view import RoomView
-from kapdesk.ui.sign_dialog import SignDialog
 from kapdesk.ui.theme import THEMES, apply_theme
 
 AskText = Callable[[str, str], str | None]
@@ -268,6 +266,8 @@ class MainWindow(QMainWindow):
         if not self.protocols:
             self.show_error("No protocol template could be loaded; see the notice.")
             return
+        from kapdesk.ui.dialogs import PlanSessionDialog
+
         dialog = PlanSessionDialog(self.protocols, str(self.settings.get("default_protocol")),
                                    self)
         if dialog.exec() == PlanSessionDialog.DialogCode.Accepted:
@@ -277,6 +277,8 @@ class MainWindow(QMainWindow):
         session = self.room.session
         if session is None or session.t0 is None:
             return
+        from kapdesk.ui.dialogs import CorrectDoseDialog
+
         dialog = CorrectDoseDialog(session.t0, self)
         if dialog.exec() == CorrectDoseDialog.DialogCode.Accepted:
             self.room.correct_dose_time(dialog.dose_time, dialog.reason)
@@ -303,6 +305,8 @@ class MainWindow(QMainWindow):
         session = self.room.session
         if session is None:
             return
+        from kapdesk.ui.sign_dialog import SignDialog
+
         signer = self.users.get(self.room.user_id).display_name
         dialog = SignDialog(session, self.records.records, signer, self)
         self.entry.open_dialog(dialog)

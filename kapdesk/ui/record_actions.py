@@ -12,14 +12,6 @@ from PySide6.QtWidgets import QDialog, QWidget
 from kapdesk.core.checklists import DISCHARGE_ITEMS, SCREENING_ITEMS
 from kapdesk.core.observations import Kind
 from kapdesk.core.session import State
-from kapdesk.ui.entry_dialogs import (
-    ChecklistDialog,
-    DissociationDialog,
-    MedicineDialog,
-    SideEffectDialog,
-    VitalsDialog,
-    moaas_dialog,
-)
 from kapdesk.ui.record_controller import RecordController
 
 Opener = Callable[[QDialog], None]
@@ -63,6 +55,16 @@ class RecordActions(QObject):
         return submit
 
     def open(self, key: str) -> None:
+        # Dialog modules load on first use: they are not needed to show the room.
+        from kapdesk.ui.entry_dialogs import (
+            ChecklistDialog,
+            DissociationDialog,
+            MedicineDialog,
+            SideEffectDialog,
+            VitalsDialog,
+            moaas_dialog,
+        )
+
         session = self.records.room.session
         if session is None or session.state in (State.CLOSED, State.CANCELLED):
             return
@@ -96,7 +98,9 @@ class RecordActions(QObject):
             return
         self.open_dialog(dialog)
 
-    def discharge_dialog(self, on_saved: Callable[[], None]) -> ChecklistDialog:
+    def discharge_dialog(self, on_saved: Callable[[], None]) -> QDialog:
+        from kapdesk.ui.entry_dialogs import ChecklistDialog
+
         snap = self.records.room.current
         minutes = (snap.elapsed_s / 60) if snap else 0
         intro = f"Monitored for {minutes:.0f} min since the dose."
