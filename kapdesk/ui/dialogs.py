@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -17,35 +22,114 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk.core.protocol import Protocol
+from kapdesk.store.patients import PatientStore
+
+
+@dataclass(frozen=True)
+class PlanChoice:
+    patient_code: str
+    protocol: Protocol
+    details: dict[str, Any]
+    course_id: int | None
+    new_course_sessions: int | None
+    spacing_reason: str | None
 
 
 class PlanSessionDialog(QDialog):
-    def __init__(self, protocols: list[Protocol], default_id: str,
+    """Patient (found by code or name, or new), protocol, course; spacing rules shown live."""
+
+    NEW_COURSE = -1
+
+    def __init__(self, protocols: list[Protocol], default_id: str, patients: PatientStore,
+                 spacing: Callable[[str, Protocol], list[str]],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Plan a session")
         self.setObjectName("plan_session_dialog")
+        self._patients = patients
+        self._spacing = spacing
         self.code_edit = QLineEdit(objectName="patient_code")
         self.code_edit.setAccessibleName("Patient code")
-        self.code_edit.setPlaceholderText("pseudonymous code, e.g. K-014")
+        self.code_edit.setPlaceholderText("pseudonymous code, e.g. K-014, or type a name")
+        known = patients.find("", limit=5000)
+        completer = QCompleter([p.code for p in known] + [f"{p.name} ({p.code})"
+                                                           for p in known if p.name], self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.activated.connect(self._on_completer_activated)
+        self.code_edit.setCompleter(completer)
+        self.name_edit = QLineEdit(objectName="patient_name")
+        self.name_edit.setAccessibleName("Patient name (optional)")
+        self.weight_edit = QDoubleSpinBox(objectName="patient_weight", minimum=0, maximum=400,
+                                          decimals=1, suffix=" kg")
+        self.weight_edit.setSpecialValueText("not recorded")
+        self.weight_edit.setAccessibleName("Weight in kg")
+        self.allergies_edit = QLineEdit(objectName="patient_allergies")
+        self.allergies_edit.setAccessibleName("Allergies")
         self.protocol_box = QComboBox(objectName="protocol_choice")
         self.protocol_box.setAccessibleName("Protocol")
         for p in protocols:
             self.protocol_box.addItem(p.name, p.id)
-        index = self.protocol_box.findData(default_id)
-        self.protocol_box.setCurrentIndex(max(0, index))
+        self.protocol_box.setCurrentIndex(max(0, self.protocol_box.findData(default_id)))
         self.protocols = {p.id: p for p in protocols}
+        self.course_box = QComboBox(objectName="course_choice")
+        self.course_box.setAccessibleName("Course of treatment")
+        self.spacing_label = QLabel(objectName="spacing_warnings")
+        self.spacing_label.setWordWrap(True)
+        self.spacing_label.setProperty("role", "alert")
+        self.reason_edit = QLineEdit(objectName="spacing_reason")
+        self.reason_edit.setAccessibleName("Reason to go ahead despite the spacing rules")
+        self.reason_edit.setPlaceholderText("Reason to go ahead (required)")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setEnabled(False)
-        self.code_edit.textChanged.connect(lambda t: self.ok_button.setEnabled(bool(t.strip())))
+        self.ok_button.setObjectName("confirm_plan")
         form = QFormLayout(self)
         form.addRow("Patient code", self.code_edit)
+        form.addRow("Name", self.name_edit)
+        form.addRow("Weight", self.weight_edit)
+        form.addRow("Allergies", self.allergies_edit)
         form.addRow("Protocol", self.protocol_box)
+        form.addRow("Course", self.course_box)
+        form.addRow(self.spacing_label)
+        form.addRow(self.reason_edit)
         form.addRow(buttons)
+        self._warnings: list[str] = []
+        self.code_edit.textChanged.connect(self._update)
+        self.protocol_box.currentIndexChanged.connect(self._update)
+        self.reason_edit.textChanged.connect(self._update_ok)
+        self._update()
+
+    def _on_completer_activated(self, text: str) -> None:
+        if text.endswith(")") and "(" in text:
+            self.code_edit.setText(text[text.rindex("(") + 1:-1])
+
+    def _update(self) -> None:
+        code = self.patient_code
+        patient = self._patients.by_code(code) if code else None
+        if patient is not None:
+            self.name_edit.setText(patient.name)
+            self.weight_edit.setValue(patient.weight_kg or 0)
+            self.allergies_edit.setText(patient.allergies)
+        self.course_box.clear()
+        self.course_box.addItem("No course", None)
+        for course in self._patients.courses(code) if code else []:
+            self.course_box.addItem(f"Course from {course.start_date} ({course.protocol_id}, "
+                                    f"{course.planned_sessions} planned)", course.id)
+        self.course_box.addItem("New course of 6 dosing sessions", self.NEW_COURSE)
+        self.course_box.setCurrentIndex(self.course_box.count() - 2 if self.course_box.count()
+                                        > 2 else 0)
+        self._warnings = self._spacing(code, self.protocol) if code else []
+        self.spacing_label.setText("\n".join(self._warnings))
+        self.spacing_label.setVisible(bool(self._warnings))
+        self.reason_edit.setVisible(bool(self._warnings))
+        self._update_ok()
+
+    def _update_ok(self) -> None:
+        needs_reason = bool(self._warnings) and not self.reason_edit.text().strip()
+        self.ok_button.setEnabled(bool(self.patient_code) and not needs_reason)
 
     @property
     def patient_code(self) -> str:
@@ -54,6 +138,17 @@ class PlanSessionDialog(QDialog):
     @property
     def protocol(self) -> Protocol:
         return self.protocols[self.protocol_box.currentData()]
+
+    def choice(self) -> PlanChoice:
+        details: dict[str, Any] = {"name": self.name_edit.text(),
+                                   "allergies": self.allergies_edit.text()}
+        if self.weight_edit.value() > 0:
+            details["weight_kg"] = self.weight_edit.value()
+        course = self.course_box.currentData()
+        return PlanChoice(self.patient_code, self.protocol, details,
+                          course if course not in (None, self.NEW_COURSE) else None,
+                          6 if course == self.NEW_COURSE else None,
+                          self.reason_edit.text().strip() or None)
 
 
 class CorrectDoseDialog(QDialog):

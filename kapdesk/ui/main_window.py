@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -31,6 +32,9 @@ from kapdesk.store.records import Alert, Saved
 from kapdesk.store.settings import SettingsStore
 from kapdesk.store.users import User, UserStore
 from kapdesk.ui.record_actions import RecordActions
+
+if TYPE_CHECKING:
+    from kapdesk.ui.dialogs import PlanChoice
 from kapdesk.ui.record_controller import RecordController
 from kapdesk.ui.room_controller import RoomController
 from kapdesk.ui.room_view import RoomView
@@ -269,9 +273,26 @@ class MainWindow(QMainWindow):
         from kapdesk.ui.dialogs import PlanSessionDialog
 
         dialog = PlanSessionDialog(self.protocols, str(self.settings.get("default_protocol")),
-                                   self)
-        if dialog.exec() == PlanSessionDialog.DialogCode.Accepted:
-            self.room.plan(dialog.patient_code, dialog.protocol)
+                                   self.records.patients, self.room.spacing, self)
+        self.entry.open_dialog(dialog)
+        if dialog.result() == PlanSessionDialog.DialogCode.Accepted:
+            self.plan(dialog.choice())
+
+    def plan(self, choice: PlanChoice) -> bool:
+        """Save the patient's details, open a course if asked, and plan the session."""
+        patients = self.records.patients
+        try:
+            patients.save(choice.patient_code, self.room.user_id, **choice.details)
+            course_id = choice.course_id
+            if choice.new_course_sessions:
+                course_id = patients.add_course(
+                    choice.patient_code, choice.protocol.id, choice.new_course_sessions,
+                    self.room.now().date(), self.room.user_id).id
+        except KapdeskError as exc:
+            self.show_error(str(exc))
+            return False
+        return self.room.plan(choice.patient_code, choice.protocol, course_id=course_id,
+                              spacing_reason=choice.spacing_reason)
 
     def correct_dose_time(self) -> None:
         session = self.room.session

@@ -169,9 +169,14 @@ class RoomController(QObject):
         self._load(session)
         return True
 
-    def plan(self, patient_code: str, protocol: Protocol) -> bool:
+    def spacing(self, patient_code: str, protocol: Protocol) -> list[str]:
+        return self._sessions.spacing(patient_code, protocol)
+
+    def plan(self, patient_code: str, protocol: Protocol, *, course_id: int | None = None,
+             spacing_reason: str | None = None) -> bool:
         def action() -> Session | None:
-            planned = self._sessions.plan(patient_code, protocol, self.user_id)
+            planned = self._sessions.plan(patient_code, protocol, self.user_id,
+                                          course_id=course_id, spacing_reason=spacing_reason)
             return self._session if self._session and self._session.is_running else planned
         return self._do(action)
 
