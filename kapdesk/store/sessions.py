@@ -86,6 +86,12 @@ class SessionStore:
             _SELECT + "WHERE s.state = 'planned' ORDER BY s.planned_at, s.id").fetchall()
         return [self._session(r) for r in rows]
 
+    def finished(self, limit: int = 30) -> list[Session]:
+        rows = self._db.execute(
+            _SELECT + "WHERE s.kind = 'dosing' AND s.state IN ('discharged', 'closed') "
+            "ORDER BY s.id DESC LIMIT ?", [limit]).fetchall()
+        return [self._session(r) for r in rows]
+
     def events(self, session_id: int, kinds: tuple[str, ...] | None = None,
                ) -> list[SessionEvent]:
         sql = ("SELECT id, session_id, at, kind, cue_key, user_id, data FROM session_events "

@@ -1,4 +1,4 @@
-"""Small dialogs: plan a session, give a reason, correct the dose time."""
+"""Dialogs: plan a session, correct the dose time or an entry, an integration session."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -18,9 +19,11 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QWidget,
 )
 
+from kapdesk.core.observations import VITAL_RANGES, Kind, Observation, describe
 from kapdesk.core.protocol import Protocol
 from kapdesk.store.patients import PatientStore
 
@@ -179,3 +182,96 @@ class CorrectDoseDialog(QDialog):
     @property
     def reason(self) -> str:
         return self.reason_edit.text().strip()
+
+
+class IntegrationDialog(QDialog):
+    """An integration session (no dose): who, when, what was talked about, the plan."""
+
+    def __init__(self, now: datetime, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Record an integration session")
+        self.setObjectName("integration_dialog")
+        self.code_edit = QLineEdit(objectName="integration_patient")
+        self.code_edit.setAccessibleName("Patient code")
+        self.time_edit = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(now.timestamp())),
+                                       objectName="integration_time")
+        self.time_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.time_edit.setAccessibleName("When it took place")
+        self.note_edit = QPlainTextEdit(objectName="integration_note")
+        self.note_edit.setAccessibleName("Integration notes")
+        self.plan_edit = QLineEdit(objectName="integration_plan")
+        self.plan_edit.setAccessibleName("Plan")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("save_integration")
+        form = QFormLayout(self)
+        form.addRow("Patient code", self.code_edit)
+        form.addRow("When", self.time_edit)
+        form.addRow("Notes", self.note_edit)
+        form.addRow("Plan", self.plan_edit)
+        form.addRow(buttons)
+
+    @property
+    def when(self) -> datetime:
+        return datetime.fromtimestamp(self.time_edit.dateTime().toSecsSinceEpoch(), UTC)
+
+
+class CorrectEntryDialog(QDialog):
+    """Correct an entry's time (and a vitals entry's values), with a reason.
+
+    The original stays in the record; after sign-off the change is an amendment.
+    """
+
+    def __init__(self, entry: Observation, signed: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Amend an entry" if signed else "Correct an entry")
+        self.setObjectName("correct_entry_dialog")
+        self.entry = entry
+        form = QFormLayout(self)
+        form.addRow(QLabel(describe(entry.kind, entry.values)))
+        self.time_edit = QDateTimeEdit(
+            QDateTime.fromSecsSinceEpoch(int(entry.observed_at.timestamp())),
+            objectName="entry_time")
+        self.time_edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
+        self.time_edit.setAccessibleName("Time of the entry")
+        form.addRow("Time", self.time_edit)
+        self.value_edits: dict[str, QLineEdit] = {}
+        if entry.kind is Kind.VITALS:
+            for key, spec in VITAL_RANGES.items():
+                edit = QLineEdit(objectName=f"correct_{key}")
+                edit.setAccessibleName(spec.label)
+                edit.setValidator(QIntValidator(0, 999, edit))
+                if key in entry.values:
+                    edit.setText(f"{entry.values[key]:g}")
+                form.addRow(spec.label, edit)
+                self.value_edits[key] = edit
+        self.reason_edit = QLineEdit(objectName="entry_reason")
+        self.reason_edit.setAccessibleName("Reason for the change")
+        form.addRow("Reason", self.reason_edit)
+        self.error_label = QLabel(objectName="entry_error")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        form.addRow(self.error_label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("save_correction")
+        form.addRow(buttons)
+
+    @property
+    def observed_at(self) -> datetime:
+        return datetime.fromtimestamp(self.time_edit.dateTime().toSecsSinceEpoch(), UTC)
+
+    def values(self) -> dict[str, float] | None:
+        if not self.value_edits:
+            return None
+        out: dict[str, float] = {}
+        for key, edit in self.value_edits.items():
+            if edit.text().strip():
+                out[key] = float(edit.text())
+        return out

@@ -36,6 +36,7 @@ from kapdesk.ui.record_actions import RecordActions
 if TYPE_CHECKING:
     from kapdesk.ui.dialogs import PlanChoice
 from kapdesk.ui.record_controller import RecordController
+from kapdesk.ui.record_flows import RecordFlows
 from kapdesk.ui.room_controller import RoomController
 from kapdesk.ui.room_view import RoomView
 from kapdesk.ui.theme import THEMES, apply_theme
@@ -69,6 +70,10 @@ class MainWindow(QMainWindow):
         self.view = RoomView(records.save_note)
         self.setCentralWidget(self.view)
         self.entry = RecordActions(records, self, settings.get)
+        self.flows = RecordFlows(
+            records, self, signer=lambda: self.users.get(self.room.user_id).display_name,
+            opener=lambda: self.entry.open_dialog, ask_text=lambda: self.ask_text,
+            report=self.show_error, done=self._on_flow_done)
         self._confirm_due: datetime | None = None
         self._build_actions()
         self._build_toolbar()
@@ -186,6 +191,11 @@ class MainWindow(QMainWindow):
         self.view.record_buttons.requested.connect(self.entry.open)
         self.view.screening_button.clicked.connect(lambda: self.entry.open("screening"))
         self.view.alerts.acknowledged.connect(self.records.acknowledge_alert)
+        self.view.empty.sign_requested.connect(self.flows.sign)
+        self.view.empty.integration_requested.connect(self.flows.integration)
+        self.view.entries_list.itemDoubleClicked.connect(
+            lambda item: self.flows.correct(int(item.data(Qt.ItemDataRole.UserRole))))
+        self.view.note_amend_button.clicked.connect(self.flows.amend_note)
         self.records.saved.connect(self._on_records_saved)
         self.records.alerts_changed.connect(self._on_records_alerts_changed)
         banner = self.view.banner
@@ -196,8 +206,10 @@ class MainWindow(QMainWindow):
     # -- slots -----------------------------------------------------------------------
 
     def _on_session_changed(self, session: Session | None) -> None:
-        planned = self.room.planned() if session is None or not session.is_running else []
-        self.view.show_session(session, planned)
+        idle = session is None or not session.is_running
+        planned = self.room.planned() if idle else []
+        unsigned = self.records.unsigned() if idle else []
+        self.view.show_session(session, planned, unsigned)
         allowed = TRANSITIONS[session.state] if session else ()
         self.act_prepare.setEnabled(State.PREPARING in allowed)
         self.act_dose.setEnabled(State.DOSED in allowed)
@@ -210,7 +222,10 @@ class MainWindow(QMainWindow):
         self.act_plan.setEnabled(session is None or not session.is_running)
         self.act_sign.setEnabled(session is not None and session.state is State.DISCHARGED
                                  and self.records.records.signature(session.id) is None)
+        signed = session is not None and self.records.records.signature(session.id) is not None
         self.view.note.load(self.records.note())
+        self.view.note.setReadOnly(signed)
+        self.view.note_amend_button.setVisible(signed)
         self.view.show_entries(self.records.recent())
         self._on_records_alerts_changed(self.records.open_alerts())
 
@@ -221,6 +236,10 @@ class MainWindow(QMainWindow):
         due = bool(snap and snap.due)
         for act in (self.act_ack, self.act_snooze2, self.act_snooze5, self.act_skip):
             act.setEnabled(due)
+
+    def _on_flow_done(self, text: str) -> None:
+        self.status.setText(text)
+        self._on_session_changed(self.room.session)
 
     def _on_records_saved(self, saved: Saved) -> None:
         self.view.show_entries(self.records.recent())
@@ -323,22 +342,8 @@ class MainWindow(QMainWindow):
         self.entry.open_dialog(dialog)
 
     def sign_session(self) -> None:
-        session = self.room.session
-        if session is None:
-            return
-        from kapdesk.ui.sign_dialog import SignDialog
-
-        signer = self.users.get(self.room.user_id).display_name
-        dialog = SignDialog(session, self.records.records, signer, self)
-        self.entry.open_dialog(dialog)
-        if dialog.result() == SignDialog.DialogCode.Accepted:
-            try:
-                self.records.records.sign(session.id, self.room.user_id, signer)
-            except KapdeskError as exc:
-                self.show_error(str(exc))
-                return
-            self.status.setText(f"Session {session.id} signed by {signer}")
-            self._on_session_changed(self.room.session)
+        if self.room.session is not None:
+            self.flows.sign(self.room.session.id)
 
     def cancel_session(self) -> None:
         reason = self.ask_text("Cancel session", "Reason for cancelling this session:")

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from kapdesk.core.cues import CueEventKind
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.observations import Kind, describe
+from kapdesk.core.session import Session
 from kapdesk.store.patients import PatientStore
 from kapdesk.store.records import Alert, RecordStore, Saved
 from kapdesk.ui.room_controller import RoomController
@@ -108,13 +109,18 @@ class RecordController(QObject):
         session = self.room.session
         return self.records.note(session.id) if session else ""
 
-    def recent(self, limit: int = 8) -> list[str]:
+    def recent(self, limit: int = 8) -> list[tuple[int, str]]:
+        """The latest entries (id, line), newest first."""
         session = self.room.session
         if session is None:
             return []
         entries = self.records.current(session.id)[-limit:]
-        return [f"{o.observed_at.astimezone():%H:%M}  {describe(o.kind, o.values)}"
-                + ("  (corrected)" if o.corrects else "") for o in reversed(entries)]
+        return [(o.id, f"{o.observed_at.astimezone():%H:%M}  {describe(o.kind, o.values)}"
+                 + ("  (amended)" if o.amendment else "  (corrected)" if o.corrects else ""))
+                for o in reversed(entries)]
+
+    def unsigned(self) -> list[Session]:
+        return [s for s in self.room.finished() if self.records.signature(s.id) is None]
 
     def open_alerts(self) -> list[Alert]:
         session = self.room.session

@@ -72,6 +72,13 @@ class RoomController(QObject):
     def planned(self) -> list[Session]:
         return self._sessions.planned()
 
+    def session_by_id(self, session_id: int) -> Session:
+        return self._sessions.get(session_id)
+
+    def finished(self, limit: int = 30) -> list[Session]:
+        """Recent dosing sessions that have been discharged or closed, newest first."""
+        return self._sessions.finished(limit)
+
     def _load(self, session: Session | None) -> None:
         self._session = session
         self._events = self._sessions.cue_events(session) if session else []

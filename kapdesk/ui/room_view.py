@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -23,6 +23,7 @@ from kapdesk.core.room import RoomSnapshot, format_countdown, format_elapsed
 from kapdesk.core.session import Session, State
 from kapdesk.ui.theme import DARK, Theme
 from kapdesk.ui.widgets.cue_banner import KIND_WORDS, CueBanner
+from kapdesk.ui.widgets.empty_room import EmptyRoom
 from kapdesk.ui.widgets.phase_bar import PhaseBar
 from kapdesk.ui.widgets.record_panel import AlertsBox, NotePanel, RecordButtons
 
@@ -37,62 +38,6 @@ def _label(name: str, role: str | None = None) -> QLabel:
 
 def _minutes(seconds: float) -> str:
     return f"T+{seconds / 60:.0f}"
-
-
-class EmptyRoom(QWidget):
-    """No session in the room: plan one, or open one planned earlier."""
-
-    plan_requested = Signal()
-    open_requested = Signal(int)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        title = _label("empty_title")
-        title.setText("No session in the room")
-        hint = _label("empty_hint", "muted")
-        hint.setText("Plan a session, or open one planned earlier.")
-        self.plan_button = QPushButton("Plan a session…  (Ctrl+N)", objectName="plan_session")
-        self.plan_button.setAccessibleName("Plan a session")
-        self.plan_button.setMinimumHeight(48)
-        self.plan_button.clicked.connect(self.plan_requested)
-        self.planned_list = QListWidget(objectName="planned_sessions")
-        self.planned_list.setAccessibleName("Planned sessions")
-        self.planned_list.itemActivated.connect(
-            lambda item: self.open_requested.emit(int(item.data(Qt.ItemDataRole.UserRole))))
-        self.open_button = QPushButton("Open the selected session", objectName="open_planned")
-        self.open_button.setAccessibleName("Open planned session")
-        self.open_button.clicked.connect(self._on_open_clicked)
-        column = QVBoxLayout()
-        column.addStretch(1)
-        column.addWidget(title)
-        column.addWidget(hint)
-        column.addSpacing(16)
-        column.addWidget(self.plan_button)
-        column.addSpacing(16)
-        heading = _label("planned_heading", "heading")
-        heading.setText("PLANNED")
-        column.addWidget(heading)
-        column.addWidget(self.planned_list, 2)
-        column.addWidget(self.open_button)
-        column.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.addStretch(1)
-        layout.addLayout(column, 2)
-        layout.addStretch(1)
-
-    def set_planned(self, sessions: list[Session]) -> None:
-        self.planned_list.clear()
-        for s in sessions:
-            item = QListWidgetItem(f"#{s.id}  ·  {s.patient_code}  ·  {s.protocol.name}  ·  "
-                                   f"planned {s.planned_at.astimezone():%a %d %b %H:%M}")
-            item.setData(Qt.ItemDataRole.UserRole, s.id)
-            self.planned_list.addItem(item)
-        self.open_button.setEnabled(bool(sessions))
-
-    def _on_open_clicked(self) -> None:
-        item = self.planned_list.currentItem() or self.planned_list.item(0)
-        if item is not None:
-            self.open_requested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
 
 
 class RoomView(QStackedWidget):
@@ -186,6 +131,11 @@ class RoomView(QStackedWidget):
         right.addWidget(self.entries_list, 2)
         right.addWidget(note)
         right.addWidget(self.note, 2)
+        self.note_amend_button = QPushButton("Signed: add an amendment to the note…",
+                                             objectName="amend_note")
+        self.note_amend_button.setAccessibleName("Add an amendment to the note")
+        self.note_amend_button.hide()
+        right.addWidget(self.note_amend_button)
 
         body = QHBoxLayout()
         body.addLayout(left, 3)
@@ -211,9 +161,11 @@ class RoomView(QStackedWidget):
 
     # -- content ---------------------------------------------------------------------
 
-    def show_session(self, session: Session | None, planned: list[Session]) -> None:
+    def show_session(self, session: Session | None, planned: list[Session],
+                     unsigned: list[Session]) -> None:
         if session is None or session.state in (State.CLOSED, State.CANCELLED):
             self.empty.set_planned(planned)
+            self.empty.set_unsigned(unsigned)
             self.setCurrentIndex(0)
             return
         self.setCurrentIndex(1)
@@ -295,9 +247,13 @@ class RoomView(QStackedWidget):
         for c in snap.past:
             self.past_list.addItem(_past_line(c))
 
-    def show_entries(self, lines: list[str]) -> None:
+    def show_entries(self, entries: list[tuple[int, str]]) -> None:
         self.entries_list.clear()
-        self.entries_list.addItems(lines)
+        for observation_id, text in entries:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, observation_id)
+            item.setToolTip("Double-click to correct the time or the values")
+            self.entries_list.addItem(item)
 
     def show_notice(self, text: str) -> None:
         self.notice.setText(text)

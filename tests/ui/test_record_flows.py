@@ -1,0 +1,127 @@
+"""Corrections, amendments after sign-off, signing from the empty room, integration."""
+
+from datetime import timedelta
+
+from kapdesk.core.observations import Kind
+from kapdesk.core.session import State
+from kapdesk.ui.dialogs import CorrectEntryDialog, IntegrationDialog
+from tests.ui.conftest import answer_dialog, step
+
+
+def _closed_session_with_vitals(window, clock, protocols):
+    room = window.room
+    room.plan("K-800", protocols["im-kap"])
+    room.advance(State.PREPARING)
+    window.act_dose.trigger()
+    step(window, clock, 15 * 60, every=60)
+    saved = window.records.record(Kind.VITALS, {"systolic": 132, "diastolic": 84})
+    window.act_recovery.trigger()
+    step(window, clock, 80 * 60, every=60)
+    window.act_discharge.trigger()
+    return saved.observation
+
+
+def _bp_row(window):
+    entries = window.view.entries_list
+    return next(entries.item(i) for i in range(entries.count())
+                if "BP" in entries.item(i).text())
+
+
+def _correct_with(window, values=None, reason="Typed the wrong reading", minutes=0):
+    def answer(dialog):
+        assert isinstance(dialog, CorrectEntryDialog)
+        for key, value in (values or {}).items():
+            dialog.value_edits[key].setText(str(value))
+        if minutes:
+            dialog.time_edit.setDateTime(dialog.time_edit.dateTime().addSecs(60 * minutes))
+        dialog.reason_edit.setText(reason)
+        answer.title = dialog.windowTitle()
+        dialog.accept()
+    window.entry.open_dialog = answer
+    return answer
+
+
+def test_correcting_an_entry_keeps_the_original(make_window, clock, protocols):
+    window = make_window()
+    original = _closed_session_with_vitals(window, clock, protocols)
+    answer = _correct_with(window, {"systolic": 123}, minutes=-2)
+    window.view.entries_list.itemDoubleClicked.emit(_bp_row(window))
+    assert answer.title == "Correct an entry"
+    store = window.records.records
+    chain = store.chain(original.id)
+    assert [o.values["systolic"] for o in chain] == [132, 123]
+    assert chain[1].observed_at == original.observed_at - timedelta(minutes=2)
+    assert chain[1].reason == "Typed the wrong reading" and not chain[1].amendment
+    assert "BP 123/84" in _bp_row(window).text()
+    assert "(corrected)" in _bp_row(window).text()
+
+
+def test_after_signing_changes_are_amendments_beside_the_original(make_window, clock,
+                                                                  protocols):
+    window = make_window()
+    original = _closed_session_with_vitals(window, clock, protocols)
+    window.entry.open_dialog = answer_dialog
+    window.act_sign.trigger()
+    assert window.view.note.isReadOnly()
+    assert window.view.note_amend_button.isVisible()
+    answer = _correct_with(window, {"diastolic": 80}, reason="Cuff reading re-checked")
+    window.view.entries_list.itemDoubleClicked.emit(_bp_row(window))
+    assert answer.title == "Amend an entry"
+    chain = window.records.records.chain(original.id)
+    assert chain[0].values["diastolic"] == 84 and chain[1].values["diastolic"] == 80
+    assert chain[1].amendment and chain[1].reason == "Cuff reading re-checked"
+    answers = iter(["Patient phoned: slept well.", "Late information"])
+    window.ask_text = lambda _t, _l: next(answers)
+    window.view.note_amend_button.click()
+    (note,) = window.records.records.current(original.session_id, Kind.NOTE)
+    assert note.amendment and note.values["text"] == "Patient phoned: slept well."
+
+
+def test_an_amendment_without_a_reason_is_refused_in_the_dialog(make_window, clock, protocols):
+    window = make_window()
+    original = _closed_session_with_vitals(window, clock, protocols)
+    window.entry.open_dialog = answer_dialog
+    window.act_sign.trigger()
+    seen = []
+
+    def answer(dialog):
+        if dialog.error_label.isVisibleTo(dialog):
+            seen.append(dialog.error_label.text())
+            dialog.reject()
+            return
+        dialog.value_edits["systolic"].setText("140")
+        dialog.accept()
+    window.entry.open_dialog = answer
+    assert window.flows.correct(original.id) is False
+    assert seen == ["An amendment to a signed session needs a reason."]
+    assert len(window.records.records.chain(original.id)) == 1
+
+
+def test_sign_from_the_empty_room_list(make_window, clock, protocols):
+    window = make_window()
+    original = _closed_session_with_vitals(window, clock, protocols)
+    window.act_close.trigger()
+    empty = window.view.empty
+    assert empty.unsigned_list.count() == 1
+    window.entry.open_dialog = answer_dialog
+    empty.sign_button.click()
+    assert window.records.records.signature(original.session_id) is not None
+    assert empty.unsigned_list.count() == 0
+
+
+def test_integration_session_is_recorded_and_counts_for_spacing(make_window, clock, protocols):
+    window = make_window()
+    _closed_session_with_vitals(window, clock, protocols)
+    window.act_close.trigger()
+    clock.advance(2 * 24 * 3600)
+
+    def answer(dialog):
+        assert isinstance(dialog, IntegrationDialog)
+        dialog.code_edit.setText("K-800")
+        dialog.note_edit.setPlainText("Reflected on the session; felt lighter.")
+        dialog.plan_edit.setText("Second dose next week")
+        dialog.accept()
+    window.entry.open_dialog = answer
+    window.view.empty.integration_button.click()
+    assert window.status.text() == "Integration session for K-800 saved"
+    assert window.room.spacing("K-800", protocols["im-kap"]) == []
