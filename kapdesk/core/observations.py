@@ -171,10 +171,22 @@ def check_values(kind: Kind, values: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"items": clean_items}
         if "comment" in values:
             out["comment"] = str(values["comment"])
+        if kind is Kind.DISCHARGE and values.get("ready_at"):
+            out["ready_at"] = _iso_instant(values["ready_at"])
         return out
     if kind is Kind.NOTE:
         return {"text": str(values.get("text", ""))}
     raise ValidationError(f"Unknown kind of entry '{kind}'.")
+
+
+def _iso_instant(value: object) -> str:
+    try:
+        instant = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError(f"Ready-to-leave time {value!r} is not a time.") from None
+    if instant.tzinfo is None:
+        raise ValidationError("Ready-to-leave time needs its time zone.")
+    return instant.isoformat()
 
 
 def _check_medicine(values: Mapping[str, Any]) -> dict[str, Any]:

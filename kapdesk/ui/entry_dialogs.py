@@ -7,12 +7,14 @@ message, or None once the entry is committed; only then does the dialog close.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateTimeEdit,
     QDialog,
     QDoubleSpinBox,
     QFormLayout,
@@ -255,8 +257,10 @@ class ChecklistDialog(EntryDialog):
     """Screening before the dose, or the discharge check."""
 
     def __init__(self, title: str, name: str, items: Sequence[str], submit: Submit,
-                 intro: str = "", parent: QWidget | None = None) -> None:
+                 intro: str = "", parent: QWidget | None = None,
+                 ready_default: datetime | None = None) -> None:
         super().__init__(title, name, submit, parent)
+        self.ready_edit: QDateTimeEdit | None = None
         if intro:
             label = QLabel(intro, objectName="checklist_intro")
             label.setWordWrap(True)
@@ -273,6 +277,15 @@ class ChecklistDialog(EntryDialog):
         self.comment.setPlaceholderText("Comment (optional)")
         self.body.addWidget(self.list)
         self.body.addWidget(self.comment)
+        if ready_default is not None:
+            self.ready_edit = QDateTimeEdit(
+                QDateTime.fromSecsSinceEpoch(int(ready_default.timestamp())),
+                objectName="ready_to_leave")
+            self.ready_edit.setDisplayFormat("HH:mm")
+            self.ready_edit.setAccessibleName("Ready to leave at")
+            row = QFormLayout()
+            row.addRow("Ready to leave at (had there been no minimum time)", self.ready_edit)
+            self.body.addLayout(row)
         save = _big_button("Save checklist", f"save_{name}", "Save checklist")
         save.clicked.connect(self._on_save_clicked)
         self.finish(save)
@@ -285,7 +298,11 @@ class ChecklistDialog(EntryDialog):
         items = {self.list.item(i).text():
                  self.list.item(i).checkState() == Qt.CheckState.Checked
                  for i in range(self.list.count())}
-        return {"items": items, "comment": self.comment.text().strip()}
+        out: dict[str, Any] = {"items": items, "comment": self.comment.text().strip()}
+        if self.ready_edit is not None:
+            out["ready_at"] = datetime.fromtimestamp(
+                self.ready_edit.dateTime().toSecsSinceEpoch(), UTC).isoformat()
+        return out
 
     def _on_save_clicked(self) -> None:
         self.submit(self.values())

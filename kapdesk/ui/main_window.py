@@ -176,7 +176,9 @@ class MainWindow(QMainWindow):
         self.profile_box.clear()
         users: list[User] = self.users.all()
         for user in users:
-            self.profile_box.addItem(user.display_name, user.id)
+            if user.role in ("clinician", "admin"):
+                self.profile_box.addItem(user.display_name, user.id)
+        self.profile_box.addItem("Add a clinician…", None)
         self.profile_box.setCurrentIndex(max(0, self.profile_box.findData(self.room.user_id)))
         self.profile_box.blockSignals(False)
 
@@ -271,6 +273,15 @@ class MainWindow(QMainWindow):
 
     def _on_profile_box_changed(self, index: int) -> None:
         user_id = self.profile_box.itemData(index)
+        if user_id is None:
+            name = self.ask_text("Add a clinician", "Name as it should appear on signatures:")
+            if name and name.strip():
+                try:
+                    user_id = self.users.add(name.strip(), "clinician").id
+                except KapdeskError as exc:
+                    self.show_error(str(exc))
+            self.room.user_id = int(user_id) if user_id is not None else self.room.user_id
+            self._fill_profiles()
         if user_id is not None:
             self.room.user_id = int(user_id)
             self.settings.set("current_user_id", int(user_id))

@@ -113,4 +113,4 @@ class RecordActions(QObject):
             return error
         return ChecklistDialog("Discharge check", "discharge",
                                self._setting("discharge_items") or DISCHARGE_ITEMS, submit,
-                               intro, self.window)
+                               intro, self.window, ready_default=self.records.room.now())
