@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import NoReturn
 
 from kapdesk import APP_NAME
@@ -14,7 +15,7 @@ from kapdesk.core.errors import KapdeskError
 from kapdesk.core.protocol import load_protocols
 from kapdesk.paths import Paths
 
-COMMANDS = ("demo", "check")
+COMMANDS = ("demo", "check", "backup", "restore")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,7 +32,17 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("demo", parents=[common],
                    help="write invented demo data into an empty data folder")
     sub.add_parser("check", parents=[common],
-                   help="check the database and every protocol template")
+                   help="check the database, its audit trail and every protocol template")
+    backup = sub.add_parser("backup", parents=[common],
+                            help="back up the database while KAPdesk may be running")
+    backup.add_argument("--to", metavar="PATH",
+                        help="an existing folder (or one ending in /) for a dated backup "
+                        "file, or a new file name (default: the backups folder in the data "
+                        "folder, which keeps the newest 14)")
+    restore = sub.add_parser("restore", parents=[common],
+                             help="replace the database with a backup, once it passes its "
+                             "checks (close KAPdesk first); the current one is kept aside")
+    restore.add_argument("path", metavar="PATH", help="the backup file")
     return parser
 
 
@@ -40,6 +51,10 @@ def main(argv: Sequence[str]) -> int:
     try:
         if args.command == "demo":
             return _demo(args)
+        if args.command == "backup":
+            return _backup(args)
+        if args.command == "restore":
+            return _restore(args)
         return _check(args)
     except KapdeskError as exc:
         print(f"kapdesk: {exc}", file=sys.stderr)
@@ -81,3 +96,28 @@ def _check(args: argparse.Namespace) -> int:
         print(line)
     print(f"{paths.database}: " + ("ok" if not problems else f"{len(problems)} problem(s)"))
     return 0 if not problems else 1
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from kapdesk.store.backup import BackupService
+
+    paths, db = _open(args)
+    try:
+        service = BackupService(db, paths.backups_dir, SystemClock())
+        path = service.backup_now("manual", args.to)
+    finally:
+        db.close()
+    print(f"backup written: {path} ({path.stat().st_size / 1e6:.1f} MB, integrity ok)")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from kapdesk.store.backup import restore
+
+    paths = Paths.resolve(args.data_dir)
+    paths.ensure()
+    done = restore(Path(args.path).expanduser(), paths.database, SystemClock())
+    kept = (f"; the previous database is kept as {done.kept_aside}" if done.kept_aside
+            else "")
+    print(f"restored {done.backup} into {done.database}{kept}")
+    return 0

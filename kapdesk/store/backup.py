@@ -154,7 +154,7 @@ class BackupService:
             path = folder / f"{base}-{n}.sqlite3"
         return path
 
-    def backup_now(self, reason: str, to: Path | None = None) -> Path:
+    def backup_now(self, reason: str, to: str | os.PathLike[str] | None = None) -> Path:
         """Write a backup and return its path.
 
         `to` None: the backups folder, newest `keep` kept. An existing folder (or a path
@@ -162,15 +162,16 @@ class BackupService:
         which must not exist yet.
         """
         rotate = to is None
-        if to is None:
+        target = Path(to).expanduser() if to is not None else None
+        if target is None:
             folder, path = self._dir, None
-        elif to.is_dir() or str(to).endswith(("/", os.sep)):
-            folder, path = to, None
+        elif target.is_dir() or str(to).endswith(("/", os.sep)):
+            folder, path = target, None
         else:
-            folder, path = to.parent, to
-            if to.exists():
-                raise BackupError(f"The file {to} already exists; a backup never overwrites "
-                                  "a file. Choose a new name or a folder.")
+            folder, path = target.parent, target
+            if target.exists():
+                raise BackupError(f"The file {target} already exists; a backup never "
+                                  "overwrites a file. Choose a new name or a folder.")
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
@@ -281,7 +282,7 @@ def restore(backup_path: Path, database_path: Path, clock: Clock | None = None) 
     backup_path, database_path = Path(backup_path), Path(database_path)
     source = _checked_source(backup_path)
     aside: Path | None = None
-    moved = False
+    installed = False
     try:
         with _partial(database_path.parent, ".kapdesk-restore-") as tmp:
             copy_check = _copy_into(source, tmp)
@@ -292,10 +293,9 @@ def restore(backup_path: Path, database_path: Path, clock: Clock | None = None) 
             if database_path.exists():
                 _checkpoint(database_path)
                 aside = _aside_name(database_path, clock)
-            moved = True
-            if aside is not None:
                 _move(database_path, aside)
             os.replace(tmp, database_path)
+            installed = True
             _fsync_dir(database_path.parent)
         db = open_database(database_path)  # migrates an older backup to this schema
         try:
@@ -305,12 +305,12 @@ def restore(backup_path: Path, database_path: Path, clock: Clock | None = None) 
         finally:
             db.close()
     except (OSError, sqlite3.Error, KapdeskError) as exc:
-        if moved:
+        if installed:  # take the copy out again
             for p in (database_path, *(database_path.with_name(database_path.name + s)
                                        for s in SIDECARS)):
                 p.unlink(missing_ok=True)
-            if aside is not None:
-                _move(aside, database_path)
+        if aside is not None:  # whatever was moved aside goes back
+            _move(aside, database_path)
         if isinstance(exc, RestoreError):
             raise
         raise RestoreError(backup_path, f"it could not be copied in ({exc})") from None

@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self._accessible: dict[str, str] = {}
         a = self._action
-        self.act_plan = a("Plan a session…", "plan_session_action", "Ctrl+N", self.plan_session,
+        self.act_plan = a("Plan…", "plan_session_action", "Ctrl+N", self.plan_session,
                           "Plan a session")
         self.act_prepare = a("Start preparing", "start_preparing", "Ctrl+Shift+P",
                              lambda: self.room.advance(State.PREPARING))
@@ -119,9 +119,9 @@ class MainWindow(QMainWindow):
                            lambda: self.room.advance(State.CLOSED))
         self.act_cancel = a("Cancel session…", "cancel_session", None, self.cancel_session,
                             "Cancel session")
-        self.act_sign = a("Sign session…", "sign_session", "Ctrl+Shift+S", self.sign_session,
+        self.act_sign = a("Sign…", "sign_session", "Ctrl+Shift+S", self.sign_session,
                           "Review and sign the session")
-        self.act_night = a("Night level", "night_level", "N", self.toggle_night,
+        self.act_night = a("Night", "night_level", "N", self.toggle_night,
                            "Switch between dark and night level")
         self.act_night.setCheckable(True)
         self.act_chime = a("Soft chime when a cue waits too long", "chime_on_escalation", None,

@@ -63,6 +63,10 @@ def stylesheet(t: Theme) -> str:
     QPushButton#acknowledge_cue {{ border: 1px solid {t.accent}; font-size: 18px; }}
     QWidget#toolbar_spacer {{ background: transparent; }}
     QFrame#notice {{ background: {t.panel}; border: 1px solid {t.border}; border-radius: 8px; }}
+    QScrollBar:vertical {{ background: {t.panel}; width: 10px; margin: 0; }}
+    QScrollBar::handle:vertical {{ background: {t.border}; border-radius: 4px; min-height: 24px; }}
+    QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; width: 0; }}
+    QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
     QStatusBar {{ background: {t.panel}; color: {t.muted}; }}
     """
 
