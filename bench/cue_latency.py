@@ -23,7 +23,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer, QtMsgType, qInstallMessageHa
 from PySide6.QtWidgets import QApplication
 
 from bench.common import BenchError, busy_cores, figure, free_cores, percentile
-from kapdesk.app import build_services, build_window
+from kapdesk.app import build_services, build_window, create_account
 from kapdesk.core.clock import SystemClock
 from kapdesk.core.cues import expand_schedule
 from kapdesk.core.protocol import CueSpec, Phase, Protocol
@@ -95,7 +95,8 @@ def shown_window(data_dir: Path) -> Iterator[Any]:
         app = QApplication.instance() or QApplication([sys.argv[0]])
         services = build_services(Paths(data_dir), SystemClock())
         stack.callback(services.db.close)  # type: ignore[attr-defined]
-        window = build_window(services)
+        window = build_window(services, create_account(
+            services, "Bench clinician", "bench", "clinician", "bench-password-1"))
         stack.callback(window.close)
         stack.callback(window.room.stop)
         window.resize(1366, 768)

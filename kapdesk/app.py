@@ -10,12 +10,16 @@ import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from kapdesk import APP_ID, APP_NAME, __version__
 from kapdesk.core.clock import Clock, SystemClock
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.protocol import Protocol, ProtocolError, load_protocols
 from kapdesk.paths import Paths, default_data_dir
+
+if TYPE_CHECKING:
+    from kapdesk.store.users import User
 
 log = logging.getLogger("kapdesk")
 
@@ -66,10 +70,11 @@ def build_services(paths: Paths, clock: Clock) -> Services:
     return Services(paths, clock, sorted(protocols, key=lambda p: p.name), errors, db)
 
 
-def build_window(services: Services):  # type: ignore[no-untyped-def]
-    """The main window over the services (QApplication must exist)."""
+def build_window(services: Services, user: User):  # type: ignore[no-untyped-def]
+    """The main window over the services, for a signed-in user (QApplication must exist)."""
     from kapdesk.audio.output import MixerOutput
     from kapdesk.core.alerts import Thresholds
+    from kapdesk.store.accounts import AccountStore
     from kapdesk.store.audit import AuditTrail
     from kapdesk.store.patients import PatientStore
     from kapdesk.store.records import RecordStore
@@ -80,27 +85,54 @@ def build_window(services: Services):  # type: ignore[no-untyped-def]
     from kapdesk.ui.record_controller import RecordController
     from kapdesk.ui.room_controller import RoomController
 
-    db = services.db
-    users = UserStore(db, services.clock)  # type: ignore[arg-type]
+    db, clock = services.db, services.clock
     settings = SettingsStore(db)  # type: ignore[arg-type]
-    user_id = settings.get("current_user_id")
-    known = {u.id for u in users.all()}
-    if user_id not in known:
-        user_id = next(iter(sorted(known)), None) or users.add("Clinician").id
-        settings.set("current_user_id", user_id)
-    clock = services.clock
     audit = AuditTrail(db, clock)  # type: ignore[arg-type]
     sessions = SessionStore(db, clock, audit)  # type: ignore[arg-type]
     records = RecordStore(db, clock, sessions, audit,  # type: ignore[arg-type]
                           Thresholds.from_dict(settings.get("alert_thresholds")))
-    room = RoomController(sessions, clock, int(user_id))
+    room = RoomController(sessions, clock, user)
     record = RecordController(records, PatientStore(db, clock, audit), room)  # type: ignore[arg-type]
     output = MixerOutput()  # opened only when a sound is first wanted
-    window = MainWindow(room, record, services.protocols, services.protocol_errors, users,
-                        settings, chime=output.chime)
+    window = MainWindow(room, record, AccountStore(db, clock, audit),  # type: ignore[arg-type]
+                        services.protocols, services.protocol_errors,
+                        UserStore(db, clock), settings, chime=output.chime)  # type: ignore[arg-type]
     record.setParent(window)
-    room.setParent(window)
     return window
+
+
+def create_account(services: Services, name: str, username: str, role: str,
+                   password: str) -> User:
+    """An account made without a dialog (self-test, tests, benchmarks)."""
+    from kapdesk.store.accounts import AccountStore
+    from kapdesk.store.audit import AuditTrail
+
+    db, clock = services.db, services.clock
+    return AccountStore(db, clock, AuditTrail(db, clock)).create(  # type: ignore[arg-type]
+        name, username, role, password, None)
+
+
+def sign_in(services: Services, demo: bool) -> User | None:
+    """First run: create the admin account. Then the day's sign-in (the demo signs in its
+    invented clinician). None when the person closes the dialog."""
+    from kapdesk.store.accounts import AccountStore
+    from kapdesk.store.audit import AuditTrail
+    from kapdesk.ui.auth_dialogs import LoginDialog, NewAccountDialog
+
+    accounts = AccountStore(services.db, services.clock,  # type: ignore[arg-type]
+                            AuditTrail(services.db, services.clock))  # type: ignore[arg-type]
+    if demo:
+        from kapdesk.demo import DEMO_LOGIN
+
+        return accounts.login(*DEMO_LOGIN)
+    if accounts.needs_first_admin():
+        first = NewAccountDialog(accounts, None, first_run=True)
+        if first.exec() != NewAccountDialog.DialogCode.Accepted:
+            return None
+    login = LoginDialog(accounts)
+    if login.exec() != LoginDialog.DialogCode.Accepted:
+        return None
+    return login.user
 
 
 def demo_paths(data_dir: str | None) -> Paths:
@@ -143,6 +175,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    os.umask(0o077)  # everything KAPdesk writes is the user's alone
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
@@ -158,7 +191,11 @@ def run(argv: Sequence[str] | None = None) -> int:
         print(f"kapdesk: {exc}", file=sys.stderr)
         return 2
     log.info("started %s %s", APP_NAME, __version__)
-    window = build_window(services)
+    user = sign_in(services, args.demo)
+    if user is None:
+        return 0
+    log.info("signed in user %s", user.id)
+    window = build_window(services, user)
     sys.excepthook = _excepthook(lambda: window)
     window.resize(1366, 768)
     window.show()

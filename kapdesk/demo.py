@@ -16,14 +16,20 @@ from kapdesk.core.cues import CueEventKind, expand_schedule
 from kapdesk.core.observations import Kind
 from kapdesk.core.protocol import Protocol
 from kapdesk.core.session import State
+from kapdesk.store.accounts import AccountStore
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
 from kapdesk.store.patients import PatientStore
 from kapdesk.store.records import RecordStore
 from kapdesk.store.sessions import SessionStore
-from kapdesk.store.users import UserStore
 
-DEMO_CLINICIANS = ("Dr Ada Quill", "Sam Okafor, RN")
+# Invented accounts (display name, username, role), all with the demo password below.
+DEMO_ACCOUNTS = (("Dr Ada Quill", "ada.quill", "clinician"),
+                 ("Sam Okafor, RN", "sam.okafor", "clinician"),
+                 ("Riley Park", "riley.park", "staff"),
+                 ("Jo Admin", "admin", "admin"))
+DEMO_PASSWORD = "demo-password"
+DEMO_LOGIN = ("ada.quill", DEMO_PASSWORD)
 # code, invented name, date of birth, weight (kg)
 DEMO_PATIENTS = (
     ("K-101", "Morgan Vale", "1984-05-12", 71.0),
@@ -58,9 +64,10 @@ def write_demo(db: Database, protocols: dict[str, Protocol], now: datetime,
     sessions = SessionStore(db, clock, audit)
     stores = _Stores(clock, sessions, RecordStore(db, clock, sessions, audit),
                      PatientStore(db, clock, audit))
-    users = UserStore(db, clock)
-    staff = [users.add(name, "clinician") for name in DEMO_CLINICIANS]
-    users.add("Riley Park", "staff")
+    accounts = AccountStore(db, clock, audit)
+    made = [accounts.create(name, login, role, DEMO_PASSWORD, None)
+            for name, login, role in DEMO_ACCOUNTS]
+    staff = [u for u in made if u.role == "clinician"]
     order = [p for p in ("im-kap", "iv-infusion", "sublingual-lozenge", "esketamine-nasal")
              if p in protocols]
     plan: list[tuple[datetime, str, Protocol, int]] = []

@@ -9,6 +9,7 @@ and checks what was stored. One summary line; exit 0 when all is well, 1 when no
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 import tempfile
 import time
@@ -37,7 +38,7 @@ def run_self_test() -> int:
     return 0
 
 
-def _complete(dialog: object) -> None:
+def _complete(dialog: object, password: str) -> None:
     """Fill in the discharge check and sign, as the clinician would."""
     from PySide6.QtWidgets import QPushButton
 
@@ -48,6 +49,7 @@ def _complete(dialog: object) -> None:
         dialog.check_all()
         dialog.findChild(QPushButton, f"save_{dialog.objectName()}").click()
     elif isinstance(dialog, SignDialog):
+        dialog.secret_edit.setText(password)
         dialog.sign_button.click()
     else:
         raise AssertionError(f"unexpected dialog {type(dialog).__name__}")
@@ -57,7 +59,7 @@ def _scripted_session(data_dir: Path) -> str:
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from kapdesk.app import build_services, build_window
+    from kapdesk.app import build_services, build_window, create_account
     from kapdesk.store.database import open_database
     from kapdesk.store.maintenance import integrity_report
     from kapdesk.store.sessions import SessionStore
@@ -71,12 +73,14 @@ def _scripted_session(data_dir: Path) -> str:
     clock = FakeClock()
     services = build_services(Paths(data_dir), clock)
     protocol = next(p for p in services.protocols if p.id == "im-kap")
-    window = build_window(services)
+    password = secrets.token_urlsafe(18)
+    user = create_account(services, "Self-test clinician", "selftest", "clinician", password)
+    window = build_window(services, user)
     window.resize(1366, 768)
     window.show()
     room = window.room
     window.ask_text = lambda _title, _label: "Self-test: patient resting"
-    window.entry.open_dialog = _complete
+    window.entry.open_dialog = lambda dialog: _complete(dialog, password)
 
     def check(ok: bool, what: str) -> None:
         if not ok:

@@ -172,3 +172,68 @@ def _m0002(db: sqlite_utils.Database) -> None:
     )
 
 
+
+@MIGRATIONS(name="0003_music")
+def _m0003(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- what was learnt about each audio file; stale when its size or mtime changes
+        CREATE TABLE music_tracks (
+            path TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            mtime REAL NOT NULL,
+            duration_s REAL,
+            integrated_lufs REAL,
+            true_peak_dbfs REAL,
+            gain_db REAL,
+            gain_source TEXT,
+            tags TEXT NOT NULL DEFAULT '{}',
+            checked_at TEXT NOT NULL,
+            error TEXT
+        );
+
+        CREATE TABLE music_vetoes (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients(id),
+            path TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            created_by INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            UNIQUE (patient_id, path)
+        );
+
+        CREATE TABLE music_plays (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            phase TEXT NOT NULL,
+            path TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            outcome TEXT CHECK (outcome IN ('played', 'skipped', 'stopped')),
+            reason TEXT NOT NULL DEFAULT '',
+            CHECK ((ended_at IS NULL) = (outcome IS NULL))
+        );
+        CREATE INDEX music_plays_session ON music_plays(session_id, id);
+        CREATE TRIGGER music_plays_no_delete BEFORE DELETE ON music_plays
+            BEGIN SELECT RAISE(ABORT, 'plays are part of the session record'); END;
+        CREATE TRIGGER music_plays_ended BEFORE UPDATE ON music_plays
+            WHEN OLD.ended_at IS NOT NULL OR NEW.session_id IS NOT OLD.session_id
+              OR NEW.phase IS NOT OLD.phase OR NEW.path IS NOT OLD.path
+              OR NEW.started_at IS NOT OLD.started_at
+            BEGIN SELECT RAISE(ABORT, 'a play is only ended, never rewritten'); END;
+        """
+    )
+
+
+@MIGRATIONS(name="0004_accounts")
+def _m0004(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        ALTER TABLE users ADD COLUMN password_hash TEXT;
+        ALTER TABLE users ADD COLUMN pin_hash TEXT;
+        ALTER TABLE users ADD COLUMN failed_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE users ADD COLUMN locked_until TEXT;
+        ALTER TABLE users ADD COLUMN last_login_at TEXT;
+        ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+        """
+    )

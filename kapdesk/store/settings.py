@@ -11,7 +11,7 @@ DEFAULTS: dict[str, Any] = {
     "theme_level": "dark",  # "dark" or "night"
     "chime_on_escalation": False,  # quiet by default: the clinic turns sound on
     "default_protocol": "im-kap",
-    "current_user_id": None,
+    "lock_minutes": 5,  # automatic lock after this long without a touch
 }
 
 

@@ -10,13 +10,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
     QSizePolicy,
+    QStackedWidget,
     QToolBar,
     QToolButton,
     QWidget,
@@ -25,12 +25,16 @@ from PySide6.QtWidgets import (
 from kapdesk import APP_NAME, __version__
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.observations import describe
+from kapdesk.core.permissions import Action
 from kapdesk.core.protocol import Protocol, ProtocolError
 from kapdesk.core.room import RoomSnapshot
 from kapdesk.core.session import TRANSITIONS, Session, State
+from kapdesk.store.accounts import AccountStore
 from kapdesk.store.records import Alert, Saved
 from kapdesk.store.settings import SettingsStore
-from kapdesk.store.users import User, UserStore
+from kapdesk.store.users import UserStore
+from kapdesk.ui.access import AccessControl
+from kapdesk.ui.lock_view import LockView
 from kapdesk.ui.record_actions import RecordActions
 
 if TYPE_CHECKING:
@@ -53,6 +57,7 @@ def ask_text_dialog(parent: QWidget) -> AskText:
 
 class MainWindow(QMainWindow):
     def __init__(self, room: RoomController, records: RecordController,
+                 accounts: AccountStore,
                  protocols: list[Protocol], protocol_errors: list[ProtocolError],
                  users: UserStore, settings: SettingsStore,
                  chime: Callable[[], None] | None = None,
@@ -68,13 +73,21 @@ class MainWindow(QMainWindow):
         self._chime = chime
         self.ask_text: AskText = ask_text_dialog(self)
         self.view = RoomView(records.save_note)
-        self.setCentralWidget(self.view)
+        self.lock_view = LockView()
+        self.pages = QStackedWidget(objectName="pages")
+        self.pages.addWidget(self.view)
+        self.pages.addWidget(self.lock_view)
+        self.setCentralWidget(self.pages)
         self.entry = RecordActions(records, self, settings.get)
         self.flows = RecordFlows(
             records, self, signer=lambda: self.users.get(self.room.user_id).display_name,
             opener=lambda: self.entry.open_dialog, ask_text=lambda: self.ask_text,
             report=self.show_error, done=self._on_flow_done)
         self._confirm_due: datetime | None = None
+        self.access = AccessControl(self, accounts, room, float(settings.get("lock_minutes")),
+                                    opener=lambda: self.entry.open_dialog,
+                                    ask_text=lambda: self.ask_text, report=self.show_error)
+        self.flows.accounts = accounts
         self._build_actions()
         self._build_toolbar()
         self._connect()
@@ -157,12 +170,7 @@ class MainWindow(QMainWindow):
         spacer = QWidget(objectName="toolbar_spacer")
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)
-        self.profile_box = QComboBox(objectName="clinician_profile")
-        self.profile_box.setAccessibleName("Clinician profile")
-        self.profile_box.setToolTip("Who is recording: every entry carries this profile")
-        self._fill_profiles()
-        self.profile_box.currentIndexChanged.connect(self._on_profile_box_changed)
-        bar.addWidget(self.profile_box)
+        bar.addWidget(self.access.button)
         bar.addAction(self.act_night)
         for act in bar.actions():
             widget = bar.widgetForAction(act)
@@ -170,17 +178,7 @@ class MainWindow(QMainWindow):
                 widget.setObjectName(act.objectName() + "_button")
                 widget.setAccessibleName(self._accessible[act.objectName()])
         self.addToolBar(bar)
-
-    def _fill_profiles(self) -> None:
-        self.profile_box.blockSignals(True)
-        self.profile_box.clear()
-        users: list[User] = self.users.all()
-        for user in users:
-            if user.role in ("clinician", "admin"):
-                self.profile_box.addItem(user.display_name, user.id)
-        self.profile_box.addItem("Add a clinician…", None)
-        self.profile_box.setCurrentIndex(max(0, self.profile_box.findData(self.room.user_id)))
-        self.profile_box.blockSignals(False)
+        self.toolbar = bar
 
     def _connect(self) -> None:
         self.room.session_changed.connect(self._on_session_changed)
@@ -200,6 +198,12 @@ class MainWindow(QMainWindow):
         self.view.note_amend_button.clicked.connect(self.flows.amend_note)
         self.records.saved.connect(self._on_records_saved)
         self.records.alerts_changed.connect(self._on_records_alerts_changed)
+        self.access.locked_changed.connect(self._on_access_locked_changed)
+        self.access.user_changed.connect(lambda _u: self._on_session_changed(self.room.session))
+        self.lock_view.unlock_requested.connect(self._on_lock_view_unlock_requested)
+        self.lock_view.switch_user_requested.connect(self.access.switch_user)
+        self.lock_view.banner.acknowledged.connect(self.room.acknowledge)
+        self.lock_view.banner.snoozed.connect(self.room.snooze)
         banner = self.view.banner
         banner.acknowledged.connect(self.room.acknowledge)
         banner.snoozed.connect(self.room.snooze)
@@ -212,7 +216,8 @@ class MainWindow(QMainWindow):
         planned = self.room.planned() if idle else []
         unsigned = self.records.unsigned() if idle else []
         self.view.show_session(session, planned, unsigned)
-        allowed = TRANSITIONS[session.state] if session else ()
+        runs = self.room.may(Action.RUN_SESSION)
+        allowed = TRANSITIONS[session.state] if session and runs else ()
         self.act_prepare.setEnabled(State.PREPARING in allowed)
         self.act_dose.setEnabled(State.DOSED in allowed)
         self.act_correct.setEnabled(session is not None and session.state in (State.DOSED,
@@ -221,8 +226,11 @@ class MainWindow(QMainWindow):
         self.act_discharge.setEnabled(State.DISCHARGED in allowed)
         self.act_close.setEnabled(State.CLOSED in allowed)
         self.act_cancel.setEnabled(State.CANCELLED in allowed)
-        self.act_plan.setEnabled(session is None or not session.is_running)
-        self.act_sign.setEnabled(session is not None and session.state is State.DISCHARGED
+        self.act_plan.setEnabled(runs and (session is None or not session.is_running))
+        self.act_correct.setEnabled(runs and self.act_correct.isEnabled())
+        self.view.apply_access(self.room.may(Action.VIEW_RECORD), self.room.may(Action.RECORD))
+        self.act_sign.setEnabled(self.room.may(Action.SIGN) and session is not None
+                                 and session.state is State.DISCHARGED
                                  and self.records.records.signature(session.id) is None)
         signed = session is not None and self.records.records.signature(session.id) is not None
         self.view.note.load(self.records.note())
@@ -233,11 +241,35 @@ class MainWindow(QMainWindow):
 
     def _on_room_snapshot_changed(self, snap: RoomSnapshot | None) -> None:
         self.view.show_snapshot(snap)
+        if self.access.locked:
+            self.lock_view.show_snapshot(snap)
         if self._confirm_due is not None:
             self._show_alerts()
         due = bool(snap and snap.due)
         for act in (self.act_ack, self.act_snooze2, self.act_snooze5, self.act_skip):
             act.setEnabled(due)
+
+    def _on_access_locked_changed(self, locked: bool) -> None:
+        if locked:
+            self.view.note.flush()
+            self.lock_view.lock(self.room.user.display_name)
+            self.lock_view.show_snapshot(self.room.current)
+            self.pages.setCurrentWidget(self.lock_view)
+            self.lock_view.secret_edit.setFocus()
+        else:
+            self.pages.setCurrentWidget(self.view)
+        self.toolbar.setVisible(not locked)
+        for act in self.actions():
+            if act not in (self.act_ack, self.act_snooze2, self.act_snooze5):
+                act.setEnabled(not locked)
+        if not locked:
+            self._on_session_changed(self.room.session)
+            self._on_room_snapshot_changed(self.room.current)
+
+    def _on_lock_view_unlock_requested(self, secret: str) -> None:
+        error = self.access.unlock(secret)
+        if error:
+            self.lock_view.show_error(error)
 
     def _on_flow_done(self, text: str) -> None:
         self.status.setText(text)
@@ -270,21 +302,6 @@ class MainWindow(QMainWindow):
 
     def _on_chime_toggled(self) -> None:
         self.settings.set("chime_on_escalation", self.act_chime.isChecked())
-
-    def _on_profile_box_changed(self, index: int) -> None:
-        user_id = self.profile_box.itemData(index)
-        if user_id is None:
-            name = self.ask_text("Add a clinician", "Name as it should appear on signatures:")
-            if name and name.strip():
-                try:
-                    user_id = self.users.add(name.strip(), "clinician").id
-                except KapdeskError as exc:
-                    self.show_error(str(exc))
-            self.room.user_id = int(user_id) if user_id is not None else self.room.user_id
-            self._fill_profiles()
-        if user_id is not None:
-            self.room.user_id = int(user_id)
-            self.settings.set("current_user_id", int(user_id))
 
     def show_error(self, text: str) -> None:
         self.status.setText(text)
@@ -367,12 +384,14 @@ class MainWindow(QMainWindow):
             self.room.skip(key, reason)
 
     def _ack_oldest(self) -> None:
-        if self.view.banner.cue_key:
-            self.room.acknowledge(self.view.banner.cue_key)
+        key = (self.lock_view.banner if self.access.locked else self.view.banner).cue_key
+        if key:
+            self.room.acknowledge(key)
 
     def _snooze_oldest(self, minutes: int) -> None:
-        if self.view.banner.cue_key:
-            self.room.snooze(self.view.banner.cue_key, minutes)
+        key = (self.lock_view.banner if self.access.locked else self.view.banner).cue_key
+        if key:
+            self.room.snooze(key, minutes)
 
     def _skip_oldest(self) -> None:
         if self.view.banner.cue_key:
@@ -384,6 +403,7 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             apply_theme(app, theme)
         self.view.set_theme(theme)
+        self.lock_view.set_theme(theme)
         self.act_night.setChecked(theme.name == "night")
 
     def toggle_night(self) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from kapdesk.core.cues import CueEventKind
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.observations import Kind, describe
+from kapdesk.core.permissions import Action, require
 from kapdesk.core.session import Session
 from kapdesk.store.patients import PatientStore
 from kapdesk.store.records import Alert, RecordStore, Saved
@@ -61,6 +62,7 @@ class RecordController(QObject):
         if sid is None:
             return None
         try:
+            require(self.room.user.role, Action.RECORD)
             saved = self.records.record(sid, kind, values, self.room.user_id, observed_at)
         except KapdeskError as exc:
             self.failed.emit(str(exc))
@@ -86,6 +88,7 @@ class RecordController(QObject):
     def correct(self, observation_id: int, reason: str, values: Mapping[str, Any] | None = None,
                 observed_at: datetime | None = None) -> Saved | None:
         try:
+            require(self.room.user.role, Action.RECORD)
             saved = self.records.amend(observation_id, self.room.user_id, reason, values,
                                        observed_at)
         except KapdeskError as exc:
@@ -99,6 +102,7 @@ class RecordController(QObject):
         if session is None:
             return False
         try:
+            require(self.room.user.role, Action.RECORD)
             self.records.save_note(session.id, text, self.room.user_id)
         except KapdeskError as exc:
             self.failed.emit(str(exc))
@@ -107,12 +111,14 @@ class RecordController(QObject):
 
     def note(self) -> str:
         session = self.room.session
+        if not self.room.may(Action.VIEW_RECORD):
+            return ""
         return self.records.note(session.id) if session else ""
 
     def recent(self, limit: int = 8) -> list[tuple[int, str]]:
         """The latest entries (id, line), newest first."""
         session = self.room.session
-        if session is None:
+        if session is None or not self.room.may(Action.VIEW_RECORD):
             return []
         entries = self.records.current(session.id)[-limit:]
         return [(o.id, f"{o.observed_at.astimezone():%H:%M}  {describe(o.kind, o.values)}"
@@ -120,11 +126,13 @@ class RecordController(QObject):
                 for o in reversed(entries)]
 
     def unsigned(self) -> list[Session]:
+        if not self.room.may(Action.SIGN):
+            return []
         return [s for s in self.room.finished() if self.records.signature(s.id) is None]
 
     def open_alerts(self) -> list[Alert]:
         session = self.room.session
-        if session is None:
+        if session is None or not self.room.may(Action.VIEW_RECORD):
             return []
         return [a for a in self.records.alerts(session.id) if a.acknowledged_at is None]
 

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.observations import Kind
+from kapdesk.core.permissions import Action, require
+from kapdesk.store.accounts import AccountStore, AuthError
 from kapdesk.ui.record_controller import RecordController
 
 AskText = Callable[[str, str], str | None]
@@ -28,6 +30,7 @@ class RecordFlows(QObject):
         self._ask = ask_text
         self._report = report
         self._done = done
+        self.accounts: AccountStore | None = None
 
     def sign(self, session_id: int) -> bool:
         from kapdesk.ui.sign_dialog import SignDialog
@@ -35,14 +38,24 @@ class RecordFlows(QObject):
         session = self.records.room.session_by_id(session_id)
         signer = self._signer()
         dialog = SignDialog(session, self.records.records, signer, self.window)
-        self._open()(dialog)
-        if dialog.result() != QDialog.DialogCode.Accepted:
-            return False
-        try:
-            self.records.records.sign(session.id, self.records.room.user_id, signer)
-        except KapdeskError as exc:
-            self._report(str(exc))
-            return False
+        while True:
+            self._open()(dialog)
+            if dialog.result() != QDialog.DialogCode.Accepted:
+                return False
+            try:
+                require(self.records.room.user.role, Action.SIGN)
+                if self.accounts is not None:  # signing asks for the password or PIN again
+                    self.accounts.reauthenticate(self.records.room.user_id,
+                                                 dialog.secret_edit.text())
+                self.records.records.sign(session.id, self.records.room.user_id, signer)
+                break
+            except AuthError as exc:
+                dialog.secret_edit.clear()
+                dialog.error_label.setText(str(exc))
+                dialog.error_label.show()
+            except KapdeskError as exc:
+                self._report(str(exc))
+                return False
         self._done(f"Session {session.id} signed by {signer}")
         return True
 

@@ -17,10 +17,12 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from kapdesk.core.clock import Clock, ClockWatch
 from kapdesk.core.cues import CueEvent, CueEventKind, CueState, next_change_s
 from kapdesk.core.errors import KapdeskError
+from kapdesk.core.permissions import Action, allowed, require
 from kapdesk.core.protocol import Protocol
 from kapdesk.core.room import RoomSnapshot, snapshot
 from kapdesk.core.session import Session, State, check_transition
 from kapdesk.store.sessions import SessionStore
+from kapdesk.store.users import User
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +37,14 @@ class RoomController(QObject):
     clock_disturbed = Signal(str)  # words for the clinician
     action_failed = Signal(str)
 
-    def __init__(self, sessions: SessionStore, clock: Clock, user_id: int,
+    user_changed = Signal(object)  # User
+
+    def __init__(self, sessions: SessionStore, clock: Clock, user: User,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._sessions = sessions
         self._clock = clock
-        self.user_id = user_id
+        self.user = user
         self._watch = ClockWatch(clock)
         self._session: Session | None = None
         self._events: list[CueEvent] = []
@@ -53,6 +57,18 @@ class RoomController(QObject):
         self._cue_timer.setSingleShot(True)
         self._cue_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._cue_timer.timeout.connect(self.refresh)
+
+    @property
+    def user_id(self) -> int:
+        return self.user.id
+
+    def set_user(self, user: User) -> None:
+        """Someone else signs in: the session goes on, their id goes on what they do."""
+        self.user = user
+        self.user_changed.emit(user)
+
+    def may(self, action: Action) -> bool:
+        return allowed(self.user.role, action)
 
     # -- state -----------------------------------------------------------------------
 
@@ -165,8 +181,10 @@ class RoomController(QObject):
 
     # -- actions (each one click; each stored before it is shown) -----------------------
 
-    def _do(self, action: Callable[[], Session | None]) -> bool:
+    def _do(self, action: Callable[[], Session | None],
+            needs: Action = Action.RUN_SESSION) -> bool:
         try:
+            require(self.user.role, needs)
             session = action()
         except KapdeskError as exc:
             self.action_failed.emit(str(exc))
@@ -189,6 +207,10 @@ class RoomController(QObject):
 
     def open_planned(self, session_id: int) -> bool:
         """Show a planned session in the room (nothing is stored until it is started)."""
+        if not self.may(Action.RUN_SESSION):
+            self.action_failed.emit(f"Signed in as {self.user.role}, you cannot "
+                                    f"{Action.RUN_SESSION.value}.")
+            return False
         if self._session is not None and self._session.is_running:
             self.action_failed.emit(
                 f"Session {self._session.id} for patient {self._session.patient_code} is "
@@ -212,7 +234,13 @@ class RoomController(QObject):
         return self._do(lambda: self._sessions.correct_t0(session.id, new_t0, self.user_id,
                                                           reason))
 
-    def _cue_action(self, key: str, kind: CueEventKind, data: dict[str, Any]) -> bool:
+    def _cue_action(self, key: str, kind: CueEventKind, data: dict[str, Any],
+                    needs: Action = Action.ACKNOWLEDGE_CUE) -> bool:
+        try:
+            require(self.user.role, needs)
+        except KapdeskError as exc:
+            self.action_failed.emit(str(exc))
+            return False
         snap = self._snapshot
         if snap is None or not any(c.cue.key == key and c.open for c in snap.cues):
             self.action_failed.emit("That cue is no longer waiting.")
@@ -235,7 +263,8 @@ class RoomController(QObject):
         if not reason.strip():
             self.action_failed.emit("Skipping a cue needs a reason.")
             return False
-        return self._cue_action(key, CueEventKind.SKIPPED, {"reason": reason.strip()})
+        return self._cue_action(key, CueEventKind.SKIPPED, {"reason": reason.strip()},
+                                Action.RUN_SESSION)
 
     def oldest_due(self) -> CueState | None:
         due = self._snapshot.due if self._snapshot else []

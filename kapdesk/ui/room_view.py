@@ -50,6 +50,9 @@ class RoomView(QStackedWidget):
         self.addWidget(self._build_room())
         self._theme = DARK
         self._list_signature: tuple[object, ...] = ()
+        self._session: Session | None = None
+        self._view_record = True
+        self._record = True
 
     def _build_room(self) -> QWidget:
         page = QWidget(objectName="room_page")
@@ -119,9 +122,9 @@ class RoomView(QStackedWidget):
         self.entries_list.setAccessibleName("Recent entries")
         self.entries_list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.entries_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        entries = _label("entries_heading", "heading")
+        entries = self.entries_heading = _label("entries_heading", "heading")
         entries.setText("ENTRIES")
-        note = _label("note_heading", "heading")
+        note = self.note_heading = _label("note_heading", "heading")
         note.setText("NOTE")
         right.addWidget(up)
         right.addWidget(self.upcoming_list, 3)
@@ -169,14 +172,9 @@ class RoomView(QStackedWidget):
             self.setCurrentIndex(0)
             return
         self.setCurrentIndex(1)
-        self.patient_label.setText(f"Patient {session.patient_code}  ·  {session.protocol.name}")
         self.state_label.setText(session.state.label)
         self.phase_bar.set_protocol(session.protocol)
-        dosed = session.t0 is not None
-        self.screening_button.setVisible(not dosed)
-        self.record_buttons.buttons["dose"].setVisible(dosed)
-        self.prep_heading.setVisible(not dosed)
-        self.prep_list.setVisible(not dosed)
+        self._session = session
         self.prep_list.clear()
         for item in session.protocol.preparation:
             entry = QListWidgetItem(item)
@@ -184,6 +182,7 @@ class RoomView(QStackedWidget):
             entry.setCheckState(Qt.CheckState.Unchecked)
             self.prep_list.addItem(entry)
         self._list_signature = ()
+        self._apply_visibility()
 
     def show_snapshot(self, snap: RoomSnapshot | None) -> None:
         if snap is None:
@@ -246,6 +245,30 @@ class RoomView(QStackedWidget):
         self.past_list.clear()
         for c in snap.past:
             self.past_list.addItem(_past_line(c))
+
+    def apply_access(self, view_record: bool, record: bool) -> None:
+        """Staff see the clock, phase and cues; never notes or patient identifiers."""
+        self._view_record, self._record = view_record, record
+        self._apply_visibility()
+
+    def _apply_visibility(self) -> None:
+        session = self._session
+        dosed = session is not None and session.t0 is not None
+        view_record, record = self._view_record, self._record
+        for widget in (self.entries_list, self.note, self.entries_heading, self.note_heading):
+            widget.setVisible(view_record)
+        self.prep_heading.setVisible(view_record and not dosed)
+        self.prep_list.setVisible(view_record and not dosed)
+        self.screening_button.setVisible(record and not dosed)
+        self.record_buttons.setVisible(record)
+        self.record_buttons.buttons["dose"].setVisible(dosed)
+        if not view_record:
+            self.alerts.hide()
+            self.note_amend_button.hide()
+        if session is not None:
+            self.patient_label.setText(
+                f"Patient {session.patient_code}  ·  {session.protocol.name}" if view_record
+                else session.protocol.name)
 
     def show_entries(self, entries: list[tuple[int, str]]) -> None:
         self.entries_list.clear()

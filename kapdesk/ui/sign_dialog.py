@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kapdesk.core.observations import describe
 from kapdesk.core.session import Session
@@ -43,5 +51,13 @@ class SignDialog(QDialog):
         cancel.clicked.connect(self.reject)
         layout.addWidget(QLabel("Once signed, the session is locked: later changes are "
                                 "amendments with a reason, beside the original."))
+        self.secret_edit = QLineEdit(objectName="sign_secret")
+        self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret_edit.setAccessibleName("Your password or PIN")
+        self.secret_edit.setPlaceholderText("Your password, or today's PIN, to sign")
+        layout.addWidget(self.secret_edit)
+        self.error_label = QLabel(objectName="sign_error")
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
         layout.addWidget(self.sign_button)
         layout.addWidget(cancel)

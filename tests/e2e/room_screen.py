@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from kapdesk.app import build_services, build_window
+from kapdesk.app import build_services, build_window, create_account
 from kapdesk.core.clock import FakeClock
 from kapdesk.core.session import State
 from kapdesk.paths import Paths
@@ -25,7 +25,8 @@ def main(out: Path, level: str) -> dict[str, object]:
     clock = FakeClock()
     with tempfile.TemporaryDirectory() as tmp:
         services = build_services(Paths(Path(tmp)), clock)
-        window = build_window(services)
+        window = build_window(services, create_account(
+            services, "Dr Ada Quill", "ada", "clinician", "screenshot-password"))
         window.set_theme(level)
         window.setGeometry(QGuiApplication.primaryScreen().availableGeometry())
         window.show()

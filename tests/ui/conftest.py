@@ -6,12 +6,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QPushButton
 
-from kapdesk.app import Services, build_services, build_window
+from kapdesk.app import Services, build_services, build_window, create_account
 from kapdesk.core.clock import FakeClock
 from kapdesk.paths import Paths
+from kapdesk.store.accounts import AccountStore
+from kapdesk.store.audit import AuditTrail
 from kapdesk.ui.main_window import MainWindow
 
 MakeWindow = Callable[..., MainWindow]
+PASSWORD = "test-password-1"
 
 
 @pytest.fixture
@@ -21,7 +24,10 @@ def make_window(qtbot, data_dir: Path, clock: FakeClock) -> Iterator[MakeWindow]
 
     def make(folder: Path = data_dir, with_clock: FakeClock = clock) -> MainWindow:
         services: Services = build_services(Paths(folder), with_clock)
-        window = build_window(services)
+        accounts = AccountStore(services.db, with_clock, AuditTrail(services.db, with_clock))
+        user = accounts.by_username("clinician") or create_account(
+            services, "Clinician", "clinician", "clinician", PASSWORD)
+        window = build_window(services, user)
         qtbot.addWidget(window)
         window.resize(1366, 768)
         with qtbot.waitActive(window):
@@ -47,6 +53,7 @@ def answer_dialog(dialog) -> None:
         dialog.check_all()
         dialog.findChild(QPushButton, f"save_{dialog.objectName()}").click()
     elif isinstance(dialog, SignDialog):
+        dialog.secret_edit.setText(PASSWORD)
         dialog.sign_button.click()
     else:
         raise AssertionError(f"unexpected dialog {dialog.objectName()}")

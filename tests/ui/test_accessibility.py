@@ -21,7 +21,7 @@ def test_every_interactive_control_is_named_in_plain_words(make_window, clock, p
     names = {w.accessibleName() for w in controls}
     assert {"Acknowledge cue", "Snooze cue 2 minutes", "Snooze cue 5 minutes", "Skip cue",
             "Record dose given now", "Begin recovery", "Discharge", "Close session",
-            "Clinician profile", "Upcoming cues"} <= names
+            "Signed-in user", "Upcoming cues"} <= names
 
 
 def test_session_actions_have_keyboard_shortcuts(make_window):

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from kapdesk.app import build_services, build_window
+from kapdesk.app import build_services, build_window, create_account
 from kapdesk.core.clock import SystemClock
 from kapdesk.core.protocol import CueSpec, Phase, Protocol
 from kapdesk.core.session import State
@@ -19,7 +19,9 @@ def _quick_protocol() -> Protocol:
 
 def test_cues_show_within_100_ms_of_due_on_a_real_event_loop(qtbot, data_dir: Path):
     clock = SystemClock()
-    window = build_window(build_services(Paths(data_dir), clock))
+    services = build_services(Paths(data_dir), clock)
+    window = build_window(services, create_account(services, "Clinician", "clinician",
+                                                   "clinician", "test-password-1"))
     qtbot.addWidget(window)
     window.show()
     room = window.room

@@ -148,21 +148,6 @@ def test_signing_locks_the_session(make_window, clock, data_dir):
     assert all(discharge.values["items"].values())
 
 
-def test_clinician_profile_added_and_used_on_every_row(make_window, clock, data_dir):
-    window = make_window()
-    window.ask_text = lambda _t, _l: "Dr Nova Reyes"
-    box = window.profile_box
-    box.setCurrentIndex(box.count() - 1)  # "Add a clinician…"
-    assert box.currentText() == "Dr Nova Reyes"
-    session = _dosed(window)
-    saved = window.records.record(Kind.MOAAS, {"score": 5})
-    nova = next(u for u in window.users.all() if u.display_name == "Dr Nova Reyes")
-    assert saved.observation.user_id == nova.id
-    sessions, _records = _reopen(data_dir, clock)
-    assert {e.user_id for e in sessions.events(session.id) if e.kind == "transition"} == {
-        nova.id}
-
-
 def test_discharge_check_stores_ready_to_leave_time(make_window, clock, data_dir):
     window = make_window()
     session = _dosed(window)

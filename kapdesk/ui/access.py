@@ -1,0 +1,132 @@
+"""Who is signed in, and the lock: the user menu, Ctrl+L, the idle timer, unlocking.
+
+Locking hides every patient identifier and note but stops nothing: the session's
+timers, cues and music go on, and cues can be acknowledged on the lock screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QDialog, QMenu, QToolButton, QWidget
+
+from kapdesk.core.errors import KapdeskError
+from kapdesk.core.permissions import Action, allowed
+from kapdesk.store.accounts import AccountStore
+from kapdesk.store.users import User
+from kapdesk.ui.room_controller import RoomController
+
+IDLE_EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.Wheel,
+               QEvent.Type.MouseMove, QEvent.Type.TouchBegin)
+
+
+class AccessControl(QObject):
+    locked_changed = Signal(bool)
+    user_changed = Signal(object)
+
+    def __init__(self, window: QWidget, accounts: AccountStore, room: RoomController,
+                 lock_minutes: float, opener: Callable[[], Callable[[QDialog], None]],
+                 ask_text: Callable[[], Callable[[str, str], str | None]],
+                 report: Callable[[str], None]) -> None:
+        super().__init__(window)
+        self.window = window
+        self.accounts = accounts
+        self.room = room
+        self._open = opener
+        self._ask = ask_text
+        self._report = report
+        self.locked = False
+        self.lock_action = QAction("Lock now", window, objectName="lock_screen")
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.lock_action.triggered.connect(self.lock)
+        window.addAction(self.lock_action)
+        self.menu = QMenu(window)
+        self.menu.addAction(self.lock_action)
+        self.pin_action = self.menu.addAction("Set my PIN for unlocking…", self.set_pin)
+        self.accounts_action = self.menu.addAction("Accounts…", self.manage_accounts)
+        self.switch_action = self.menu.addAction("Sign in as someone else…", self.switch_user)
+        self.button = QToolButton(objectName="user_menu")
+        self.button.setAccessibleName("Signed-in user")
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.button.setMenu(self.menu)
+        self.idle = QTimer(self, objectName="idle lock")
+        self.idle.setSingleShot(True)
+        self.set_lock_minutes(lock_minutes)
+        self.idle.timeout.connect(self.lock)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self._show_user()
+
+    def set_lock_minutes(self, minutes: float) -> None:
+        self.idle.setInterval(max(1, int(minutes * 60_000)))
+        self.idle.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in IDLE_EVENTS and not self.locked:
+            self.idle.start()  # any touch of the laptop postpones the lock
+        return False
+
+    def _show_user(self) -> None:
+        user = self.room.user
+        self.button.setText(f"{user.display_name}  ({user.role})")
+        self.accounts_action.setVisible(allowed(user.role, Action.MANAGE_ACCOUNTS))
+
+    def lock(self) -> None:
+        if self.locked:
+            return
+        self.locked = True
+        self.idle.stop()
+        self.locked_changed.emit(True)
+
+    def unlock(self, secret: str) -> str | None:
+        """None when unlocked; else the reason, in words."""
+        try:
+            self.accounts.unlock(self.room.user_id, secret)
+        except KapdeskError as exc:
+            return str(exc)
+        self.locked = False
+        self.idle.start()
+        self.locked_changed.emit(False)
+        return None
+
+    def switch_user(self) -> bool:
+        from kapdesk.ui.auth_dialogs import LoginDialog
+
+        dialog = LoginDialog(self.accounts, self.window)
+        self._open()(dialog)
+        if dialog.user is None:
+            return False
+        self.room.set_user(dialog.user)
+        self._show_user()
+        self.user_changed.emit(dialog.user)
+        if self.locked:
+            self.locked = False
+            self.idle.start()
+            self.locked_changed.emit(False)
+        return True
+
+    def set_pin(self) -> None:
+        pin = self._ask()("Set a PIN", "A PIN of 4 to 8 digits, for unlocking today after "
+                                       "your full sign-in:")
+        if pin is None:
+            return
+        try:
+            self.accounts.set_pin(self.room.user_id, pin.strip())
+        except KapdeskError as exc:
+            self._report(str(exc))
+            return
+        self._report("PIN set: it unlocks the screen today, after your full sign-in.")
+
+    def manage_accounts(self) -> None:
+        from kapdesk.ui.accounts_dialog import AccountsDialog
+
+        dialog = AccountsDialog(self.accounts, self.room.user, self._open(), self._ask(),
+                                self._report, self.window)
+        self._open()(dialog)
+
+    def current(self) -> User:
+        return self.room.user
