@@ -17,10 +17,12 @@ from pathlib import Path
 
 from kapdesk.core.clock import FakeClock
 from kapdesk.core.cues import CueEventKind, expand_schedule
+from kapdesk.core.observations import Kind
 from kapdesk.core.session import State
 from kapdesk.paths import Paths
 
 STEP_S = 5.0
+VITALS = {"systolic": 128, "diastolic": 80, "heart_rate": 76, "spo2": 97, "resp_rate": 14}
 
 
 def run_self_test() -> int:
@@ -60,8 +62,10 @@ def _scripted_session(data_dir: Path) -> str:
     from PySide6.QtWidgets import QApplication
 
     from kapdesk.app import build_services, build_window, create_account
+    from kapdesk.store.audit import AuditTrail
     from kapdesk.store.database import open_database
     from kapdesk.store.maintenance import integrity_report
+    from kapdesk.store.records import RecordStore
     from kapdesk.store.sessions import SessionStore
 
     def quiet(_mode: object, _context: object, message: str) -> None:
@@ -95,7 +99,7 @@ def _scripted_session(data_dir: Path) -> str:
     assert session is not None
     schedule = expand_schedule(protocol)
     snoozed = skipped = False
-    banners = 0
+    banners = entries = 0
     end = protocol.min_monitoring_minutes * 60 + 60
     while room.current is not None and room.current.elapsed_s < end:
         clock.advance(STEP_S)
@@ -105,7 +109,16 @@ def _scripted_session(data_dir: Path) -> str:
         if not banner.isVisible():
             continue
         banners += 1
-        if not snoozed:
+        kind = room.current.due[0].cue.kind if room.current.due else ""
+        if kind == "vitals" and snoozed and skipped:  # answered by recording the vitals
+            check(window.records.record(Kind.VITALS, VITALS) is not None, "record vitals")
+            entries += 1
+        elif kind == "rating" and snoozed and skipped:
+            check(window.records.record(Kind.MOAAS, {"score": 4}) is not None, "record MOAA/S")
+            check(window.records.record(Kind.DISSOCIATION, {"severity": "mild"}) is not None,
+                  "record dissociation")
+            entries += 2
+        elif not snoozed:
             banner.snooze2_button.click()
             snoozed = True
         elif not skipped:
@@ -116,6 +129,7 @@ def _scripted_session(data_dir: Path) -> str:
         app.processEvents()
     window.act_recovery.trigger()
     window.act_discharge.trigger()
+    window.act_sign.trigger()
     window.act_close.trigger()
     check(room.session is None, "close the session")
     window.close()
@@ -136,8 +150,14 @@ def _scripted_session(data_dir: Path) -> str:
     check(len(due) == len(schedule) + 1, f"due events stored ({len(due)})")
     late = [e for e in due if e.data["due_s"] + STEP_S < stored.timeline.elapsed_at(e.at)]
     check(not late, f"{len(late)} cue(s) shown late")
+    records = RecordStore(db, clock, store, AuditTrail(db, clock))
+    stored_entries = [o for o in records.current(session.id) if o.kind is not Kind.DISCHARGE]
+    check(len(stored_entries) == entries, f"{entries} entries stored ({len(stored_entries)})")
+    check(len(records.current(session.id, Kind.DISCHARGE)) == 1, "discharge check stored")
+    signature = records.signature(session.id)
+    check(signature is not None and signature.name == "Self-test clinician", "signed")
     problems = integrity_report(db)
     check(not problems, "; ".join(problems))
-    return (f"session {session.id} ({protocol.id}) planned to closed, {len(schedule)} cues "
-            f"({banners} banner views, 1 snoozed, 1 skipped), {len(events)} events stored, "
-            "integrity ok")
+    return (f"session {session.id} ({protocol.id}) planned to signed and closed, "
+            f"{len(schedule)} cues ({banners} banner views, 1 snoozed, 1 skipped), "
+            f"{entries} entries, {len(events)} events stored, integrity and audit chain ok")
