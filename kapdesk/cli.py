@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -47,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str]) -> int:
+    os.umask(0o077)  # whatever the commands write is the user's alone
     args = _parser().parse_args(list(argv))
     try:
         if args.command == "demo":

@@ -90,5 +90,7 @@ class Paths:
                 f"The data folder {folder} is read-only ({exc.strerror}): KAPdesk cannot "
                 "save notes there. Nothing was changed. Fix its permissions or choose "
                 "another folder with --data-dir.") from None
-        for sub in (self.protocols_dir, self.playlists_dir, self.backups_dir):
+        for sub in (folder, self.protocols_dir, self.playlists_dir, self.backups_dir):
             sub.mkdir(exist_ok=True, mode=0o700)
+            if os.name == "posix":
+                os.chmod(sub, 0o700)  # health records: the owner's alone

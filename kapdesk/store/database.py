@@ -7,6 +7,7 @@ database written by a newer KAPdesk is refused before anything touches it.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from pathlib import Path
 
@@ -73,6 +74,15 @@ def _peek(path: Path) -> tuple[int, str]:
         conn.close()
 
 
+def owner_only(path: Path) -> None:
+    """The database and its WAL files are readable by their owner alone (POSIX)."""
+    if os.name != "posix":
+        return
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            os.chmod(file, 0o600)
+
+
 def configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
@@ -105,6 +115,7 @@ def open_database(path: Path) -> Database:
     try:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
         configure(conn)
+        owner_only(path)
         db = Database(conn)
         before = db.execute("PRAGMA user_version").fetchone()[0]
         if before != SCHEMA_VERSION:
