@@ -15,8 +15,9 @@ from kapdesk.core.clock import SystemClock
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.protocol import load_protocols
 from kapdesk.paths import Paths
+from kapdesk.services.exports import FORMATS
 
-COMMANDS = ("demo", "check", "backup", "restore")
+COMMANDS = ("demo", "check", "backup", "restore", "export", "rems-due")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,6 +45,22 @@ def _parser() -> argparse.ArgumentParser:
                              help="replace the database with a backup, once it passes its "
                              "checks (close KAPdesk first); the current one is kept aside")
     restore.add_argument("path", metavar="PATH", help="the backup file")
+    export = sub.add_parser("export", parents=[common],
+                            help="export a session or a patient's record to a file")
+    which = export.add_mutually_exclusive_group(required=True)
+    which.add_argument("--session", type=int, metavar="ID", help="one session")
+    which.add_argument("--patient", metavar="CODE", help="all of one patient's sessions")
+    export.add_argument("--format", required=True, choices=FORMATS,
+                        help="pdf (session note), csv, json, fhir (R4 Bundle), "
+                        "rems (esketamine monitoring form)")
+    export.add_argument("--out", required=True, metavar="PATH", help="the file to write")
+    export.add_argument("--deidentify", action="store_true",
+                        help="leave out name, date of birth and free text")
+    export.add_argument("--page-size", choices=("a4", "letter"), default="a4")
+    export.add_argument("--user", metavar="USERNAME", help="who exports (asked for the "
+                        "password, or $KAPDESK_PASSWORD); required once accounts exist")
+    sub.add_parser("rems-due", parents=[common],
+                   help="esketamine sessions whose REMS monitoring form is still due")
     return parser
 
 
@@ -57,6 +74,10 @@ def main(argv: Sequence[str]) -> int:
             return _backup(args)
         if args.command == "restore":
             return _restore(args)
+        if args.command == "export":
+            return _export(args)
+        if args.command == "rems-due":
+            return _rems_due(args)
         return _check(args)
     except KapdeskError as exc:
         print(f"kapdesk: {exc}", file=sys.stderr)
@@ -122,4 +143,59 @@ def _restore(args: argparse.Namespace) -> int:
     kept = (f"; the previous database is kept as {done.kept_aside}" if done.kept_aside
             else "")
     print(f"restored {done.backup} into {done.database}{kept}")
+    return 0
+
+
+def _who(args: argparse.Namespace, db, clock) -> int | None:  # type: ignore[no-untyped-def]
+    """The exporting user, signed in with the password; None on a database with no
+    accounts yet (nothing to protect)."""
+    import getpass
+
+    from kapdesk.core.permissions import Action, require
+    from kapdesk.store.accounts import AccountStore
+    from kapdesk.store.audit import AuditTrail
+
+    accounts = AccountStore(db, clock, AuditTrail(db, clock))
+    if not accounts.active_users():
+        return None
+    if not args.user:
+        raise KapdeskError("exporting health records needs --user USERNAME (and the "
+                           "password)")
+    password = os.environ.get("KAPDESK_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            raise KapdeskError("no password: set KAPDESK_PASSWORD or run in a terminal")
+        password = getpass.getpass(f"Password for {args.user}: ")
+    user = accounts.login(args.user, password)
+    require(user.role, Action.EXPORT)
+    return user.id
+
+
+def _export(args: argparse.Namespace) -> int:
+    from kapdesk.services.exports import ExportRequest, export_patient, export_session
+    from kapdesk.store.settings import SettingsStore
+
+    _paths, db = _open(args)
+    clock = SystemClock()
+    user_id = _who(args, db, clock)
+    request = ExportRequest(args.format, Path(args.out).expanduser().resolve(),
+                            args.deidentify, args.page_size)
+    clinic = str(SettingsStore(db).get("clinic_name"))
+    if args.session is not None:
+        out = export_session(db, clock, user_id, args.session, request, clinic)
+    else:
+        out = export_patient(db, clock, user_id, args.patient, request, clinic)
+    print(f"exported {args.format} to {out}")
+    return 0
+
+
+def _rems_due(args: argparse.Namespace) -> int:
+    from kapdesk.store.reports import rems_due
+
+    _paths, db = _open(args)
+    due = rems_due(db, SystemClock())
+    for session_id, code, dosed, by in due:
+        print(f"session {session_id}  patient {code}  dosed {dosed:%Y-%m-%d %H:%M} UTC  "
+              f"REMS form due by {by:%Y-%m-%d}")
+    print(f"{len(due)} REMS monitoring form(s) due")
     return 0
