@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kapdesk.core.checklists import SCREENING_ITEMS
 from kapdesk.core.clock import FakeClock
 from kapdesk.core.cues import CueEventKind, expand_schedule
 from kapdesk.core.observations import Kind
@@ -99,6 +100,8 @@ def _past_session(s: _Stores, when: datetime, code: str, protocol: Protocol, cou
                               spacing_reason="Planned in the course schedule")
     clock.advance(20 * 60)
     s.sessions.transition(session.id, State.PREPARING, user)
+    s.records.record(session.id, Kind.SCREENING,
+                     {"items": dict.fromkeys(SCREENING_ITEMS, True)}, user)
     base = (rng.randint(112, 132), rng.randint(70, 84))
     s.records.record(session.id, Kind.VITALS, {"systolic": base[0], "diastolic": base[1],
                                                "heart_rate": rng.randint(62, 80), "spo2": 98,
@@ -106,11 +109,22 @@ def _past_session(s: _Stores, when: datetime, code: str, protocol: Protocol, cou
     clock.advance(rng.randint(15, 30) * 60)
     session = s.sessions.transition(session.id, State.DOSED, user)
     dosed_at = clock.now()
+    weight = s.patients.by_code(code).weight_kg or 70.0
+
+    def dose(device: int | None) -> None:
+        s.records.record(session.id, Kind.DOSE, {
+            "drug": protocol.drug.capitalize(), "route": protocol.route,
+            "dose_mg": 28.0 if device else round(weight * 0.75), "lot": f"DEMO-{when:%y%m}",
+            **({"device": device} if device else {})}, user)
+
+    dose(1 if protocol.drug == "esketamine" else None)
     for cue in expand_schedule(protocol):
         clock.advance_to(max(dosed_at + timedelta(seconds=cue.due_s), clock.now()))
         s.sessions.record_cue(session.id, cue.key, CueEventKind.DUE, None, {"due_s": cue.due_s})
         clock.advance(rng.randint(5, 90))
-        if cue.kind == "vitals":
+        if cue.key.startswith("device-"):  # esketamine: one record per device
+            dose(int(cue.key.split("-")[1].split("#")[0]))
+        elif cue.kind == "vitals":
             rise = 25 if cue.due_s <= 45 * 60 else 8
             s.records.record(session.id, Kind.VITALS, {
                 "systolic": base[0] + rng.randint(0, rise),
