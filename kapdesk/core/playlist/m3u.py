@@ -1,0 +1,182 @@
+"""M3U and M3U8 playlists: read what any player writes; write what any player reads.
+
+Reading is forgiving: a BOM, CRLF or CR line ends, with or without `#EXTM3U` and
+`#EXTINF`, other comments, relative paths (with `..`) resolved against the playlist's
+folder, absolute paths, Windows backslashes, and `file://` addresses. Web addresses and
+files that are not there are reported (file and line) and never stop the rest loading.
+A missing file stays in the list (the player skips it; the editor shows it, and saving
+does not lose it), except a Windows drive or network path on another system, which
+cannot be played here at all.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from kapdesk.core.playlist.model import PlaylistProblem, Track
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_WINDOWS_ONLY = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\)")  # C:\... or \\server\...
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def decode_playlist(data: bytes) -> str:
+    """UTF-8 (with or without a BOM), else Windows-1252 as older .m3u files often are."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def read_m3u(path: Path) -> tuple[list[Track], list[PlaylistProblem]]:
+    """Read an .m3u or .m3u8 file; relative entries are resolved against its folder."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = f"cannot be read ({exc.strerror or exc})"
+        return [], [PlaylistProblem(str(path), None, reason, "unreadable")]
+    return parse_m3u(decode_playlist(data), path.parent, str(path))
+
+
+def parse_m3u(text: str, base_dir: Path, source: str = "<playlist>",
+              ) -> tuple[list[Track], list[PlaylistProblem]]:
+    """The tracks of an M3U text, and the problems found (each names `source` and a line)."""
+    base = Path(os.path.abspath(base_dir))
+    tracks: list[Track] = []
+    problems: list[PlaylistProblem] = []
+    info: tuple[float | None, str, str] | None = None
+    for number, raw in enumerate(_LINE_END.split(text.removeprefix("\ufeff")), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("#"):
+            if line[:8].upper() == "#EXTINF:":
+                info = _parse_extinf(line[8:])
+            continue  # #EXTM3U, #EXTGRP, #PLAYLIST and any other comment
+        entry_info, info = info, None
+        path, problem = _locate(line, base, source, number)
+        if problem is not None:
+            problems.append(problem)
+        if path is None:
+            continue
+        seconds, artist, title = entry_info or (None, "", "")
+        tracks.append(Track(path, title or path.stem, artist, seconds))
+    return tracks, problems
+
+
+def _parse_extinf(rest: str) -> tuple[float | None, str, str]:
+    """`seconds[ attributes],Artist - Title` -> (seconds or None, artist, title)."""
+    comma = _first_comma_outside_quotes(rest)
+    head, name = (rest, "") if comma < 0 else (rest[:comma], rest[comma + 1:])
+    tokens = head.split()
+    seconds: float | None
+    try:
+        seconds = float(tokens[0]) if tokens else None
+    except ValueError:
+        seconds = None
+    if seconds is not None and (not math.isfinite(seconds) or seconds < 0):
+        seconds = None  # -1 means "unknown" by convention
+    name = name.strip()
+    artist, sep, title = name.partition(" - ")
+    if not sep:
+        return seconds, "", name
+    return seconds, artist.strip(), title.strip()
+
+
+def _first_comma_outside_quotes(text: str) -> int:
+    quoted = False
+    for i, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            return i
+    return -1
+
+
+def _file_url_path(entry: str) -> str:
+    parts = urlsplit(entry)
+    path = unquote(parts.path)
+    if parts.netloc and parts.netloc.lower() != "localhost":
+        return f"//{parts.netloc}{path}"  # a network share
+    if re.match(r"^/[A-Za-z]:[\\/]", path):
+        path = path[1:]  # file:///C:/Music/a.ogg
+    return path
+
+
+def _locate(entry: str, base: Path, source: str, number: int,
+            ) -> tuple[Path | None, PlaylistProblem | None]:
+    """The file an entry names, or None; and a problem to report, if any."""
+    written = entry
+    if entry[:7].lower() == "file://":
+        entry = _file_url_path(entry)
+    elif _URL.match(entry):
+        return None, PlaylistProblem(
+            source, number, f"'{written}' is a web address; only files on this computer "
+            "can be played", "url")
+    path = _local_path(entry, base)
+    if path is None:
+        return None, PlaylistProblem(
+            source, number, f"'{written}' was not found (a Windows path, not reachable on "
+            "this computer)", "missing")
+    if not path.is_file():
+        what = "is a folder, not a file" if path.is_dir() else "was not found"
+        return path, PlaylistProblem(source, number, f"'{written}' {what} ({path})",
+                                     "missing", path)
+    return path, None
+
+
+def _local_path(entry: str, base: Path) -> Path | None:
+    literal = Path(entry)
+    literal = literal if literal.is_absolute() else base / literal
+    if os.sep == "\\" or ("\\" not in entry and not _WINDOWS_ONLY.match(entry)):
+        return Path(os.path.normpath(literal))
+    if literal.exists():  # a POSIX name that really holds a backslash
+        return Path(os.path.normpath(literal))
+    if _WINDOWS_ONLY.match(entry):
+        return None
+    return Path(os.path.normpath(base / entry.replace("\\", "/")))
+
+
+def playlist_entry(path: Path, base_dir: Path) -> str:
+    """How a playlist in `base_dir` names `path`: relative where it can, with '/'."""
+    try:
+        entry = os.path.relpath(os.path.abspath(path), os.path.abspath(base_dir))
+    except ValueError:  # another drive on Windows
+        entry = os.path.abspath(path)
+    entry = entry.replace(os.sep, "/")
+    return f"./{entry}" if entry.startswith("#") else entry
+
+
+def format_m3u8(tracks: Iterable[Track], base_dir: Path) -> str:
+    """`#EXTM3U`, then `#EXTINF:<seconds>,Artist - Title` and the path of each track."""
+    lines = ["#EXTM3U"]
+    for track in tracks:
+        seconds = -1 if track.duration_s is None else round(track.duration_s)
+        name = track.label.replace("\r", " ").replace("\n", " ")
+        lines.append(f"#EXTINF:{seconds},{name}")
+        lines.append(playlist_entry(track.path, base_dir))
+    return "\n".join(lines) + "\n"
+
+
+def write_m3u8(tracks: Iterable[Track], playlist_path: Path) -> None:
+    """Write an M3U8 (UTF-8, no BOM, paths relative to its folder), replacing atomically."""
+    write_text_atomic(playlist_path, format_m3u8(tracks, playlist_path.parent))
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write UTF-8 text to a temporary file beside `path`, then move it into place."""
+    temp = path.with_name(f".{path.name}.tmp")
+    with temp.open("wb") as f:
+        f.write(text.encode("utf-8"))
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(temp, path)
