@@ -163,6 +163,7 @@ def _excepthook(window_getter):  # type: ignore[no-untyped-def]
 
 def run(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # no banner on stdout
     from kapdesk import cli
 
     if argv and argv[0] in cli.COMMANDS:
