@@ -59,11 +59,12 @@ class Services:
     db: object
 
 
-def build_services(paths: Paths, clock: Clock) -> Services:
+def build_services(paths: Paths, clock: Clock, check: bool = True) -> Services:
+    """`check=False`: the caller runs the database's quick_check in the background."""
     from kapdesk.store.database import open_database
 
     paths.ensure()
-    db = open_database(paths.database)
+    db = open_database(paths.database, check=check)
     protocols, errors = load_protocols(paths.protocol_dirs())
     for error in errors:
         log.warning("protocol not loaded: %s", error)
@@ -121,10 +122,10 @@ def sign_in(services: Services, demo: bool) -> User | None:
 
     accounts = AccountStore(services.db, services.clock,  # type: ignore[arg-type]
                             AuditTrail(services.db, services.clock))  # type: ignore[arg-type]
-    if demo:
+    if demo:  # the demo signs in its invented clinician without asking
         from kapdesk.demo import DEMO_LOGIN
 
-        return accounts.login(*DEMO_LOGIN)
+        return accounts.by_username(DEMO_LOGIN[0])
     if accounts.needs_first_admin():
         first = NewAccountDialog(accounts, None, first_run=True)
         if first.exec() != NewAccountDialog.DialogCode.Accepted:
@@ -183,7 +184,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName(APP_ID)
     paths = demo_paths(args.data_dir) if args.demo else Paths.resolve(args.data_dir)
     try:
-        services = build_services(paths, SystemClock())
+        services = build_services(paths, SystemClock(), check=False)
         configure_logging(paths)
         if args.demo:
             ensure_demo(services)
@@ -200,4 +201,5 @@ def run(argv: Sequence[str] | None = None) -> int:
     sys.excepthook = _excepthook(lambda: window)
     window.resize(1366, 768)
     window.show()
+    window.check_database_soon(paths.database)  # quick_check, off the first frame's path
     return int(app.exec())

@@ -92,6 +92,14 @@ class SessionStore:
             "ORDER BY s.id DESC LIMIT ?", [limit]).fetchall()
         return [self._session(r) for r in rows]
 
+    def unsigned(self, limit: int = 30) -> list[Session]:
+        """Discharged or closed dosing sessions with no signature yet, newest first."""
+        rows = self._db.execute(
+            _SELECT + "LEFT JOIN signatures g ON g.session_id = s.id WHERE g.id IS NULL "
+            "AND s.kind = 'dosing' AND s.state IN ('discharged', 'closed') "
+            "ORDER BY s.id DESC LIMIT ?", [limit]).fetchall()
+        return [self._session(r) for r in rows]
+
     def events(self, session_id: int, kinds: tuple[str, ...] | None = None,
                ) -> list[SessionEvent]:
         sql = ("SELECT id, session_id, at, kind, cue_key, user_id, data FROM session_events "

@@ -11,8 +11,8 @@ DEFAULTS: dict[str, Any] = {
     "theme_level": "dark",  # "dark" or "night"
     "chime_on_escalation": False,  # quiet by default: the clinic turns sound on
     "default_protocol": "im-kap",
-    "lock_minutes": 5,
-    "clinic_name": "KAPdesk clinic",  # on every exported page  # automatic lock after this long without a touch
+    "lock_minutes": 5,  # automatic lock after this long without a touch
+    "clinic_name": "KAPdesk clinic",  # on every exported page
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -34,6 +35,7 @@ from kapdesk.store.records import Alert, Saved
 from kapdesk.store.settings import SettingsStore
 from kapdesk.store.users import UserStore
 from kapdesk.ui.access import AccessControl
+from kapdesk.ui.db_check import DatabaseCheck
 from kapdesk.ui.lock_view import LockView
 from kapdesk.ui.record_actions import RecordActions
 
@@ -97,7 +99,7 @@ class MainWindow(QMainWindow):
         if protocol_errors:
             self.view.show_notice("Some clinic protocols could not be loaded:\n" + "\n".join(
                 str(e) for e in protocol_errors))
-        self._on_session_changed(room.resume())
+        room.resume()  # session_changed fills the room
 
     # -- building --------------------------------------------------------------------
 
@@ -410,6 +412,18 @@ class MainWindow(QMainWindow):
         level = "night" if self.act_night.isChecked() else "dark"
         self.settings.set("theme_level", level)
         self.set_theme(level)
+
+    def check_database_soon(self, path: Path) -> None:
+        """PRAGMA quick_check in a background thread; damage is reported in words."""
+        self._db_check = DatabaseCheck(path, self)
+        self._db_check.finished_check.connect(self._on_db_check_finished)
+        self._db_check.start()
+
+    def _on_db_check_finished(self, result: str) -> None:
+        if result != "ok":
+            self.show_error(f"The database failed its start-up check ({result}). Your "
+                            "entries so far are on disk; finish the session on paper and "
+                            "ask the admin to restore the latest backup.")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.room.stop()

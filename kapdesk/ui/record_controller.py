@@ -128,7 +128,7 @@ class RecordController(QObject):
     def unsigned(self) -> list[Session]:
         if not self.room.may(Action.SIGN):
             return []
-        return [s for s in self.room.finished() if self.records.signature(s.id) is None]
+        return self.room.unsigned()
 
     def open_alerts(self) -> list[Alert]:
         session = self.room.session

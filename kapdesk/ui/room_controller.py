@@ -91,9 +91,9 @@ class RoomController(QObject):
     def session_by_id(self, session_id: int) -> Session:
         return self._sessions.get(session_id)
 
-    def finished(self, limit: int = 30) -> list[Session]:
-        """Recent dosing sessions that have been discharged or closed, newest first."""
-        return self._sessions.finished(limit)
+    def unsigned(self, limit: int = 30) -> list[Session]:
+        """Finished dosing sessions still waiting for a signature, newest first."""
+        return self._sessions.unsigned(limit)
 
     def _load(self, session: Session | None) -> None:
         self._session = session

@@ -1,0 +1,25 @@
+"""The database's start-up quick_check, run in a thread once the window is up."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from kapdesk.store.database import quick_check
+
+
+class DatabaseCheck(QObject):
+    finished_check = Signal(str)  # "ok", or what is wrong
+
+    def __init__(self, path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._path = path
+        self._thread = threading.Thread(target=self._run, name="quick_check", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        self.finished_check.emit(quick_check(self._path))  # queued to the GUI thread
