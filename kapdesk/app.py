@@ -202,4 +202,5 @@ def run(argv: Sequence[str] | None = None) -> int:
     window.resize(1366, 768)
     window.show()
     window.check_database_soon(paths.database)  # quick_check, off the first frame's path
+    window.start_backups(paths.database, paths.backups_dir)
     return int(app.exec())

@@ -35,6 +35,7 @@ from kapdesk.store.records import Alert, Saved
 from kapdesk.store.settings import SettingsStore
 from kapdesk.store.users import UserStore
 from kapdesk.ui.access import AccessControl
+from kapdesk.ui.backup_runner import BackupRunner
 from kapdesk.ui.db_check import DatabaseCheck
 from kapdesk.ui.lock_view import LockView
 from kapdesk.ui.record_actions import RecordActions
@@ -412,6 +413,16 @@ class MainWindow(QMainWindow):
         level = "night" if self.act_night.isChecked() else "dark"
         self.settings.set("theme_level", level)
         self.set_theme(level)
+
+    def start_backups(self, database: Path, backups_dir: Path) -> BackupRunner:
+        """A backup after each session closes, and today's first if none yet."""
+        self.backups = BackupRunner(database, backups_dir, self.room.clock, self)
+        self.backups.failed.connect(self.show_error)
+        self.backups.finished_backup.connect(
+            lambda path: self.status.setText(f"Backup written: {path}") if path else None)
+        self.room.session_closed.connect(lambda sid: self.backups.start(f"session {sid} closed"))
+        self.backups.start("daily", daily=True)
+        return self.backups
 
     def check_database_soon(self, path: Path) -> None:
         """PRAGMA quick_check in a background thread; damage is reported in words."""

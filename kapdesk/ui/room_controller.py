@@ -38,6 +38,7 @@ class RoomController(QObject):
     action_failed = Signal(str)
 
     user_changed = Signal(object)  # User
+    session_closed = Signal(int)  # session id, once closed (a backup follows)
 
     def __init__(self, sessions: SessionStore, clock: Clock, user: User,
                  parent: QObject | None = None) -> None:
@@ -103,6 +104,10 @@ class RoomController(QObject):
 
     def now(self) -> datetime:
         return self._clock.now()
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
 
     def refusal(self, target: State, reason: str | None = None) -> str | None:
         """Why `target` is not allowed now, in words; None when it is."""
@@ -224,8 +229,11 @@ class RoomController(QObject):
         if session is None:
             self.action_failed.emit("There is no session in the room.")
             return False
-        return self._do(lambda: self._sessions.transition(session.id, target, self.user_id,
+        done = self._do(lambda: self._sessions.transition(session.id, target, self.user_id,
                                                           reason))
+        if done and target is State.CLOSED:
+            self.session_closed.emit(session.id)
+        return done
 
     def correct_dose_time(self, new_t0: datetime, reason: str) -> bool:
         session = self._session
