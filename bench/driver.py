@@ -5,8 +5,12 @@
     python -m bench.driver idle DATA_DIR  the same, then doses the demo's planned session on the
                                           room screen, settles, says it is ready, runs on until
                                           it is stopped
+    python -m bench.driver signed DATA_DIR USERNAME PASSWORD
+                                          the app as `main.py --data-dir DATA_DIR` on a clinic's
+                                          own data (not the demo), USERNAME signing in with
+                                          PASSWORD as the demo's clinician does (no dialog)
 
-bare and app print {"painted": time.monotonic()} once the main window's first frame is
+bare, app and signed print {"painted": time.monotonic()} once the main window's first frame is
 painted, then quit; the parent subtracts its own time.monotonic() taken before it started the
 process (one system-wide clock). The app's path is kapdesk.app.run itself: the driver only
 wraps kapdesk.app.build_window to watch the window it returns, so the app needs no flag.
@@ -72,20 +76,37 @@ def run_bare() -> int:
     return int(app.exec())
 
 
-def run_app(data_dir: str, on_window: Callable[[Any], object]) -> int:
-    """`main.py --demo --data-dir DATA_DIR`, with `on_window` called on the main window
-    as soon as it is built (before it is shown)."""
+def run_app(data_dir: str, on_window: Callable[[Any], object], demo: bool = True) -> int:
+    """`main.py --demo --data-dir DATA_DIR` (without --demo if not `demo`), with `on_window`
+    called on the main window as soon as it is built (before it is shown)."""
     import kapdesk.app
 
     build = kapdesk.app.build_window
 
-    def build_and_watch(services: Any) -> Any:
-        window = build(services)
+    def build_and_watch(*args: Any, **kwargs: Any) -> Any:
+        window = build(*args, **kwargs)
         on_window(window)
         return window
 
     kapdesk.app.build_window = build_and_watch
-    return kapdesk.app.run(["--demo", "--data-dir", data_dir])
+    return kapdesk.app.run(["--demo", "--data-dir", data_dir] if demo else
+                           ["--data-dir", data_dir])
+
+
+def run_signed(data_dir: str, username: str, password: str) -> int:
+    """The app on DATA_DIR as it is (not the demo); `username` signs in, as the demo's
+    clinician does, through AccountStore.login (the password check included)."""
+    import kapdesk.app
+
+    def sign_in_as(services: Any, _demo: bool) -> Any:
+        from kapdesk.store.accounts import AccountStore
+        from kapdesk.store.audit import AuditTrail
+
+        audit = AuditTrail(services.db, services.clock)
+        return AccountStore(services.db, services.clock, audit).login(username, password)
+
+    kapdesk.app.sign_in = sign_in_as
+    return run_app(data_dir, lambda window: FirstPaint(window, report_and_quit), demo=False)
 
 
 def dose(window: Any) -> None:
@@ -137,6 +158,8 @@ def main(argv: list[str]) -> int:
         return run_app(rest[0], lambda window: FirstPaint(window, report_and_quit))
     if mode == "idle" and len(rest) == 1:
         return run_idle(rest[0])
+    if mode == "signed" and len(rest) == 3:
+        return run_signed(*rest)
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -1,19 +1,21 @@
-"""The sound output: pygame's mixer, opened lazily, and a soft chime for waiting cues.
+"""The soft chime for waiting cues, on the shared sound device.
 
 Quiet by default: nothing here plays unless the clinic turned the chime on. Without a
-sound device the app carries on; `available` is False and `reason` says why.
+sound device the app carries on; `available` is False and `reason` says why. Given the
+`SoundDevice` the music player uses, the chime is mixed over the music; without one it
+opens its own (and closes it in `close()`).
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import os
 from array import array
+from typing import Any
+
+from kapdesk.audio.device import SAMPLE_RATE, SoundDevice
 
 log = logging.getLogger(__name__)
-
-SAMPLE_RATE = 48_000
 
 
 def chime_samples(rate: int = SAMPLE_RATE, seconds: float = 1.6, level: float = 0.18,
@@ -34,45 +36,37 @@ def chime_samples(rate: int = SAMPLE_RATE, seconds: float = 1.6, level: float = 
 
 
 class MixerOutput:
-    def __init__(self) -> None:
-        self.available = False
-        self.reason = "not started"
-        self._chime: object | None = None
+    def __init__(self, device: SoundDevice | None = None) -> None:
+        self._device = device if device is not None else SoundDevice(SAMPLE_RATE)
+        self._owns_device = device is None
+        self._chime: Any = None
+        self._chime_generation = -1
+
+    @property
+    def available(self) -> bool:
+        return self._device.available
+
+    @property
+    def reason(self) -> str:
+        return self._device.reason
 
     def start(self) -> bool:
         """Open the device. False (with `reason`) when there is none: the app goes on."""
-        os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-        try:
-            import pygame
-
-            pygame.mixer.init(frequency=SAMPLE_RATE, size=-16, channels=2, buffer=1024)
-        except Exception as exc:  # pygame.error, or no SDL at all
-            self.available = False
-            self.reason = f"Audio unavailable: {exc}"
-            log.warning("audio unavailable: %s", exc)
-            return False
-        self.available = True
-        self.reason = ""
-        return True
+        return self._device.open()
 
     def chime(self) -> None:
         if not self.available and not self.start():
             return
-        import pygame
-
-        if self._chime is None:
-            rate, _size, channels = pygame.mixer.get_init()
-            samples = chime_samples(rate)
-            if channels == 1:
-                samples = samples[::2]
-            self._chime = pygame.mixer.Sound(buffer=samples.tobytes())
-        self._chime.play()  # type: ignore[attr-defined]
+        try:
+            if self._chime is None or self._chime_generation != self._device.generation:
+                samples = chime_samples(self._device.rate)
+                self._chime = self._device.sound(samples.tobytes())
+                self._chime_generation = self._device.generation
+            self._device.play_effect(self._chime)
+        except self._device.errors as exc:
+            log.warning("chime: %s", exc)
 
     def close(self) -> None:
-        if self.available:
-            import pygame
-
-            pygame.mixer.quit()
-            self.available = False
-            self.reason = "closed"
-            self._chime = None
+        self._chime = None
+        if self._owns_device:
+            self._device.close()

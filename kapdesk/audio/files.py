@@ -1,0 +1,72 @@
+"""Opening audio files for decoding, with reasons a person can act on when that fails."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+
+class AudioFileError(Exception):
+    """An audio file that cannot be played; `reason` says why in plain words."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class StreamingFile(sf.SoundFile):
+    """A SoundFile read straight through, never seeking.
+
+    On a seekable file soundfile 0.14 seeks back to where it is after every read. For
+    MP3 that restarts libsndfile's decoder, which then loses the start of every block
+    (silence inside the track); for OGG and FLAC it costs a seek per block. Claiming
+    not to be seekable skips those seeks; read with `out=` (see `read_blocks`)."""
+
+    def seekable(self) -> bool:
+        return False
+
+
+def read_blocks(handle: sf.SoundFile, frames: int) -> Iterator[np.ndarray]:
+    """float32 (frames, channels) blocks to the end of the file, each a new array."""
+    while True:
+        block = handle.read(out=np.empty((frames, handle.channels), dtype=np.float32))
+        if len(block) == 0:
+            return
+        yield block
+
+
+def open_audio(path: Path) -> StreamingFile:
+    """The file opened for reading (OGG, FLAC, WAV, MP3, AIFF, ... as libsndfile knows)."""
+    path = Path(path)
+    try:
+        if not path.is_file():
+            raise AudioFileError(path, "not a file" if path.exists() else "file not found")
+        if path.stat().st_size == 0:
+            raise AudioFileError(path, "the file is empty")
+        handle = StreamingFile(str(path))
+    except AudioFileError:
+        raise
+    except sf.LibsndfileError as exc:
+        detail = str(exc).rsplit(": ", 1)[-1].rstrip(".")
+        raise AudioFileError(path, f"unsupported or damaged audio file ({detail})") from None
+    except (OSError, RuntimeError, ValueError, TypeError) as exc:
+        raise AudioFileError(path, f"cannot read the file ({exc})") from None
+    if handle.samplerate <= 0 or handle.channels <= 0:
+        handle.close()
+        raise AudioFileError(path, "no audio stream in the file")
+    return handle
+
+
+def to_stereo(block: np.ndarray) -> np.ndarray:
+    """(frames, channels) float32 -> C-contiguous (frames, 2): mono on both sides; of more
+    than two channels the first two (front left and right) are kept."""
+    channels = block.shape[1]
+    if channels == 2:
+        return np.ascontiguousarray(block)
+    if channels == 1:
+        return np.repeat(block, 2, axis=1)
+    return np.ascontiguousarray(block[:, :2])
