@@ -1,7 +1,7 @@
 """`python -m bench [NAME...]` (`make bench`): run the benchmarks, one JSON line per figure.
 
-NAME is any of startup, cue_latency, idle, export, music, save, startup_10y, kill (default:
-all, in that order; save and startup_10y share one ten-year database, made once per run
+NAME is any of startup, cue_latency, idle, export, music, save, startup_10y, history, kill
+(default: all, in that order; save and startup_10y share one ten-year database, made once per run
 unless BENCH_10Y_DB names one; kill takes BENCH_KILLS kills, default 1000). Each line is
 {"name", "value", "unit", "baseline", "ratio", "target"[, "note"]}, measured against a
 baseline in the same run, or against the target where there is no natural baseline (the
@@ -25,11 +25,21 @@ Bench = Callable[[Path], list[dict[str, Any]]]
 
 
 def benches() -> dict[str, Bench]:
-    from bench import cue_latency, export, idle, kill, music, save, startup, startup_10y
+    from bench import (
+        cue_latency,
+        export,
+        history,
+        idle,
+        kill,
+        music,
+        save,
+        startup,
+        startup_10y,
+    )
 
     return {"startup": startup.run, "cue_latency": cue_latency.run, "idle": idle.run,
             "export": export.run, "music": music.run, "save": save.run,
-            "startup_10y": startup_10y.run, "kill": kill.run}
+            "startup_10y": startup_10y.run, "history": history.run, "kill": kill.run}
 
 
 def main(argv: list[str]) -> int:

@@ -73,16 +73,22 @@ def build_services(paths: Paths, clock: Clock, check: bool = True) -> Services:
 
 def build_window(services: Services, user: User):  # type: ignore[no-untyped-def]
     """The main window over the services, for a signed-in user (QApplication must exist)."""
+    from kapdesk.audio.device import SoundDevice
     from kapdesk.audio.output import MixerOutput
+    from kapdesk.audio.player import MusicPlayer
     from kapdesk.core.alerts import Thresholds
+    from kapdesk.core.playlist import load_sets
+    from kapdesk.paths import resource_root
     from kapdesk.store.accounts import AccountStore
     from kapdesk.store.audit import AuditTrail
+    from kapdesk.store.music import MusicStore
     from kapdesk.store.patients import PatientStore
     from kapdesk.store.records import RecordStore
     from kapdesk.store.sessions import SessionStore
     from kapdesk.store.settings import SettingsStore
     from kapdesk.store.users import UserStore
     from kapdesk.ui.main_window import MainWindow
+    from kapdesk.ui.music_controller import MusicController
     from kapdesk.ui.record_controller import RecordController
     from kapdesk.ui.room_controller import RoomController
 
@@ -94,10 +100,18 @@ def build_window(services: Services, user: User):  # type: ignore[no-untyped-def
                           Thresholds.from_dict(settings.get("alert_thresholds")))
     room = RoomController(sessions, clock, user)
     record = RecordController(records, PatientStore(db, clock, audit), room)  # type: ignore[arg-type]
-    output = MixerOutput()  # opened only when a sound is first wanted
+    device = SoundDevice()  # one output for music and chime, opened when first wanted
+    output = MixerOutput(device)
+    sets, problems = load_sets([resource_root() / "playlists", services.paths.playlists_dir])
+    for problem in problems:
+        log.warning("playlist set not loaded: %s", problem)
+    music = MusicController(MusicPlayer(device), MusicStore(db, clock, audit),  # type: ignore[arg-type]
+                            sets, room, settings.get)
     window = MainWindow(room, record, AccountStore(db, clock, audit),  # type: ignore[arg-type]
                         services.protocols, services.protocol_errors,
-                        UserStore(db, clock), settings, chime=output.chime)  # type: ignore[arg-type]
+                        UserStore(db, clock), settings, chime=output.chime,  # type: ignore[arg-type]
+                        music=music)
+    music.setParent(window)
     record.setParent(window)
     return window
 

@@ -237,3 +237,32 @@ def _m0004(db: sqlite_utils.Database) -> None:
         ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
         """
     )
+
+
+@MIGRATIONS(name="0005_outcomes")
+def _m0005(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- PHQ-9, GAD-7, PCL-5: item scores as entered, total and band as computed then
+        CREATE TABLE outcome_measures (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients(id),
+            instrument TEXT NOT NULL CHECK (instrument IN ('phq9', 'gad7', 'pcl5')),
+            items TEXT NOT NULL,
+            total INTEGER NOT NULL CHECK (total >= 0),
+            band TEXT NOT NULL,
+            taken_at TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            corrects INTEGER REFERENCES outcome_measures(id),
+            reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX outcome_measures_patient ON outcome_measures(patient_id, taken_at);
+        CREATE TRIGGER outcome_measures_no_update BEFORE UPDATE ON outcome_measures
+            BEGIN SELECT RAISE(ABORT, 'outcome measures are never overwritten: add a correction');
+            END;
+        CREATE TRIGGER outcome_measures_no_delete BEFORE DELETE ON outcome_measures
+            BEGIN SELECT RAISE(ABORT, 'outcome measures are never deleted: add a correction');
+            END;
+        """
+    )

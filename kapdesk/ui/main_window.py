@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk import APP_NAME, __version__
+from kapdesk.core.cues import CueEventKind
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.observations import describe
 from kapdesk.core.permissions import Action
@@ -38,10 +39,12 @@ from kapdesk.ui.access import AccessControl
 from kapdesk.ui.backup_runner import BackupRunner
 from kapdesk.ui.db_check import DatabaseCheck
 from kapdesk.ui.lock_view import LockView
+from kapdesk.ui.music_controller import MusicController, NowPlaying
 from kapdesk.ui.record_actions import RecordActions
 
 if TYPE_CHECKING:
     from kapdesk.ui.dialogs import PlanChoice
+    from kapdesk.ui.history import HistoryLauncher
 from kapdesk.ui.record_controller import RecordController
 from kapdesk.ui.record_flows import RecordFlows
 from kapdesk.ui.room_controller import RoomController
@@ -64,6 +67,7 @@ class MainWindow(QMainWindow):
                  protocols: list[Protocol], protocol_errors: list[ProtocolError],
                  users: UserStore, settings: SettingsStore,
                  chime: Callable[[], None] | None = None,
+                 music: MusicController | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("main_window")
@@ -74,6 +78,7 @@ class MainWindow(QMainWindow):
         self.users = users
         self.settings = settings
         self._chime = chime
+        self.music = music
         self.ask_text: AskText = ask_text_dialog(self)
         self.view = RoomView(records.save_note)
         self.lock_view = LockView()
@@ -91,11 +96,12 @@ class MainWindow(QMainWindow):
                                     opener=lambda: self.entry.open_dialog,
                                     ask_text=lambda: self.ask_text, report=self.show_error)
         self.flows.accounts = accounts
+        self.history: HistoryLauncher | None = None  # set by app.py: the history window
         self._build_actions()
         self._build_toolbar()
-        self._connect()
         self.status = QLabel(objectName="status_message")
         self.statusBar().addWidget(self.status, 1)
+        self._connect()
         self.set_theme(str(settings.get("theme_level")))
         if protocol_errors:
             self.view.show_notice("Some clinic protocols could not be loaded:\n" + "\n".join(
@@ -135,6 +141,8 @@ class MainWindow(QMainWindow):
                            lambda: self.room.advance(State.CLOSED))
         self.act_cancel = a("Cancel session…", "cancel_session", None, self.cancel_session,
                             "Cancel session")
+        self.act_history = a("History…", "open_history", "Ctrl+H", self.open_history,
+                             "Open the history of patients and sessions")
         self.act_sign = a("Sign…", "sign_session", "Ctrl+Shift+S", self.sign_session,
                           "Review and sign the session")
         self.act_night = a("Night", "night_level", "N", self.toggle_night,
@@ -151,6 +159,10 @@ class MainWindow(QMainWindow):
         self.act_snooze5 = a("Snooze 5 min", "snooze_5_action", "5",
                              lambda: self._snooze_oldest(5))
         self.act_skip = a("Skip cue…", "skip_cue_action", "S", self._skip_oldest, "Skip cue")
+        self.act_music = a("Play or pause the music", "music_toggle_action", "P",
+                           lambda: self.music and self.music.toggle())
+        self.act_next_track = a("Next track", "music_next_action", "Ctrl+Right",
+                                lambda: self.music and self.music.next_track())
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Session", objectName="session_toolbar")
@@ -160,6 +172,8 @@ class MainWindow(QMainWindow):
                     self.act_discharge, self.act_sign, self.act_close):
             bar.addAction(act)
         more = QMenu(self)
+        more.addAction(self.act_history)
+        more.addSeparator()
         more.addAction(self.act_correct)
         more.addAction(self.act_cancel)
         more.addSeparator()
@@ -207,10 +221,24 @@ class MainWindow(QMainWindow):
         self.lock_view.switch_user_requested.connect(self.access.switch_user)
         self.lock_view.banner.acknowledged.connect(self.room.acknowledge)
         self.lock_view.banner.snoozed.connect(self.room.snooze)
+        if self.music is not None:
+            bar = self.view.music_bar
+            bar.set_volume(self.music.volume)
+            bar.play_pause.connect(self.music.toggle)
+            bar.next_track.connect(self.music.next_track)
+            bar.next_phase.connect(self.music.next_phase)
+            bar.stop.connect(self.music.stop)
+            bar.retry.connect(self.music.retry)
+            bar.volume_changed.connect(self._on_music_bar_volume_changed)
+            self.music.changed.connect(self._on_music_changed)
+            self.music.unavailable.connect(bar.show_unavailable)
+            self.music.skipped.connect(self.status.setText)
         banner = self.view.banner
         banner.acknowledged.connect(self.room.acknowledge)
         banner.snoozed.connect(self.room.snooze)
         banner.skip_requested.connect(self._skip)
+        banner.music_next_phase.connect(self._on_banner_music_next_phase)
+        banner.music_stay.connect(self._on_banner_music_stay)
 
     # -- slots -----------------------------------------------------------------------
 
@@ -232,6 +260,8 @@ class MainWindow(QMainWindow):
         self.act_plan.setEnabled(runs and (session is None or not session.is_running))
         self.act_correct.setEnabled(runs and self.act_correct.isEnabled())
         self.view.apply_access(self.room.may(Action.VIEW_RECORD), self.room.may(Action.RECORD))
+        self.view.music_bar.setVisible(self.music is not None
+                                       and self.room.may(Action.PLAY_MUSIC))
         self.act_sign.setEnabled(self.room.may(Action.SIGN) and session is not None
                                  and session.state is State.DISCHARGED
                                  and self.records.records.signature(session.id) is None)
@@ -273,6 +303,26 @@ class MainWindow(QMainWindow):
         error = self.access.unlock(secret)
         if error:
             self.lock_view.show_error(error)
+
+    def _on_banner_music_next_phase(self, key: str) -> None:
+        if self.room.record_cue_done(key, CueEventKind.ACKNOWLEDGED, {"music": "next phase"}) \
+                and self.music is not None:
+            self.music.next_phase()
+
+    def _on_banner_music_stay(self, key: str) -> None:
+        self.room.record_cue_done(key, CueEventKind.ACKNOWLEDGED, {"music": "stayed"})
+
+    def _on_music_bar_volume_changed(self, level: float) -> None:
+        if self.music is not None:
+            self.music.set_volume(level)
+            self.settings.set("music_volume", level)
+
+    def _on_music_changed(self, now: NowPlaying) -> None:
+        snap = self.room.current
+        left = None
+        if snap is not None and snap.phase is not None and snap.session.t0 is not None:
+            left = snap.phase.end_min * 60 - snap.elapsed_s
+        self.view.music_bar.show_now(now, left)
 
     def _on_flow_done(self, text: str) -> None:
         self.status.setText(text)
@@ -371,6 +421,10 @@ class MainWindow(QMainWindow):
             return
         dialog = self.entry.discharge_dialog(lambda: self.room.advance(State.DISCHARGED, reason))
         self.entry.open_dialog(dialog)
+
+    def open_history(self) -> None:
+        if self.history is not None:
+            self.history.open()
 
     def sign_session(self) -> None:
         if self.room.session is not None:

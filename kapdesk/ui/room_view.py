@@ -24,6 +24,7 @@ from kapdesk.core.session import Session, State
 from kapdesk.ui.theme import DARK, Theme
 from kapdesk.ui.widgets.cue_banner import KIND_WORDS, CueBanner
 from kapdesk.ui.widgets.empty_room import EmptyRoom
+from kapdesk.ui.widgets.music_bar import MusicBar
 from kapdesk.ui.widgets.phase_bar import PhaseBar
 from kapdesk.ui.widgets.record_panel import AlertsBox, NotePanel, RecordButtons
 
@@ -73,6 +74,7 @@ class RoomView(QStackedWidget):
         self.notice.setFrameShape(QFrame.Shape.StyledPanel)
         self.notice.hide()
         self.record_buttons = RecordButtons()
+        self.music_bar = MusicBar()
         self.screening_button = QPushButton("Screening checklist…", objectName="record_screening")
         self.screening_button.setAccessibleName("Record the screening checklist")
         self.alerts = AlertsBox()
@@ -100,6 +102,7 @@ class RoomView(QStackedWidget):
         left.addWidget(self.notice)
         left.addSpacing(6)
         left.addWidget(self.record_buttons)
+        left.addWidget(self.music_bar)
         left.addWidget(self.alerts)
         left.addWidget(self.screening_button)
         left.addWidget(self.prep_heading)

@@ -27,6 +27,8 @@ class CueBanner(QFrame):
     acknowledged = Signal(str)  # cue key
     snoozed = Signal(str, int)  # cue key, minutes
     skip_requested = Signal(str)
+    music_next_phase = Signal(str)  # cue key: acknowledge and crossfade to the next music
+    music_stay = Signal(str)  # cue key: acknowledge, the phase's music goes on
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +51,16 @@ class CueBanner(QFrame):
                                       "Snooze cue 5 minutes", "Remind me in 5 minutes (5)")
         self.skip_button = _button("Skip…  (S)", "skip_cue", "Skip cue",
                                    "Skip this cue and say why (S)")
+        self.music_next_button = _button("Next phase's music", "cue_music_next",
+                                         "Move to the next phase's music",
+                                         "Crossfade to the next phase's playlist")
+        self.music_stay_button = _button("Stay in this phase", "cue_music_stay",
+                                         "Stay with this phase's music",
+                                         "The music of this phase goes on")
+        self.music_next_button.clicked.connect(
+            lambda: self._key and self.music_next_phase.emit(self._key))
+        self.music_stay_button.clicked.connect(
+            lambda: self._key and self.music_stay.emit(self._key))
         self.ack_button.clicked.connect(self._on_ack_clicked)
         self.snooze2_button.clicked.connect(lambda: self._emit_snooze(2))
         self.snooze5_button.clicked.connect(lambda: self._emit_snooze(5))
@@ -65,6 +77,10 @@ class CueBanner(QFrame):
         row.addWidget(self.snooze5_button)
         row.addWidget(self.skip_button)
         buttons.addWidget(self.ack_button)
+        music = QHBoxLayout()
+        music.addWidget(self.music_next_button)
+        music.addWidget(self.music_stay_button)
+        buttons.addLayout(music)
         buttons.addLayout(row)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(18, 12, 18, 12)
@@ -85,6 +101,9 @@ class CueBanner(QFrame):
         self.kind_label.setText(KIND_WORDS.get(state.cue.kind, "Cue").upper()
                                 + ("  ·  waiting a while" if state.escalated else ""))
         self.text_label.setText(state.cue.text)
+        is_music = state.cue.kind == "music"
+        self.music_next_button.setVisible(is_music)
+        self.music_stay_button.setVisible(is_music)
         self.detail_label.setText(state.cue.detail)
         self.detail_label.setVisible(bool(state.cue.detail))
         waited = format_countdown(max(0.0, elapsed_s - state.due_s))

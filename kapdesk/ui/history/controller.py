@@ -1,0 +1,170 @@
+"""The history window's controller: store values in, signals out.
+
+Every read checks that the signed-in user may see patient records (clinicians only), every
+export that they may export, every new outcome measure that they may record; a refusal
+comes back as words on `failed`, never as data.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from types import MappingProxyType
+
+from PySide6.QtCore import QObject, Signal
+
+from kapdesk.core.clock import Clock
+from kapdesk.core.course_report import CourseReport
+from kapdesk.core.errors import KapdeskError
+from kapdesk.core.history import HistoryFilter
+from kapdesk.core.outcomes import Instrument, OutcomeMeasure
+from kapdesk.core.permissions import Action, PermissionDenied, require
+from kapdesk.core.report import SessionReport
+from kapdesk.services.exports import ExportRequest, export_session
+from kapdesk.store.audit import AuditTrail
+from kapdesk.store.connection import Database
+from kapdesk.store.history import protocols_in_use, rems_list, search_patients
+from kapdesk.store.outcomes import OutcomeStore
+from kapdesk.store.reports import load_course_report, load_session_report
+from kapdesk.store.users import User
+
+log = logging.getLogger(__name__)
+FORMAT_WORDS: Mapping[str, str] = MappingProxyType({
+    "pdf": "PDF session note", "csv": "CSV", "json": "JSON", "fhir": "FHIR bundle",
+    "rems": "REMS monitoring form"})
+
+
+class HistoryController(QObject):
+    patients_listed = Signal(list, int)  # PatientRow list, how many matched in all
+    course_loaded = Signal(object)  # CourseReport | None
+    session_loaded = Signal(object)  # SessionReport | None
+    outcomes_changed = Signal(list)  # OutcomeMeasure list, oldest first
+    rems_listed = Signal(list)  # RemsDue list, most urgent first
+    exported = Signal(str)  # words: what went where
+    failed = Signal(str)  # words a user can act on
+
+    def __init__(self, db: Database, clock: Clock, user: Callable[[], User],
+                 clinic_name: Callable[[], str], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.clock = clock
+        self._user = user
+        self._clinic = clinic_name
+        self.outcomes = OutcomeStore(db, clock, AuditTrail(db, clock))
+        self.filter = HistoryFilter()
+        self.course: CourseReport | None = None
+        self.report: SessionReport | None = None
+
+    # -- who may -----------------------------------------------------------------------
+
+    @property
+    def user(self) -> User:
+        return self._user()
+
+    def refusal(self, action: Action = Action.VIEW_RECORD) -> str | None:
+        """None when the signed-in user may do this; else why not, in words."""
+        try:
+            require(self.user.role, action)
+        except PermissionDenied as exc:
+            return str(exc)
+        return None
+
+    def _allowed(self, action: Action = Action.VIEW_RECORD) -> bool:
+        why = self.refusal(action)
+        if why is not None:
+            self.failed.emit(why)
+            return False
+        return True
+
+    # -- reading -----------------------------------------------------------------------
+
+    def protocols(self) -> list[tuple[str, str]]:
+        return protocols_in_use(self.db) if self.refusal() is None else []
+
+    def search(self, flt: HistoryFilter) -> None:
+        self.filter = flt
+        if not self._allowed():
+            self.patients_listed.emit([], 0)
+            return
+        rows, total = search_patients(self.db, flt)
+        self.patients_listed.emit(rows, total)
+
+    def open_patient(self, code: str) -> None:
+        if not self._allowed():
+            return
+        try:
+            self.course = load_course_report(self.db, code, self._clinic())
+            measures = self.outcomes.list(code)
+        except KapdeskError as exc:
+            self.course = None
+            self.failed.emit(str(exc))
+            self.course_loaded.emit(None)
+            return
+        self.course_loaded.emit(self.course)
+        self.outcomes_changed.emit(measures)
+
+    def open_session(self, session_id: int | None) -> None:
+        if session_id is None or not self._allowed():
+            self.report = None
+            self.session_loaded.emit(None)
+            return
+        try:
+            self.report = load_session_report(self.db, session_id, self._clinic())
+        except KapdeskError as exc:
+            self.report = None
+            self.failed.emit(str(exc))
+        self.session_loaded.emit(self.report)
+
+    def reload(self) -> None:
+        """After a change (a signature): the list, the patient's course and the session."""
+        sid = self.report.session_id if self.report else None
+        self.search(self.filter)
+        if self.course is not None:
+            self.open_patient(self.course.patient.code)
+        self.open_session(sid)
+        self.refresh_rems()
+
+    def refresh_rems(self) -> None:
+        if self.refusal() is not None:
+            self.rems_listed.emit([])
+            return
+        self.rems_listed.emit(rems_list(self.db, self.clock))
+
+    # -- writing -----------------------------------------------------------------------
+
+    def export(self, session_id: int, request: ExportRequest) -> Path | None:
+        """Export one session as asked; the audit trail records it. The path, or None
+        (with the reason on `failed`)."""
+        if not self._allowed(Action.VIEW_RECORD) or not self._allowed(Action.EXPORT):
+            return None
+        try:
+            out = export_session(self.db, self.clock, self.user.id, session_id, request,
+                                 self._clinic())
+        except (KapdeskError, OSError) as exc:
+            log.info("export of session %s refused: %s", session_id, exc)
+            self.failed.emit(f"Not exported: {exc}")
+            return None
+        words = FORMAT_WORDS.get(request.fmt, request.fmt)
+        deid = " (de-identified)" if request.deidentified else ""
+        self.exported.emit(f"Session {session_id}: {words}{deid} written to {out}")
+        if request.fmt == "rems":
+            self.refresh_rems()
+        return out
+
+    def record_outcome(self, instrument: Instrument | str, items: Sequence[object],
+                       taken_at: datetime) -> OutcomeMeasure | None:
+        if self.course is None:
+            self.failed.emit("Choose a patient first.")
+            return None
+        if not self._allowed(Action.RECORD):
+            return None
+        code = self.course.patient.code
+        try:
+            saved = self.outcomes.record(code, instrument, items, taken_at, self.user.id)
+        except KapdeskError as exc:
+            self.failed.emit(str(exc))
+            return None
+        self.outcomes_changed.emit(self.outcomes.list(code))
+        return saved

@@ -1,0 +1,254 @@
+"""Dialogs of the history window: export choices, where to save, a new outcome measure.
+
+None of them runs itself: the window hands each to its opener (tests replace the opener
+and answer the dialog), then reads what was chosen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from types import MappingProxyType
+
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kapdesk.core.errors import ValidationError
+from kapdesk.core.outcomes import SPECS, Instrument, item_label, score
+from kapdesk.services.exports import SUFFIX
+
+FORMATS = (("pdf", "PDF session note (for the chart)"),
+           ("csv", "CSV: one row per observation"),
+           ("json", "JSON: the whole record"),
+           ("fhir", "FHIR R4 bundle (for the EHR)"),
+           ("rems", "REMS monitoring form (esketamine)"))
+FILTERS: Mapping[str, str] = MappingProxyType({
+    "pdf": "PDF (*.pdf)", "csv": "CSV (*.csv)", "json": "JSON (*.json)",
+    "fhir": "FHIR JSON (*.json)", "rems": "PDF (*.pdf)"})
+# Scores are typed (a digit, then Tab); NoButtons would do, but under a style sheet it
+# leaves the spin box's text field 1 px wide (Qt 6.11), so the arrows are sized away.
+NO_ARROWS = "QSpinBox::up-button, QSpinBox::down-button { width: 0px; border: none; }"
+SubmitOutcome = Callable[[Instrument, list[int | None], datetime], str | None]
+
+
+def _button(text: str, name: str, accessible: str) -> QPushButton:
+    button = QPushButton(text, objectName=name)
+    button.setAccessibleName(accessible)
+    return button
+
+
+class ExportDialog(QDialog):
+    """Format, de-identification and page size of one session's export."""
+
+    def __init__(self, session_words: str, rems_allowed: bool,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("export_dialog")
+        self.setWindowTitle("Export session")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(session_words, objectName="export_what"))
+        form = QFormLayout()
+        self.format_combo = QComboBox(objectName="export_format")
+        self.format_combo.setAccessibleName("Export format")
+        for fmt, words in FORMATS:
+            self.format_combo.addItem(words, fmt)
+        model = self.format_combo.model()
+        rems_row = [f for f, _ in FORMATS].index("rems")
+        item = getattr(model, "item", None)
+        if not rems_allowed and item is not None:
+            item(rems_row).setEnabled(False)
+        form.addRow("Format", self.format_combo)
+        self.deidentify_check = QCheckBox("De-identify (no name, date of birth or free text; "
+                                          "the code stays)", objectName="export_deidentify")
+        self.deidentify_check.setAccessibleName("De-identify the export")
+        form.addRow("", self.deidentify_check)
+        self.page_combo = QComboBox(objectName="export_page_size")
+        self.page_combo.setAccessibleName("Page size")
+        self.page_combo.addItem("A4", "a4")
+        self.page_combo.addItem("Letter", "letter")
+        form.addRow("Page size", self.page_combo)
+        layout.addLayout(form)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.export_button = _button("Choose where to save…", "confirm_export",
+                                     "Choose where to save the export")
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.accept)
+        cancel = _button("Cancel", "cancel_export", "Cancel the export")
+        cancel.clicked.connect(self.reject)
+        row.addWidget(self.export_button)
+        row.addWidget(cancel)
+        layout.addLayout(row)
+        self.format_combo.currentIndexChanged.connect(self._on_format_changed)
+        self._on_format_changed()
+
+    def _on_format_changed(self, _index: int = 0) -> None:
+        self.page_combo.setEnabled(self.fmt in ("pdf", "rems"))
+
+    def choose(self, fmt: str) -> None:
+        self.format_combo.setCurrentIndex(self.format_combo.findData(fmt))
+
+    @property
+    def fmt(self) -> str:
+        return str(self.format_combo.currentData())
+
+    @property
+    def deidentified(self) -> bool:
+        return self.deidentify_check.isChecked()
+
+    @property
+    def page_size(self) -> str:
+        return str(self.page_combo.currentData())
+
+
+def save_dialog(parent: QWidget | None, title: str, suggested: Path, fmt: str) -> QFileDialog:
+    """A 'save as' dialog for the export (QFileDialog.getSaveFileName as an object, so the
+    opener can run it and tests can answer it)."""
+    dialog = QFileDialog(parent, title, str(suggested))
+    dialog.setObjectName("export_save_dialog")
+    dialog.setAccessibleName("Where to save the export")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.setNameFilter(FILTERS.get(fmt, "All files (*)"))
+    dialog.setDefaultSuffix(SUFFIX.get(fmt, "").lstrip("."))
+    dialog.selectFile(str(suggested))
+    return dialog
+
+
+class OutcomeDialog(QDialog):
+    """Item scores in, total and band shown as they are typed; saved through `submit`."""
+
+    def __init__(self, submit: SubmitOutcome, now: datetime,
+                 wording: Mapping[Instrument, Mapping[int, str]] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("outcome_dialog")
+        self.setWindowTitle("Record an outcome measure")
+        self._submit = submit
+        self._wording = wording or {}
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.instrument_combo = QComboBox(objectName="outcome_instrument")
+        self.instrument_combo.setAccessibleName("Outcome measure")
+        for spec in SPECS.values():
+            self.instrument_combo.addItem(f"{spec.name} ({spec.about})", spec.instrument.value)
+        form.addRow("Measure", self.instrument_combo)
+        self.taken_edit = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(now.timestamp())),
+                                        objectName="outcome_taken")
+        self.taken_edit.setAccessibleName("When it was filled in")
+        self.taken_edit.setCalendarPopup(True)
+        self.taken_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        form.addRow("Filled in", self.taken_edit)
+        layout.addLayout(form)
+        self.grid = QGridLayout()
+        layout.addLayout(self.grid)
+        self.item_spins: list[QSpinBox] = []
+        self.total_label = QLabel(objectName="outcome_total")
+        self.total_label.setAccessibleName("Total and band")
+        self.total_label.setWordWrap(True)
+        layout.addWidget(self.total_label)
+        self.error_label = QLabel(objectName="outcome_error")
+        self.error_label.setProperty("role", "alert")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.save_button = _button("Save measure", "save_outcome", "Save the outcome measure")
+        self.save_button.clicked.connect(self._on_save_clicked)
+        cancel = _button("Cancel", "cancel_outcome", "Cancel")
+        cancel.clicked.connect(self.reject)
+        row.addWidget(self.save_button)
+        row.addWidget(cancel)
+        layout.addLayout(row)
+        self.instrument_combo.currentIndexChanged.connect(self._build_items)
+        self._build_items()
+
+    @property
+    def instrument(self) -> Instrument:
+        return Instrument(str(self.instrument_combo.currentData()))
+
+    def choose(self, instrument: Instrument) -> None:
+        self.instrument_combo.setCurrentIndex(self.instrument_combo.findData(instrument.value))
+
+    def _build_items(self, _index: int = 0) -> None:
+        while self.grid.count():  # the previous measure's items go at once
+            taken = self.grid.takeAt(0)
+            widget = taken.widget() if taken is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.setParent(None)
+                widget.deleteLater()
+        spec = SPECS[self.instrument]
+        words = self._wording.get(self.instrument, {})
+        per_column = 5 if spec.items > 10 else spec.items
+        self.item_spins = []
+        for n in range(1, spec.items + 1):
+            label = QLabel(item_label(spec.instrument, n, words), objectName=f"item_label_{n}")
+            label.setWordWrap(bool(words.get(n)))
+            spin = QSpinBox(objectName=f"outcome_item_{n}")
+            spin.setAccessibleName(f"{spec.name} item {n} score")
+            spin.setRange(-1, spec.item_max)
+            spin.setSpecialValueText("—")  # the minimum (-1): not scored yet
+            spin.setValue(-1)
+            spin.setStyleSheet(NO_ARROWS)  # type a digit, Tab on
+            spin.setFixedWidth(52)
+            spin.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            spin.setToolTip(f"0-{spec.item_max}; arrow keys or a digit")
+            label.setBuddy(spin)
+            spin.valueChanged.connect(self._show_total)
+            r, c = (n - 1) % per_column, 2 * ((n - 1) // per_column)
+            self.grid.addWidget(label, r, c)
+            self.grid.addWidget(spin, r, c + 1)
+            self.item_spins.append(spin)
+        self._show_total()
+        self.adjustSize()
+
+    def set_items(self, values: Sequence[int | None]) -> None:
+        for spin, value in zip(self.item_spins, values, strict=False):
+            spin.setValue(-1 if value is None else value)
+
+    def items(self) -> list[int | None]:
+        return [None if s.value() < 0 else s.value() for s in self.item_spins]
+
+    def _show_total(self, _value: int = 0) -> None:
+        spec = SPECS[self.instrument]
+        items = self.items()
+        missing = sum(1 for i in items if i is None)
+        if missing:
+            so_far = sum(i for i in items if i is not None)
+            self.total_label.setText(f"Total so far {so_far} / {spec.max_total}; {missing} "
+                                     f"item(s) still to score (0-{spec.item_max}).")
+            return
+        try:
+            result = score(spec.instrument, items)
+        except ValidationError as exc:
+            self.total_label.setText(str(exc))
+            return
+        self.total_label.setText("  ".join([f"Total {result.total} / {spec.max_total}: "
+                                            f"{result.band}.", *result.flags]))
+
+    def _on_save_clicked(self) -> None:
+        taken = self.taken_edit.dateTime().toPython()
+        assert isinstance(taken, datetime)
+        error = self._submit(self.instrument, self.items(), taken.astimezone())
+        if error:
+            self.error_label.setText(error)
+            self.error_label.show()
+            return
+        self.accept()

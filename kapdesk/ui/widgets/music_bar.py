@@ -1,0 +1,91 @@
+"""The room's music line: what plays, the phase's music left against the phase's time
+left, and the few controls a clinician needs. One click each; nothing jumps."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+
+from kapdesk.audio.model import PlayerState
+from kapdesk.core.playlist import phase_name
+from kapdesk.core.room import format_countdown
+from kapdesk.ui.music_controller import NowPlaying
+
+
+def _button(text: str, name: str, accessible: str, tip: str) -> QPushButton:
+    button = QPushButton(text, objectName=name)
+    button.setAccessibleName(accessible)
+    button.setToolTip(tip)
+    button.setMinimumHeight(38)
+    return button
+
+
+class MusicBar(QWidget):
+    play_pause = Signal()
+    next_track = Signal()
+    next_phase = Signal()
+    stop = Signal()
+    retry = Signal()
+    volume_changed = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("music_bar")
+        self.label = QLabel("Music: not started", objectName="music_now_playing")
+        self.label.setAccessibleName("Music playing")
+        self.play_button = _button("Play music  (P)", "music_play", "Play or pause the music",
+                                   "Fade the music in or out (P)")
+        self.next_button = _button("Next track", "music_next_track", "Next track",
+                                   "Crossfade to the next track (Ctrl+Right)")
+        self.phase_button = _button("Next phase's music", "music_next_phase",
+                                    "Move to the next phase's music",
+                                    "Crossfade to the next phase's playlist")
+        self.stop_button = _button("Fade out", "music_stop", "Stop the music with a fade",
+                                   "Fade the music out over 3 seconds")
+        self.retry_button = _button("Retry audio", "music_retry", "Try the audio output again",
+                                    "Open the sound output again")
+        self.retry_button.hide()
+        self.volume = QSlider(Qt.Orientation.Horizontal, objectName="music_volume")
+        self.volume.setAccessibleName("Music volume")
+        self.volume.setRange(0, 100)
+        self.volume.setFixedWidth(110)
+        self.play_button.clicked.connect(self.play_pause)
+        self.next_button.clicked.connect(self.next_track)
+        self.phase_button.clicked.connect(self.next_phase)
+        self.stop_button.clicked.connect(self.stop)
+        self.retry_button.clicked.connect(self.retry)
+        self.volume.valueChanged.connect(lambda v: self.volume_changed.emit(v / 100))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label, 1)
+        for widget in (self.play_button, self.next_button, self.phase_button, self.stop_button,
+                       self.retry_button, self.volume):
+            layout.addWidget(widget)
+
+    def set_volume(self, level: float) -> None:
+        self.volume.blockSignals(True)
+        self.volume.setValue(round(level * 100))
+        self.volume.blockSignals(False)
+
+    def show_now(self, now: NowPlaying, phase_left_s: float | None) -> None:
+        playing = now.state is PlayerState.PLAYING
+        self.play_button.setText("Pause music  (P)" if playing else "Play music  (P)")
+        self.retry_button.hide()
+        if now.state is PlayerState.STOPPED and now.track is None:
+            self.label.setText(f"Music: {phase_name(now.phase)} playlist ready")
+            return
+        parts = [f"♪ {now.track.label}" if now.track else "♪"]
+        parts.append(f"{phase_name(now.phase)} music")
+        if now.music_left_s is not None:
+            left = f"{format_countdown(now.music_left_s)} of music left"
+            if phase_left_s is not None:
+                left += f", {format_countdown(phase_left_s)} left in phase"
+            parts.append(left)
+        if now.state is PlayerState.PAUSED:
+            parts.append("paused")
+        self.label.setText("  ·  ".join(parts))
+
+    def show_unavailable(self, reason: str) -> None:
+        self.label.setText(reason if reason.startswith("Audio") else f"Audio unavailable: "
+                           f"{reason}")
+        self.retry_button.show()

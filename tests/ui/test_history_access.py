@@ -1,0 +1,130 @@
+"""Who sees the history: clinicians only; staff and admins are refused in words and see no
+patient data. From the main window, signing goes through its sign flow and its dialog
+seam; locking the screen or a non-clinician signing in closes the history."""
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox, QTableView
+
+from kapdesk.paths import Paths
+from kapdesk.store.accounts import AccountStore
+from kapdesk.store.audit import AuditTrail
+from kapdesk.store.database import open_database
+from kapdesk.ui.history import HistoryLauncher, HistoryWindow
+from tests.store.history_sample import Clinic, write_clinic
+from tests.ui.conftest import PASSWORD, answer_dialog
+from tests.ui.history_helpers import (  # noqa: F401  (fixtures)
+    Answers,
+    clinic_fixture,
+    no_modal_left,
+    open_history,
+)
+
+
+@pytest.mark.parametrize("role", ["staff", "admin"])
+def test_staff_and_admins_are_refused_and_see_no_patient_data(qtbot, db, clock,
+                                                              clinic: Clinic, role):
+    window = open_history(qtbot, db, clock, clinic.users[role])
+    assert window.refused
+    refusal = window.centralWidget()
+    assert refusal.objectName() == "history_refused"
+    who = {"staff": "staff", "admin": "an admin"}[role]
+    assert refusal.text().startswith(f"Signed in as {who}, you cannot see notes and patient "
+                                     "details.")
+    assert window.findChildren(QTableView) == []
+    grabbed = window.grab().toImage()
+    assert grabbed.width() > 0
+    failures: list[str] = []
+    window.controller.failed.connect(failures.append)
+    listed: list[object] = []
+    window.controller.patients_listed.connect(lambda rows, _n: listed.append(rows))
+    window.controller.search(window.controller.filter)
+    window.controller.open_patient("K-204")
+    window.controller.open_session(clinic.signed.session_id)
+    assert listed == [[]] and window.controller.course is None
+    assert window.controller.report is None
+    assert len(failures) == 3 and all("you cannot see notes" in f for f in failures)
+
+
+def _wire(window, clock) -> HistoryLauncher:  # type: ignore[no-untyped-def]
+    """What app.py's build_window adds after making the window (see the hand-over note)."""
+    launcher = HistoryLauncher(window.settings._db, clock, lambda: window.room.user,
+                               window.settings.get, window.flows.sign,
+                               lambda: window.entry.open_dialog, window.show_error, window)
+    window.access.locked_changed.connect(launcher.on_locked)
+    window.access.user_changed.connect(launcher.on_user_changed)
+    return launcher
+
+
+@pytest.fixture
+def main_window(make_window, data_dir: Path, clock, protocols):  # type: ignore[no-untyped-def]
+    paths = Paths(data_dir)
+    paths.ensure()
+    db = open_database(paths.database)
+    try:
+        clinic = write_clinic(db, clock, protocols)
+    finally:
+        db.close()
+    window = make_window()
+    return window, clinic
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen: no stacking
+def test_from_the_main_window_a_clinician_reviews_and_signs(qtbot, main_window, clock):
+    window, clinic = main_window
+    launcher = _wire(window, clock)
+    history = launcher.open()
+    assert isinstance(history, HistoryWindow) and history.isVisible()
+    assert launcher.open() is history  # one window, raised again
+    assert history.open_patient("K-204")
+    panel = history.session_panel
+    assert panel.report.session_id == clinic.second.session_id
+    assert panel.sign_button.isEnabled() and "NOT SIGNED" in panel.header.text()
+    window.entry.open_dialog = answer_dialog  # the main window's seam signs with PASSWORD
+    panel.sign_button.click()
+    assert window.records.records.signature(clinic.second.session_id).name == "Clinician"
+    assert "signed by Clinician" in panel.header.text()
+    assert not panel.sign_button.isVisible()
+    assert history.status.text() == f"Session {clinic.second.session_id} signed."
+    assert history.browse.model.rows()[0].unsigned == 0  # K-204 has nothing left to sign
+    opened = Answers(lambda dialog: dialog.reject())  # exports ask through the same seam
+    window.entry.open_dialog = opened
+    panel.export_button.click()
+    assert opened.seen == ["export_dialog"]
+    launcher.close()
+    assert launcher.window is None
+
+
+def test_locking_the_screen_closes_the_history(qtbot, main_window, clock):
+    window, _clinic = main_window
+    launcher = _wire(window, clock)
+    history = launcher.open()
+    assert history is not None
+    with qtbot.waitSignal(history.destroyed, timeout=2000):
+        window.access.lock()
+    assert launcher.window is None
+    assert window.access.unlock(PASSWORD) is None
+    again = launcher.open()
+    assert again is not None and again is not history
+    launcher.close()
+
+
+def test_staff_are_refused_with_a_message_and_a_switch_to_staff_closes_it(qtbot,
+                                                                          main_window,
+                                                                          clock):
+    window, _clinic = main_window
+    launcher = _wire(window, clock)
+    accounts = AccountStore(window.settings._db, clock,
+                            AuditTrail(window.settings._db, clock))
+    staff = accounts.create("Riley Invented", "riley", "staff", "staff-password-1", None)
+    history = launcher.open()
+    assert history is not None
+    window.room.set_user(staff)
+    window.access.user_changed.emit(staff)
+    assert launcher.window is None
+    assert launcher.open() is None
+    box = window.findChild(QMessageBox, "error_message")
+    assert box.text() == ("Signed in as staff, you cannot see notes and patient details. "
+                          "The history shows patient records: ask a clinician.")
+    box.close()

@@ -1,0 +1,100 @@
+"""Music in the room with the real player (SDL's dummy output) and the shipped set."""
+
+from dataclasses import dataclass, field
+
+from kapdesk.audio.model import PlayerState
+from kapdesk.core.cues import CueEventKind
+from kapdesk.core.session import State
+from kapdesk.store.music import MusicStore
+from tests.ui.conftest import step
+
+
+def _dosed(window, protocols):
+    room = window.room
+    room.plan("K-77", protocols["im-kap"])
+    room.advance(State.PREPARING)
+    window.act_dose.trigger()
+
+
+def test_music_plays_the_phase_playlist_and_each_track_is_recorded(make_window, clock,
+                                                                   protocols, qtbot):
+    window = make_window()
+    music = window.music
+    assert music.set_id == "im-kap-ambient"
+    _dosed(window, protocols)
+    step(window, clock, 60)
+    window.view.music_bar.play_button.click()
+    assert music.phase == "onset"
+    qtbot.waitUntil(lambda: "of music left" in window.view.music_bar.label.text(),
+                    timeout=5000)
+    text = window.view.music_bar.label.text()
+    assert "Onset music" in text and "of music left" in text and "left in phase" in text
+    plays = MusicStore(window.room._sessions._db, clock).plays(window.room.session.id)
+    assert plays and plays[0].phase == "onset" and plays[0].outcome is None
+    window.view.music_bar.stop_button.click()
+    qtbot.waitUntil(lambda: music.player.state is PlayerState.STOPPED, timeout=2000)
+
+
+def test_a_music_cue_moves_to_the_next_phase_with_a_crossfade(make_window, clock, protocols,
+                                                              qtbot):
+    window = make_window()
+    _dosed(window, protocols)
+    step(window, clock, 120)
+    window.room.acknowledge("lights-dim#1")
+    window.view.music_bar.play_button.click()
+    step(window, clock, 8 * 60, every=60)  # T+10: "Move to the peak music"
+    banner = window.view.banner
+    assert banner.cue_key == "music-peak#1"
+    assert banner.music_next_button.isVisible() and banner.music_stay_button.isVisible()
+    banner.music_next_button.click()
+    assert window.music.phase == "peak"
+    assert window.music.player.state is PlayerState.PLAYING
+    events = window.room._sessions.events(window.room.session.id)
+    done = [e for e in events if e.cue_key == "music-peak#1"
+            and e.kind == CueEventKind.ACKNOWLEDGED]
+    assert done[0].data == {"music": "next phase"}
+    window.music.stop()
+
+
+def test_vetoed_tracks_are_left_out_for_that_patient(make_window, clock, protocols):
+    window = make_window()
+    _dosed(window, protocols)
+    music = window.music
+    onset = music.playlist_set.phases["onset"]
+    store = music.store
+    store.add_veto("K-77", onset[0].path, window.room.user_id, "dislikes bells")
+    tracks = music._tracks("onset")
+    assert onset[0].path not in [t.path for t in tracks]
+    assert len(tracks) == len([t for t in onset if t.path != onset[0].path])
+
+
+@dataclass
+class NoDevice:
+    """A player with no output, as pygame reports when there is no sound card."""
+
+    available: bool = False
+    reason: str = "Audio unavailable: no audio device (ALSA: no card)"
+    calls: list[str] = field(default_factory=list)
+    state: PlayerState = PlayerState.STOPPED
+
+    def start(self): return False
+    def retry(self): return False
+    def set_volume(self, level): self.calls.append("volume")
+    def set_crossfade(self, seconds): self.calls.append("crossfade")
+    def current(self): return None
+    def events(self): return []
+    def stop(self, fade_s=3.0): self.calls.append("stop")
+
+
+def test_no_audio_device_is_said_and_the_session_goes_on(make_window, clock, protocols):
+    window = make_window()
+    window.music.player = NoDevice()
+    _dosed(window, protocols)
+    window.view.music_bar.play_button.click()
+    bar = window.view.music_bar
+    assert bar.label.text() == "Audio unavailable: no audio device (ALSA: no card)"
+    assert bar.retry_button.isVisibleTo(window)
+    bar.retry_button.click()
+    assert "Audio unavailable" in bar.label.text()
+    step(window, clock, 120)
+    assert window.view.banner.isVisible()  # the cues go on
