@@ -74,7 +74,7 @@ class LockView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        pixels = max(96, min(220, int(self.height() * 0.26)))
+        pixels = max(96, min(220, int(self.height() * 0.22)))
         self.clock_label.setStyleSheet(f"font-size: {pixels}px;")
 
     def lock(self, who: str) -> None:

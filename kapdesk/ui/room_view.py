@@ -162,7 +162,7 @@ class RoomView(QStackedWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         # Digits at least 96 px even on a small screen: readable from across the room.
-        pixels = max(96, min(220, int(self.height() * 0.26)))
+        pixels = max(96, min(220, int(self.height() * 0.22)))
         self.clock_label.setStyleSheet(f"font-size: {pixels}px;")
 
     # -- content ---------------------------------------------------------------------

@@ -35,6 +35,7 @@ def test_room_screen_on_a_real_x_server_is_calm_and_readable(level):
     seen = _run_on_xvfb(out, level)
     assert out.stat().st_size > 10_000
     assert seen["screen"] == [1366, 768]
+    assert seen["window"][1] <= 768, "the whole room must fit a laptop screen"
     assert seen["clock_text"] == "0:30:40"
     assert seen["clock_digit_px"] >= 72, "the clock must be readable from across the room"
     assert seen["banner_visible"] and seen["banner_text"] == "Rate sedation and dissociation"
