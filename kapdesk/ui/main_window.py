@@ -44,7 +44,7 @@ from kapdesk.ui.record_actions import RecordActions
 
 if TYPE_CHECKING:
     from kapdesk.ui.dialogs import PlanChoice
-    from kapdesk.ui.history import HistoryLauncher
+    from kapdesk.ui.history.launcher import HistoryLauncher
 from kapdesk.ui.record_controller import RecordController
 from kapdesk.ui.record_flows import RecordFlows
 from kapdesk.ui.room_controller import RoomController

@@ -11,7 +11,8 @@ from kapdesk.paths import Paths
 from kapdesk.store.accounts import AccountStore
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.database import open_database
-from kapdesk.ui.history import HistoryLauncher, HistoryWindow
+from kapdesk.ui.history.launcher import HistoryLauncher
+from kapdesk.ui.history.window import HistoryWindow
 from tests.store.history_sample import Clinic, write_clinic
 from tests.ui.conftest import PASSWORD, answer_dialog
 from tests.ui.history_helpers import (  # noqa: F401  (fixtures)

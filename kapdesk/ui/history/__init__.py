@@ -1,6 +1,4 @@
-"""After the session: the history of patients, courses and sessions, in its own window."""
+"""After the session: the history of patients, courses and sessions, in its own window.
 
-from kapdesk.ui.history.launcher import HistoryLauncher
-from kapdesk.ui.history.window import HistoryWindow
-
-__all__ = ["HistoryLauncher", "HistoryWindow"]
+Import `kapdesk.ui.history.launcher` to open it; the window's modules load on first use.
+"""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDialog, QWidget
@@ -19,8 +19,9 @@ from kapdesk.core.outcomes import SPECS, wording_from_setting
 from kapdesk.core.permissions import Action, PermissionDenied, require
 from kapdesk.store.connection import Database
 from kapdesk.store.users import User
-from kapdesk.ui.history.controller import HistoryController
-from kapdesk.ui.history.window import HistoryWindow
+
+if TYPE_CHECKING:
+    from kapdesk.ui.history.window import HistoryWindow
 
 Opener = Callable[[QDialog], None]
 
@@ -57,6 +58,10 @@ class HistoryLauncher(QObject):
             self.window.raise_()
             self.window.activateWindow()
             return self.window
+        # The window's modules load when it is first opened: not needed to show the room.
+        from kapdesk.ui.history.controller import HistoryController
+        from kapdesk.ui.history.window import HistoryWindow
+
         controller = HistoryController(self._db, self._clock, self._user,
                                        lambda: str(self._setting("clinic_name")))
         setting = self._setting("outcome_item_text")
