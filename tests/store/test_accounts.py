@@ -2,7 +2,6 @@
 
 import pytest
 from argon2 import PasswordHasher
-from argon2.profiles import RFC_9106_LOW_MEMORY
 
 from kapdesk.store.accounts import AccountStore, AuthError
 
@@ -25,8 +24,7 @@ def test_passwords_are_argon2id_above_the_owasp_minimum(accounts, admin, db):
     params = dict(p.split("=") for p in stored.split("$")[3].split(","))
     assert int(params["m"]) >= 19 * 1024 and int(params["t"]) >= 2 and int(params["p"]) >= 1
     assert PASSWORD not in stored
-    assert RFC_9106_LOW_MEMORY.memory_cost >= 19 * 1024
-    PasswordHasher.from_parameters(RFC_9106_LOW_MEMORY).verify(stored, PASSWORD)
+    PasswordHasher().verify(stored, PASSWORD)  # standard Argon2id, readable by any tool
 
 
 def test_first_admin_then_login(accounts, admin):
