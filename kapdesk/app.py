@@ -112,6 +112,20 @@ def build_window(services: Services, user: User):  # type: ignore[no-untyped-def
                         UserStore(db, clock), settings, chime=output.chime,  # type: ignore[arg-type]
                         music=music)
     music.setParent(window)
+    from kapdesk.audio.model import PlayerState
+    from kapdesk.ui.playlist_editor import PlaylistEditorLauncher
+
+    def reload_music_sets() -> None:  # a set saved in the editor reaches the room at once
+        found, _problems = load_sets([resource_root() / "playlists",
+                                      services.paths.playlists_dir])
+        music.sets = {s.id: s for s in found}
+
+    window.playlists = PlaylistEditorLauncher(
+        music.store, record.patients, services.paths, user=lambda: room.user,
+        report=window.show_error, parent=window, player=lambda: MusicPlayer(device),
+        music_busy=lambda: None if music.player.state is PlayerState.STOPPED else
+        "The room's music is playing: preview once it has stopped.",
+        on_saved=reload_music_sets)
     record.setParent(window)
     return window
 

@@ -45,6 +45,7 @@ from kapdesk.ui.record_actions import RecordActions
 if TYPE_CHECKING:
     from kapdesk.ui.dialogs import PlanChoice
     from kapdesk.ui.history.launcher import HistoryLauncher
+    from kapdesk.ui.playlist_editor import PlaylistEditorLauncher
 from kapdesk.ui.record_controller import RecordController
 from kapdesk.ui.record_flows import RecordFlows
 from kapdesk.ui.room_controller import RoomController
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
                                     ask_text=lambda: self.ask_text, report=self.show_error)
         self.flows.accounts = accounts
         self.history: HistoryLauncher | None = None  # set by app.py: the history window
+        self.playlists: PlaylistEditorLauncher | None = None  # set by app.py: the editor
         self._build_actions()
         self._build_toolbar()
         self.status = QLabel(objectName="status_message")
@@ -143,6 +145,8 @@ class MainWindow(QMainWindow):
                             "Cancel session")
         self.act_history = a("History…", "open_history", "Ctrl+H", self.open_history,
                              "Open the history of patients and sessions")
+        self.act_playlists = a("Playlists…", "open_playlist_editor", "Ctrl+Shift+M",
+                               self.open_playlists, "Edit the music playlists")
         self.act_sign = a("Sign…", "sign_session", "Ctrl+Shift+S", self.sign_session,
                           "Review and sign the session")
         self.act_night = a("Night", "night_level", "N", self.toggle_night,
@@ -173,6 +177,7 @@ class MainWindow(QMainWindow):
             bar.addAction(act)
         more = QMenu(self)
         more.addAction(self.act_history)
+        more.addAction(self.act_playlists)
         more.addSeparator()
         more.addAction(self.act_correct)
         more.addAction(self.act_cancel)
@@ -216,6 +221,10 @@ class MainWindow(QMainWindow):
         self.records.saved.connect(self._on_records_saved)
         self.records.alerts_changed.connect(self._on_records_alerts_changed)
         self.access.locked_changed.connect(self._on_access_locked_changed)
+        self.access.locked_changed.connect(
+            lambda locked: self.playlists is not None and self.playlists.on_locked(locked))
+        self.access.user_changed.connect(
+            lambda user: self.playlists is not None and self.playlists.on_user_changed(user))
         self.access.user_changed.connect(lambda _u: self._on_session_changed(self.room.session))
         self.lock_view.unlock_requested.connect(self._on_lock_view_unlock_requested)
         self.lock_view.switch_user_requested.connect(self.access.switch_user)
@@ -248,6 +257,7 @@ class MainWindow(QMainWindow):
         unsigned = self.records.unsigned() if idle else []
         self.view.show_session(session, planned, unsigned)
         runs = self.room.may(Action.RUN_SESSION)
+        self.act_playlists.setVisible(self.room.may(Action.CURATE_MUSIC))
         allowed = TRANSITIONS[session.state] if session and runs else ()
         self.act_prepare.setEnabled(State.PREPARING in allowed)
         self.act_dose.setEnabled(State.DOSED in allowed)
@@ -421,6 +431,10 @@ class MainWindow(QMainWindow):
             return
         dialog = self.entry.discharge_dialog(lambda: self.room.advance(State.DISCHARGED, reason))
         self.entry.open_dialog(dialog)
+
+    def open_playlists(self) -> None:
+        if self.playlists is not None:
+            self.playlists.open()
 
     def open_history(self) -> None:
         if self.history is not None:
