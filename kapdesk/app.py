@@ -221,6 +221,12 @@ def run(argv: Sequence[str] | None = None) -> int:
         print(f"kapdesk: {exc}", file=sys.stderr)
         return 2
     log.info("started %s %s", APP_NAME, __version__)
+    from kapdesk.store.settings import SettingsStore
+    from kapdesk.ui.theme import THEMES, apply_theme
+
+    # Dark from the first dialog on: a sign-in box must not light the room either.
+    level = str(SettingsStore(services.db).get("theme_level"))  # type: ignore[arg-type]
+    apply_theme(app, THEMES.get(level, THEMES["dark"]))
     user = sign_in(services, args.demo)
     if user is None:
         return 0
