@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -84,12 +83,6 @@ class SessionStore:
     def planned(self) -> list[Session]:
         rows = self._db.execute(
             _SELECT + "WHERE s.state = 'planned' ORDER BY s.planned_at, s.id").fetchall()
-        return [self._session(r) for r in rows]
-
-    def finished(self, limit: int = 30) -> list[Session]:
-        rows = self._db.execute(
-            _SELECT + "WHERE s.kind = 'dosing' AND s.state IN ('discharged', 'closed') "
-            "ORDER BY s.id DESC LIMIT ?", [limit]).fetchall()
         return [self._session(r) for r in rows]
 
     def unsigned(self, limit: int = 30) -> list[Session]:
@@ -259,8 +252,3 @@ class SessionStore:
         """A suspend or a clock jump, seen while the session ran."""
         with self._db.atomic():
             return self._event(session_id, kind, None, {"seconds": round(seconds, 3)}, at=at)
-
-    def iter_all(self) -> Iterator[Session]:
-        rows = self._db.execute(_SELECT + "ORDER BY s.id").fetchall()
-        for row in rows:
-            yield self._session(row)
