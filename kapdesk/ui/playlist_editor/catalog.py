@@ -36,6 +36,7 @@ class TrackCatalog(QObject):
         self._store = store
         self._infos: dict[str, TrackInfo] = {}
         self._state: dict[str, str] = {}
+        self._measured: set[str] = set()  # keys a measurement has answered for
         self.jobs = Jobs(threads, self)
         self.jobs.idle_changed.connect(self.idle_changed)
 
@@ -99,6 +100,7 @@ class TrackCatalog(QObject):
         for key in keys:
             if key not in self._state:
                 self._infos.pop(key, None)
+                self._measured.discard(key)
         self.ensure(Path(k) for k in keys)
         for key in keys:
             self.changed.emit(key)
@@ -125,7 +127,12 @@ class TrackCatalog(QObject):
 
     def _on_inspected(self, key: str, result: TrackInfo | None,
                       error: BaseException | None) -> None:
-        self._state.pop(key, None)
+        # A measurement queued while the file was still being read may answer first, or
+        # may still run: the reading must neither hide it nor overwrite what it found.
+        if self._state.get(key) == INSPECTING:
+            self._state.pop(key)
+        if key in self._measured:
+            return
         if result is None:
             result = TrackInfo(key, 0, 0.0, error=f"cannot be read ({error})")
         self._keep(key, result)
@@ -134,11 +141,12 @@ class TrackCatalog(QObject):
     def _on_measured(self, key: str, result: TrackInfo | None,
                      error: BaseException | None) -> None:
         self._state.pop(key, None)
+        self._measured.add(key)
         if result is None:
             reason = f"cannot be measured ({error})"
             known = self._infos.get(key)
-            if known is not None:
-                self._infos[key] = replace(known, error=reason)
+            self._infos[key] = (replace(known, error=reason) if known is not None
+                                else TrackInfo(key, 0, 0.0, error=reason))
         else:
             self._keep(key, result)
             reason = (result.error or "not measured") if result.gain_db is None else ""
