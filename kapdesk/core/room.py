@@ -54,6 +54,26 @@ class RoomSnapshot:
         return max(0.0, self.session.protocol.min_monitoring_minutes - self.elapsed_s / 60)
 
 
+# Which kind of cue an entry of each kind answers (the entry kinds of core.observations).
+CUE_ANSWERED_BY = {"vitals": "vitals", "moaas": "rating", "rass": "rating",
+                   "dissociation": "rating", "cadss6": "rating", "medication": "medication",
+                   "dose": "medication", "discharge": "checklist"}
+ANSWER_EARLY_S = 5 * 60  # an entry this early still answers the coming cue
+
+
+def cue_answered_by(snap: RoomSnapshot, entry_kind: str) -> CueState | None:
+    """The open cue that an entry of `entry_kind` answers now, if any: one entry, one cue,
+    the longest-waiting first."""
+    cue_kind = CUE_ANSWERED_BY.get(entry_kind)
+    if cue_kind is None or snap.session.t0 is None:
+        return None
+    for state in sorted(snap.cues, key=lambda c: (c.due_s, c.cue.key)):
+        if state.cue.kind == cue_kind and state.open and \
+                state.due_s <= snap.elapsed_s + ANSWER_EARLY_S:
+            return state
+    return None
+
+
 def snapshot(session: Session, events: Sequence[CueEvent], now: datetime) -> RoomSnapshot:
     protocol = session.protocol
     elapsed = session.elapsed(now) if session.t0 is not None else 0.0

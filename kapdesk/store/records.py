@@ -119,6 +119,18 @@ class RecordStore:
                       from_db(r[7]) if r[7] else None, from_db(r[8]) if r[8] else None)
                 for r in rows]
 
+    def confirming_reading_due(self, session_id: int) -> datetime | None:
+        """When a confirming blood-pressure reading is due, if one is still awaited: the
+        last alert that asked for one, with no blood pressure recorded since."""
+        pending = [a for a in self.alerts(session_id) if a.confirm_due_at is not None]
+        if not pending:
+            return None
+        last = pending[-1]
+        later = [o for o in self.current(session_id, Kind.VITALS)
+                 if "systolic" in o.values and o.id != last.observation_id
+                 and o.observed_at > last.raised_at - timedelta(seconds=1)]
+        return None if later else last.confirm_due_at
+
     def signature(self, session_id: int) -> Signature | None:
         row = self._db.execute(
             "SELECT session_id, user_id, name, meaning, signed_at, content_hash FROM signatures "

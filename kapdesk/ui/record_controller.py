@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -17,6 +17,7 @@ from kapdesk.core.cues import CueEventKind
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.observations import Kind, describe
 from kapdesk.core.permissions import Action, require
+from kapdesk.core.room import cue_answered_by
 from kapdesk.core.session import Session
 from kapdesk.store.patients import PatientStore
 from kapdesk.store.records import Alert, RecordStore, Saved
@@ -24,12 +25,6 @@ from kapdesk.ui.room_controller import RoomController
 
 log = logging.getLogger(__name__)
 
-# Which cue kinds an entry answers, and how early an entry still counts for an upcoming cue.
-SATISFIES = {Kind.VITALS: "vitals", Kind.MOAAS: "rating", Kind.RASS: "rating",
-             Kind.DISSOCIATION: "rating", Kind.CADSS6: "rating",
-             Kind.MEDICATION: "medication", Kind.DOSE: "medication",
-             Kind.DISCHARGE: "checklist"}
-EARLY_S = 5 * 60
 
 
 class RecordController(QObject):
@@ -74,16 +69,11 @@ class RecordController(QObject):
         return saved
 
     def _satisfy_cues(self, kind: Kind, observation_id: int) -> None:
-        cue_kind = SATISFIES.get(kind)
         snap = self.room.current
-        if cue_kind is None or snap is None or snap.session.t0 is None:
-            return
-        for state in snap.cues:
-            if state.cue.kind == cue_kind and state.open and \
-                    state.due_s <= snap.elapsed_s + EARLY_S:
-                self.room.record_cue_done(state.cue.key, CueEventKind.ACKNOWLEDGED,
-                                          {"satisfied_by": observation_id})
-                return  # one entry answers one cue
+        state = cue_answered_by(snap, kind.value) if snap is not None else None
+        if state is not None:
+            self.room.record_cue_done(state.cue.key, CueEventKind.ACKNOWLEDGED,
+                                      {"satisfied_by": observation_id})
 
     def correct(self, observation_id: int, reason: str, values: Mapping[str, Any] | None = None,
                 observed_at: datetime | None = None) -> Saved | None:
@@ -143,14 +133,4 @@ class RecordController(QObject):
     def confirm_due(self) -> datetime | None:
         """When a confirming blood-pressure reading is due, if one is awaited."""
         session = self.room.session
-        if session is None:
-            return None
-        alerts = self.records.alerts(session.id)
-        pending = [a for a in alerts if a.confirm_due_at is not None]
-        if not pending:
-            return None
-        last = pending[-1]
-        later_bp = [o for o in self.records.current(session.id, Kind.VITALS)
-                    if "systolic" in o.values and o.observed_at > last.raised_at
-                    - timedelta(seconds=1) and o.id != last.observation_id]
-        return None if later_bp else last.confirm_due_at
+        return self.records.confirming_reading_due(session.id) if session else None
