@@ -20,12 +20,39 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QWidget,
 )
 
 from kapdesk.core.observations import VITAL_RANGES, Kind, Observation, describe
 from kapdesk.core.protocol import Protocol
 from kapdesk.store.patients import PatientStore
+
+
+def _time_edit(instant: datetime, name: str, accessible: str,
+               shape: str = "yyyy-MM-dd HH:mm:ss") -> QDateTimeEdit:
+    """An editor of a UTC instant, shown in local time."""
+    edit = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(instant.timestamp())),
+                         objectName=name)
+    edit.setDisplayFormat(shape)
+    edit.setAccessibleName(accessible)
+    return edit
+
+
+def _instant(edit: QDateTimeEdit) -> datetime:
+    """The UTC instant an editor from _time_edit holds."""
+    return datetime.fromtimestamp(edit.dateTime().toSecsSinceEpoch(), UTC)
+
+
+def _buttons(dialog: QDialog, ok: QDialogButtonBox.StandardButton, name: str,
+             ) -> tuple[QDialogButtonBox, QPushButton]:
+    """OK-or-Save and Cancel, wired to the dialog; the first is named `name`."""
+    box = QDialogButtonBox(ok | QDialogButtonBox.StandardButton.Cancel)
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    button = box.button(ok)
+    button.setObjectName(name)
+    return box, button
 
 
 @dataclass(frozen=True)
@@ -83,12 +110,8 @@ class PlanSessionDialog(QDialog):
         self.reason_edit = QLineEdit(objectName="spacing_reason")
         self.reason_edit.setAccessibleName("Reason to go ahead despite the spacing rules")
         self.reason_edit.setPlaceholderText("Reason to go ahead (required)")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setObjectName("confirm_plan")
+        buttons, self.ok_button = _buttons(self, QDialogButtonBox.StandardButton.Ok,
+                                           "confirm_plan")
         form = QFormLayout(self)
         form.addRow("Patient code", self.code_edit)
         form.addRow("Name", self.name_edit)
@@ -159,16 +182,11 @@ class CorrectDoseDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Correct the dose time")
         self.setObjectName("correct_dose_dialog")
-        self.time_edit = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(current.timestamp())),
-                                       objectName="dose_time")
-        self.time_edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
-        self.time_edit.setAccessibleName("Dose time")
+        self.time_edit = _time_edit(current, "dose_time", "Dose time")
         self.reason_edit = QLineEdit(objectName="correction_reason")
         self.reason_edit.setAccessibleName("Reason for the correction")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = _buttons(self, QDialogButtonBox.StandardButton.Ok,
+                                           "confirm_dose_time")
         form = QFormLayout(self)
         form.addRow(QLabel("The original time stays in the record."))
         form.addRow("Dose given at (local time)", self.time_edit)
@@ -177,7 +195,7 @@ class CorrectDoseDialog(QDialog):
 
     @property
     def dose_time(self) -> datetime:
-        return datetime.fromtimestamp(self.time_edit.dateTime().toSecsSinceEpoch(), UTC)
+        return _instant(self.time_edit)
 
     @property
     def reason(self) -> str:
@@ -193,20 +211,14 @@ class IntegrationDialog(QDialog):
         self.setObjectName("integration_dialog")
         self.code_edit = QLineEdit(objectName="integration_patient")
         self.code_edit.setAccessibleName("Patient code")
-        self.time_edit = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(now.timestamp())),
-                                       objectName="integration_time")
-        self.time_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.time_edit.setAccessibleName("When it took place")
+        self.time_edit = _time_edit(now, "integration_time", "When it took place",
+                                    "yyyy-MM-dd HH:mm")
         self.note_edit = QPlainTextEdit(objectName="integration_note")
         self.note_edit.setAccessibleName("Integration notes")
         self.plan_edit = QLineEdit(objectName="integration_plan")
         self.plan_edit.setAccessibleName("Plan")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setObjectName("save_integration")
+        buttons, self.save_button = _buttons(self, QDialogButtonBox.StandardButton.Save,
+                                             "save_integration")
         form = QFormLayout(self)
         form.addRow("Patient code", self.code_edit)
         form.addRow("When", self.time_edit)
@@ -216,7 +228,7 @@ class IntegrationDialog(QDialog):
 
     @property
     def when(self) -> datetime:
-        return datetime.fromtimestamp(self.time_edit.dateTime().toSecsSinceEpoch(), UTC)
+        return _instant(self.time_edit)
 
 
 class CorrectEntryDialog(QDialog):
@@ -232,11 +244,7 @@ class CorrectEntryDialog(QDialog):
         self.entry = entry
         form = QFormLayout(self)
         form.addRow(QLabel(describe(entry.kind, entry.values)))
-        self.time_edit = QDateTimeEdit(
-            QDateTime.fromSecsSinceEpoch(int(entry.observed_at.timestamp())),
-            objectName="entry_time")
-        self.time_edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
-        self.time_edit.setAccessibleName("Time of the entry")
+        self.time_edit = _time_edit(entry.observed_at, "entry_time", "Time of the entry")
         form.addRow("Time", self.time_edit)
         self.value_edits: dict[str, QLineEdit] = {}
         if entry.kind is Kind.VITALS:
@@ -255,17 +263,13 @@ class CorrectEntryDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         form.addRow(self.error_label)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setObjectName("save_correction")
+        buttons, self.save_button = _buttons(self, QDialogButtonBox.StandardButton.Save,
+                                             "save_correction")
         form.addRow(buttons)
 
     @property
     def observed_at(self) -> datetime:
-        return datetime.fromtimestamp(self.time_edit.dateTime().toSecsSinceEpoch(), UTC)
+        return _instant(self.time_edit)
 
     def values(self) -> dict[str, float] | None:
         if not self.value_edits:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk.core.room import RoomSnapshot, format_countdown, format_elapsed
-from kapdesk.ui.theme import DARK, Theme
+from kapdesk.ui.theme import DARK, Theme, clock_style
 from kapdesk.ui.widgets.cue_banner import CueBanner
 from kapdesk.ui.widgets.phase_bar import PhaseBar
 
@@ -74,8 +74,7 @@ class LockView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        pixels = max(96, min(220, int(self.height() * 0.22)))
-        self.clock_label.setStyleSheet(f"font-size: {pixels}px;")
+        self.clock_label.setStyleSheet(clock_style(self.height()))
 
     def lock(self, who: str) -> None:
         self.who_label.setText(f"Locked by {who}.")

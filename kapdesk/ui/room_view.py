@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from kapdesk.core.cues import CueState, CueStatus
 from kapdesk.core.room import RoomSnapshot, format_countdown, format_elapsed
 from kapdesk.core.session import Session, State
-from kapdesk.ui.theme import DARK, Theme
+from kapdesk.ui.theme import DARK, Theme, clock_style
 from kapdesk.ui.widgets.cue_banner import KIND_WORDS, CueBanner
 from kapdesk.ui.widgets.empty_room import EmptyRoom
 from kapdesk.ui.widgets.music_bar import MusicBar
@@ -161,9 +161,7 @@ class RoomView(QStackedWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        # Digits at least 96 px even on a small screen: readable from across the room.
-        pixels = max(96, min(220, int(self.height() * 0.22)))
-        self.clock_label.setStyleSheet(f"font-size: {pixels}px;")
+        self.clock_label.setStyleSheet(clock_style(self.height()))
 
     # -- content ---------------------------------------------------------------------
 

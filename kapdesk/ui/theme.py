@@ -31,6 +31,12 @@ NIGHT = Theme("night", window="#000000", panel="#0a0a0a", text="#8c7a6a", muted=
 THEMES = {"dark": DARK, "night": NIGHT}
 
 
+def clock_style(height: int) -> str:
+    """The room clock's size for a view `height` px tall: digits readable from across a dim
+    room (at least 96 px type) that still leave the rest of the room on a laptop screen."""
+    return f"font-size: {max(96, min(220, int(height * 0.22)))}px;"
+
+
 def stylesheet(t: Theme) -> str:
     return f"""
     QWidget {{ background: {t.window}; color: {t.text}; font-size: 15px; }}
