@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -252,3 +253,9 @@ class SessionStore:
         """A suspend or a clock jump, seen while the session ran."""
         with self._db.atomic():
             return self._event(session_id, kind, None, {"seconds": round(seconds, 3)}, at=at)
+
+    def iter_all(self) -> Iterator[Session]:
+        """Every session, oldest first (for checks over the whole record)."""
+        rows = self._db.execute(_SELECT + "ORDER BY s.id").fetchall()
+        for row in rows:
+            yield self._session(row)
