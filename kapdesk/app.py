@@ -57,18 +57,26 @@ class Services:
     protocols: list[Protocol]
     protocol_errors: list[ProtocolError]
     db: object
+    lock: object = None  # the data folder's instance lock, held while the window runs
+    notices: tuple[str, ...] = ()  # what opening the folder did (a restore finished...)
 
 
-def build_services(paths: Paths, clock: Clock, check: bool = True) -> Services:
-    """`check=False`: the caller runs the database's quick_check in the background."""
-    from kapdesk.store.database import open_database
+def build_services(paths: Paths, clock: Clock, check: bool = True,
+                   holder: str | None = "the room window") -> Services:
+    """`check=False`: the caller runs the database's integrity check in the background.
+    `holder`: who takes the data folder's instance lock (None: none is taken)."""
+    from kapdesk.store.opening import open_data_folder
 
     paths.ensure()
-    db = open_database(paths.database, check=check)
+    opened = open_data_folder(paths.database, clock, holder, check=check,
+                              extra_folders=[paths.backups_dir])
+    for notice in opened.notices:
+        log.warning("on opening the data folder: %s", notice)
     protocols, errors = load_protocols(paths.protocol_dirs())
     for error in errors:
         log.warning("protocol not loaded: %s", error)
-    return Services(paths, clock, sorted(protocols, key=lambda p: p.name), errors, db)
+    return Services(paths, clock, sorted(protocols, key=lambda p: p.name), errors, opened.db,
+                    opened.lock, tuple(opened.notices))
 
 
 def build_window(services: Services, user: User):  # type: ignore[no-untyped-def]
@@ -227,6 +235,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     # Dark from the first dialog on: a sign-in box must not light the room either.
     level = str(SettingsStore(services.db).get("theme_level"))  # type: ignore[arg-type]
     apply_theme(app, THEMES.get(level, THEMES["dark"]))
+    for notice in services.notices:  # e.g. an interrupted restore finished or undone
+        QMessageBox.information(None, APP_NAME, notice)
     user = sign_in(services, args.demo)
     if user is None:
         return 0
@@ -235,6 +245,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     sys.excepthook = _excepthook(lambda: window)
     window.resize(1366, 768)
     window.show()
-    window.check_database_soon(paths.database)  # quick_check, off the first frame's path
+    # integrity_check, off the first frame's path; damage stops every later write
+    window.check_database_soon(paths.database, services.db.stop_writes)  # type: ignore[attr-defined]
     window.start_backups(paths.database, paths.backups_dir)
     return int(app.exec())

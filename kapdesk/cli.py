@@ -43,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
                         "folder, which keeps the newest 14)")
     restore = sub.add_parser("restore", parents=[common],
                              help="replace the database with a backup, once it passes its "
-                             "checks (close KAPdesk first); the current one is kept aside")
+                             "checks (refused while KAPdesk is open on the folder); the "
+                             "current one is kept aside")
     restore.add_argument("path", metavar="PATH", help="the backup file")
     export = sub.add_parser("export", parents=[common],
                             help="export a session or a patient's record to a file")
@@ -82,21 +83,35 @@ def main(argv: Sequence[str]) -> int:
     except KapdeskError as exc:
         print(f"kapdesk: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the disk, a folder or a file the command needed
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"kapdesk: {exc.strerror or exc}{where}; nothing already saved was lost",
+              file=sys.stderr)
+        return 2
 
 
-def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from kapdesk.store.database import open_database
+def _open(args: argparse.Namespace, holder: str | None = None,  # type: ignore[no-untyped-def]
+          read_only: bool = False):
+    """The data folder's paths and its database, opened as every program opens it
+    (store/opening.py). `holder`: a command that records takes the folder's instance lock
+    (refused while the room is open); the others run beside the room."""
+    from kapdesk.store.opening import open_data_folder
 
     paths = Paths.resolve(args.data_dir)
     paths.ensure()
-    return paths, open_database(paths.database)
+    opened = open_data_folder(paths.database, SystemClock(), holder,
+                              read_only=read_only and paths.database.exists(),
+                              extra_folders=[paths.backups_dir])
+    for notice in opened.notices:
+        print(f"kapdesk: {notice}", file=sys.stderr)
+    return paths, opened.db
 
 
 def _demo(args: argparse.Namespace) -> int:
     from kapdesk.demo import write_demo
     from kapdesk.store.sessions import SessionStore
 
-    paths, db = _open(args)
+    paths, db = _open(args, holder="the command 'kapdesk demo'")
     if SessionStore(db, SystemClock()).count():
         print(f"kapdesk: {paths.data_dir} already holds sessions; demo data goes only into "
               "an empty data folder", file=sys.stderr)
@@ -111,7 +126,7 @@ def _demo(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from kapdesk.store.maintenance import integrity_report
 
-    paths, db = _open(args)
+    paths, db = _open(args, read_only=True)
     problems = integrity_report(db)
     _protocols, errors = load_protocols(paths.protocol_dirs())
     problems += [f"protocol: {e}" for e in errors]
@@ -135,11 +150,17 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from kapdesk.store.backup import restore
+    from kapdesk.store.instance import InstanceLock
+    from kapdesk.store.opening import recover_folder
+    from kapdesk.store.restore import restore
 
     paths = Paths.resolve(args.data_dir)
     paths.ensure()
-    done = restore(Path(args.path).expanduser(), paths.database, SystemClock())
+    clock = SystemClock()
+    with InstanceLock(paths.data_dir, "the command 'kapdesk restore'", clock) as lock:
+        for notice in recover_folder(paths.database, clock, lock, [paths.backups_dir]):
+            print(f"kapdesk: {notice}", file=sys.stderr)
+        done = restore(Path(args.path).expanduser(), paths.database, clock)
     kept = (f"; the previous database is kept as {done.kept_aside}" if done.kept_aside
             else "")
     print(f"restored {done.backup} into {done.database}{kept}")
@@ -192,7 +213,7 @@ def _export(args: argparse.Namespace) -> int:
 def _rems_due(args: argparse.Namespace) -> int:
     from kapdesk.store.reports import rems_due
 
-    _paths, db = _open(args)
+    _paths, db = _open(args, read_only=True)
     due = rems_due(db, SystemClock())
     for session_id, code, dosed, by in due:
         print(f"session {session_id}  patient {code}  dosed {dosed:%Y-%m-%d %H:%M} UTC  "

@@ -73,7 +73,13 @@ class Paths:
     def ensure(self) -> None:
         """Make the data folder if missing and prove it is writable, or say why not."""
         folder = self.data_dir
-        if folder.exists() and not folder.is_dir():
+        try:
+            is_file = folder.exists() and not folder.is_dir()
+        except OSError as exc:  # e.g. a parent folder this user may not enter
+            raise DataDirError(f"The data folder {folder} cannot be reached "
+                               f"({exc.strerror}). Check its permissions or choose "
+                               "another with --data-dir.") from None
+        if is_file:
             raise DataDirError(f"The data folder {folder} is a file, not a folder. "
                                "Choose another with --data-dir.")
         try:

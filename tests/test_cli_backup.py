@@ -103,17 +103,23 @@ def test_restore_brings_rows_back_and_keeps_the_current(folder: Path, tmp_path: 
     assert check.returncode == 0, check.stdout
 
 
+def records_files(folder: Path) -> dict[str, bytes]:
+    """The folder's files but the (empty) instance lock file, which stays between runs."""
+    return {p.name: p.read_bytes() for p in folder.iterdir()
+            if p.is_file() and p.name != "kapdesk.lock"}
+
+
 @pytest.mark.parametrize("content", [b"SQLite format 3\x00" + b"\x07" * 4000, b"hello\n"])
 def test_restore_refuses_a_bad_file_and_changes_nothing(folder: Path, tmp_path: Path,
                                                         content: bytes) -> None:
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(content)
-    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    before = records_files(folder)
     result = kapdesk("restore", str(bad), "--data-dir", str(folder))
     assert result.returncode == 2 and result.stdout == ""
     line = one_line(result.stderr)
     assert str(bad) in line and "was not restored" in line
-    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
+    assert records_files(folder) == before
 
 
 def test_restore_of_a_missing_file_exits_2(folder: Path, tmp_path: Path) -> None:

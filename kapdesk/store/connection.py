@@ -4,6 +4,13 @@ Why not sqlite_utils.Database everywhere: importing sqlite_utils costs 70-110 ms
 in click, pluggy and dateutil), about as long as a bare Qt window takes to appear. The
 room laptop's start-up goes through this handle; sqlite-utils is imported only when the
 schema needs migrating (see database.py), and tools use it freely.
+
+Every statement goes through here, so SQLite's failures a person can act on (locked, disk
+full, read-only, I/O, damage) leave as the typed errors of store/errors.py. A transaction
+starts with BEGIN IMMEDIATE: it takes the write lock at once (waiting up to the busy
+timeout for another process to finish) instead of reading first and failing with
+SQLITE_BUSY_SNAPSHOT when another process wrote in between, which the busy timeout cannot
+retry. `stop_writes()` turns the connection query-only after a check found damage.
 """
 
 from __future__ import annotations
@@ -14,34 +21,54 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from kapdesk.store.errors import translate
+
 
 class Database:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self.stopped: str | None = None  # why writes were stopped, once they are
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            typed = translate(exc, self.stopped)
+            if typed is exc:
+                raise
+            raise typed from exc
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> sqlite3.Cursor:
-        return self.conn.execute(sql, params or [])
+        with self._errors():
+            return self.conn.execute(sql, params or [])
 
     def executescript(self, sql: str) -> sqlite3.Cursor:
-        return self.conn.executescript(sql)
+        with self._errors():
+            return self.conn.executescript(sql)
+
+    def stop_writes(self, reason: str) -> None:
+        """Refuse every later write on this connection (SQLite's query_only), saying `reason`."""
+        self.stopped = reason
+        self.conn.execute("PRAGMA query_only=ON")
 
     @contextmanager
     def atomic(self) -> Iterator[Database]:
         """One transaction; nested blocks are savepoints. Rolled back on any exception."""
         if self.conn.in_transaction:
             name = f"kapdesk_{secrets.token_hex(8)}"
-            self.conn.execute(f"SAVEPOINT {name}")
+            self.execute(f"SAVEPOINT {name}")
             try:
                 yield self
             except BaseException:
                 if self.conn.in_transaction:
-                    self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
-                    self.conn.execute(f"RELEASE SAVEPOINT {name}")
+                    self.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    self.execute(f"RELEASE SAVEPOINT {name}")
                 raise
             else:
-                self.conn.execute(f"RELEASE SAVEPOINT {name}")
+                self.execute(f"RELEASE SAVEPOINT {name}")
             return
-        self.conn.execute("BEGIN")
+        self.execute("BEGIN IMMEDIATE")
         try:
             yield self
         except BaseException:
@@ -49,7 +76,12 @@ class Database:
                 self.conn.execute("ROLLBACK")
             raise
         else:
-            self.conn.execute("COMMIT")
+            try:
+                self.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:  # a failed COMMIT leaves the transaction open
+                    self.conn.execute("ROLLBACK")
+                raise
 
     def table_names(self) -> list[str]:
         rows = self.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")

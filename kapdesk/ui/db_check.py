@@ -1,4 +1,8 @@
-"""The database's start-up quick_check, run in a thread once the window is up."""
+"""The database's start-up integrity_check, run in a thread once the window is up.
+
+integrity_check rather than quick_check: it also compares each index with its table, which
+is where a stray -wal from another database shows (issue 9).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from kapdesk.store.database import quick_check
+from kapdesk.store.database import integrity_check
 
 
 class DatabaseCheck(QObject):
@@ -16,10 +20,10 @@ class DatabaseCheck(QObject):
     def __init__(self, path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._path = path
-        self._thread = threading.Thread(target=self._run, name="quick_check", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="integrity_check", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
     def _run(self) -> None:
-        self.finished_check.emit(quick_check(self._path))  # queued to the GUI thread
+        self.finished_check.emit(integrity_check(self._path))  # queued to the GUI thread

@@ -492,17 +492,24 @@ class MainWindow(QMainWindow):
         self.backups.start("daily", daily=True)
         return self.backups
 
-    def check_database_soon(self, path: Path) -> None:
-        """PRAGMA quick_check in a background thread; damage is reported in words."""
+    def check_database_soon(self, path: Path,
+                            stop_writes: Callable[[str], None] | None = None) -> None:
+        """PRAGMA integrity_check in a background thread; damage is reported in words and
+        `stop_writes` is told why, so that nothing more is written into a damaged file."""
+        self._stop_writes = stop_writes
         self._db_check = DatabaseCheck(path, self)
         self._db_check.finished_check.connect(self._on_db_check_finished)
         self._db_check.start()
 
     def _on_db_check_finished(self, result: str) -> None:
         if result != "ok":
-            self.show_error(f"The database failed its start-up check ({result}). Your "
-                            "entries so far are on disk; finish the session on paper and "
-                            "ask the admin to restore the latest backup.")
+            reason = (f"the database failed its start-up check ({result}), so KAPdesk "
+                      "stopped writing to it, to keep the damage from spreading. Your "
+                      "entries so far are on disk; finish the session on paper and ask "
+                      "the admin to run 'kapdesk check' and restore the newest backup.")
+            if self._stop_writes is not None:
+                self._stop_writes(reason)
+            self.show_error(reason[0].upper() + reason[1:])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.room.stop()

@@ -15,7 +15,8 @@ from kapdesk.core.observations import Kind
 from kapdesk.core.protocol import Protocol
 from kapdesk.core.session import State
 from kapdesk.store.audit import AuditTrail
-from kapdesk.store.backup import BackupError, BackupService, RestoreError, restore
+from kapdesk.store.backup import BackupError, BackupService
+from kapdesk.store.restore import RestoreError, restore
 from kapdesk.store.connection import Database
 from kapdesk.store.database import open_database
 from kapdesk.store.maintenance import integrity_report

@@ -105,7 +105,8 @@ def test_setting_overrides_a_default_and_can_change(settings: SettingsStore,
     assert settings.get("theme_level") == "night"
     settings.set("theme_level", "dark")
     assert settings.get("theme_level") == "dark"
-    assert db.execute("SELECT count(*) FROM settings").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM settings WHERE key = 'theme_level'"
+                      ).fetchone()[0] == 1
 
 
 def test_settings_survive_a_restart(db: sqlite_utils.Database, db_path: Path) -> None:

@@ -1,0 +1,142 @@
+"""One KAPdesk at a time on a data folder: an advisory lock on `kapdesk.lock` beside it.
+
+The room window, `kapdesk demo` and `kapdesk restore` hold the lock for as long as they
+run; a second one is refused with a message naming the holder (host, process, what it is,
+since when), read from the lock file. The lock is the operating system's (flock on POSIX,
+a byte-range lock on Windows) on a file of its own, never on the database: it is released
+by the kernel when the holder dies, so a crashed instance never blocks a restart, and it
+cannot disturb SQLite's own locks on the database file (a POSIX fcntl lock on the database
+would be dropped by any close() of it; flock locks are per open file and separate).
+
+Why not the `filelock` package: the refused process must be told who holds the lock, so
+the holder writes its identity into the file it locks, which filelock does not do.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO
+
+from kapdesk.core.clock import Clock
+from kapdesk.core.errors import KapdeskError
+
+LOCK_NAME = "kapdesk.lock"
+_MAX_INFO_BYTES = 4096
+
+
+class InstanceLockedError(KapdeskError):
+    """Another KAPdesk holds this data folder."""
+
+    def __init__(self, message: str, holder: Holder | None) -> None:
+        super().__init__(message)
+        self.holder = holder
+
+
+@dataclass(frozen=True)
+class Holder:
+    host: str
+    pid: int
+    what: str
+    since: str  # ISO 8601, local time with offset
+
+    def describe(self) -> str:
+        try:
+            when = datetime.fromisoformat(self.since).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            when = "an unknown time"
+        return f"{self.what}, process {self.pid} on {self.host!r}, since {when}"
+
+
+def _try_lock(f: IO[bytes]) -> bool:
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import msvcrt
+
+        try:
+            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def read_holder(data_dir: Path) -> Holder | None:
+    """Who the lock file says holds it (it may be stale: only the lock itself is proof)."""
+    try:
+        with (data_dir / LOCK_NAME).open("rb") as f:
+            raw = f.read(_MAX_INFO_BYTES)
+        info = json.loads(raw.decode("utf-8"))
+        return Holder(str(info["host"]), int(info["pid"]), str(info["what"]),
+                      str(info["since"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+class InstanceLock:
+    """Held from acquire() until release() or the end of the process."""
+
+    def __init__(self, data_dir: Path, what: str, clock: Clock) -> None:
+        self.path = data_dir / LOCK_NAME
+        self._what = what
+        self._clock = clock
+        self._file: IO[bytes] | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._file is not None
+
+    def acquire(self) -> InstanceLock:
+        """Take the lock, or raise InstanceLockedError naming who has it."""
+        if self._file is not None:
+            return self
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise KapdeskError(f"The lock file {self.path} cannot be created "
+                               f"({exc.strerror}); is the data folder writable?") from None
+        f = os.fdopen(fd, "r+b")
+        if not _try_lock(f):
+            f.close()
+            holder = read_holder(self.path.parent)
+            who = holder.describe() if holder else "another KAPdesk (it did not say which)"
+            raise InstanceLockedError(
+                f"KAPdesk is already open on the data folder {self.path.parent}: {who}. "
+                "Only one copy may use a data folder at a time, so that no one's entries "
+                "overwrite another's. Use the window that is open, or close it first.",
+                holder)
+        info = {"host": socket.gethostname(), "pid": os.getpid(), "what": self._what,
+                "since": self._clock.now().astimezone().isoformat(timespec="seconds")}
+        f.seek(0)
+        f.truncate()
+        f.write(json.dumps(info).encode("utf-8"))
+        f.flush()
+        self._file = f
+        return self
+
+    def release(self) -> None:
+        if self._file is None:
+            return
+        try:
+            self._file.seek(0)
+            self._file.truncate()  # no stale identity left behind a clean exit
+        except OSError:
+            pass
+        self._file.close()  # closing the descriptor releases the lock
+        self._file = None
+
+    def __enter__(self) -> InstanceLock:
+        return self.acquire()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
