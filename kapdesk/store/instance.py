@@ -14,14 +14,15 @@ the holder writes its identity into the file it locks, which filelock does not d
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
 import sys
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO
 
 from kapdesk.core.clock import Clock
 from kapdesk.core.errors import KapdeskError
@@ -53,19 +54,19 @@ class Holder:
         return f"{self.what}, process {self.pid} on {self.host!r}, since {when}"
 
 
-def _try_lock(f: IO[bytes]) -> bool:
+def _try_lock(fd: int) -> bool:
     if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
         import msvcrt
 
         try:
-            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
         except OSError:
             return False
         return True
     import fcntl
 
     try:
-        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         return False
     return True
@@ -84,56 +85,56 @@ def read_holder(data_dir: Path) -> Holder | None:
 
 
 class InstanceLock:
-    """Held from acquire() until release() or the end of the process."""
+    """Held from acquire() until release(), until it is garbage-collected, or to the end
+    of the process."""
 
     def __init__(self, data_dir: Path, what: str, clock: Clock) -> None:
         self.path = data_dir / LOCK_NAME
         self._what = what
         self._clock = clock
-        self._file: IO[bytes] | None = None
+        self._fd: int | None = None
+        self._closer: weakref.finalize[[int], None] | None = None
 
     @property
     def held(self) -> bool:
-        return self._file is not None
+        return self._fd is not None
 
     def acquire(self) -> InstanceLock:
         """Take the lock, or raise InstanceLockedError naming who has it."""
-        if self._file is not None:
+        if self._fd is not None:
             return self
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:
             raise KapdeskError(f"The lock file {self.path} cannot be created "
                                f"({exc.strerror}); is the data folder writable?") from None
-        f = os.fdopen(fd, "r+b")
-        if not _try_lock(f):
-            f.close()
+        if not _try_lock(fd):
+            os.close(fd)
             holder = read_holder(self.path.parent)
+            if holder is not None and holder.pid == os.getpid() \
+                    and holder.host == socket.gethostname():
+                return self  # this process is the instance already (tests open it twice)
             who = holder.describe() if holder else "another KAPdesk (it did not say which)"
             raise InstanceLockedError(
                 f"KAPdesk is already open on the data folder {self.path.parent}: {who}. "
                 "Only one copy may use a data folder at a time, so that no one's entries "
-                "overwrite another's. Use the window that is open, or close it first.",
+                "overwrite another's. Use the one that is open, or close it first.",
                 holder)
         info = {"host": socket.gethostname(), "pid": os.getpid(), "what": self._what,
                 "since": self._clock.now().astimezone().isoformat(timespec="seconds")}
-        f.seek(0)
-        f.truncate()
-        f.write(json.dumps(info).encode("utf-8"))
-        f.flush()
-        self._file = f
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(info).encode("utf-8"), 0)
+        self._fd = fd
+        self._closer = weakref.finalize(self, os.close, fd)
         return self
 
     def release(self) -> None:
-        if self._file is None:
+        if self._fd is None or self._closer is None:
             return
-        try:
-            self._file.seek(0)
-            self._file.truncate()  # no stale identity left behind a clean exit
-        except OSError:
-            pass
-        self._file.close()  # closing the descriptor releases the lock
-        self._file = None
+        with contextlib.suppress(OSError):
+            os.ftruncate(self._fd, 0)  # no stale identity left behind a clean exit
+        self._closer()  # closing the descriptor releases the lock
+        self._fd = self._closer = None
 
     def __enter__(self) -> InstanceLock:
         return self.acquire()
