@@ -161,7 +161,12 @@ def check_values(kind: Kind, values: Mapping[str, Any]) -> dict[str, Any]:
         clean["route"] = str(values.get("route", "")).strip()
         clean["lot"] = str(values.get("lot", "")).strip()
         if "device" in values:
-            clean["device"] = int(values["device"])
+            device = values["device"]
+            if isinstance(device, bool) or not isinstance(device, int | str) or \
+                    not str(device).strip().isdigit() or not 1 <= int(device) <= 10:
+                raise ValidationError(f"Device number must be a whole number from 1 to 10, "
+                                      f"not {str(device)[:20]!r}.")
+            clean["device"] = int(device)
         return clean
     if kind in (Kind.SCREENING, Kind.DISCHARGE):
         items = values.get("items", {})

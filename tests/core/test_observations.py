@@ -263,3 +263,16 @@ def test_mg_per_kg() -> None:
     assert mg_per_kg(35, 70.0) == 0.5
     assert mg_per_kg(50, None) is None
     assert mg_per_kg(50, 0) is None
+
+
+@pytest.mark.parametrize("device", ["two", "1.5", 1.5, -1, 0, 11, None, True, "", " "])
+def test_a_dose_device_that_is_not_a_small_whole_number_is_refused_in_words(device) -> None:
+    with pytest.raises(ValidationError, match="Device number must be a whole number"):
+        check_values(Kind.DOSE, {"drug": "Esketamine", "dose_mg": 28,
+                                 "device": device})
+
+
+def test_a_dose_device_number_is_kept() -> None:
+    clean = check_values(Kind.DOSE, {"drug": "Esketamine", "dose_mg": 28,
+                                     "device": "2"})
+    assert clean["device"] == 2

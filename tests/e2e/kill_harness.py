@@ -1,9 +1,13 @@
 """The kill harness: a child records entries (record_child.py) and is killed with SIGKILL at
-a random moment; after each kill the database is reopened and checked.
+a random moment; after each kill the database is reopened and checked. Meanwhile the world
+beside a clinic's room runs too (Bystanders): other processes keep running `kapdesk check`,
+`kapdesk backup` and a plain sqlite3 read of the same folder, and a second instance keeps
+trying to start (it must be refused while a child runs).
 
 After each kill: every entry the child acknowledged is on disk with the values it saved (an
 entry's kind and values, a note's text up to the length acknowledged, a transition's state);
-`PRAGMA integrity_check` is ok; the audit chain verifies (the rows added since the last
+`PRAGMA integrity_check` is ok; the child never held a deleted -wal (/proc/PID/fd, looked at
+just before the kill); the audit chain verifies (the rows added since the last
 check, chained onto the last verified hash; the whole chain every FULL_CHAIN_EVERY kills and
 at the end); and the next child continues the running session. Shared by
 tests/e2e/test_kill_harness.py and bench/kill.py; no pytest here.
@@ -11,9 +15,12 @@ tests/e2e/test_kill_harness.py and bench/kill.py; no pytest here.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -45,13 +52,95 @@ class KillReport:
     problems: list[str] = field(default_factory=list)  # integrity, chain, continuation
     seconds: float = 0.0
     saves_per_child: list[int] = field(default_factory=list)
+    bystanders: str = ""  # what ran beside the children, and how it ended
 
     def summary(self) -> str:
         per = sorted(self.saves_per_child) or [0]
         return (f"{self.kills} kills in {self.seconds:.1f} s, {self.entries} acknowledged "
                 f"saves checked, {len(self.lost)} lost, {len(self.problems)} other "
                 f"problem(s); saves per "
-                f"child median {per[len(per) // 2]}, max {per[-1]}")
+                f"child median {per[len(per) // 2]}, max {per[-1]}"
+                + (f"; beside them: {self.bystanders}" if self.bystanders else ""))
+
+
+SECOND_INSTANCE = (
+    "import sys\n"
+    "from pathlib import Path\n"
+    "from kapdesk.core.clock import SystemClock\n"
+    "from kapdesk.store.instance import InstanceLockedError\n"
+    "from kapdesk.store.opening import open_data_folder\n"
+    "try:\n"
+    "    open_data_folder(Path(sys.argv[1]), SystemClock(), 'a second room window').close()\n"
+    "except InstanceLockedError:\n"
+    "    sys.exit(3)\n")
+
+
+@dataclass
+class Bystanders:
+    """Processes that run beside the room and must not hurt it: each loops until stopped."""
+
+    data_dir: Path
+    runs: dict[str, dict[int, int]] = field(default_factory=dict)  # command -> exit code -> n
+    failures: list[str] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _threads: list[threading.Thread] = field(default_factory=list)
+
+    def commands(self) -> dict[str, list[str]]:
+        db, main = str(self.data_dir / "kapdesk.sqlite3"), str(ROOT / "main.py")
+        folder = ["--data-dir", str(self.data_dir)]
+        read = (["sqlite3", "-cmd", ".timeout 5000", db,
+                 "SELECT count(*) FROM observations; PRAGMA quick_check;"]
+                if shutil.which("sqlite3") else
+                [sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                 "c.execute('SELECT count(*) FROM observations').fetchall(); c.close()", db])
+        return {"check": [sys.executable, main, "check", *folder],
+                "backup": [sys.executable, main, "backup", *folder],
+                "sqlite3 read": read,
+                "second instance": [sys.executable, "-c", SECOND_INSTANCE, db]}
+
+    def _loop(self, name: str, command: list[str]) -> None:
+        counts = self.runs.setdefault(name, {})
+        while not self._stop.is_set():
+            try:
+                done = subprocess.run(command, cwd=ROOT, capture_output=True, timeout=60)
+            except subprocess.TimeoutExpired:
+                self.failures.append(f"{name}: still running after 60 s")
+                continue
+            counts[done.returncode] = counts.get(done.returncode, 0) + 1
+            text = done.stderr.decode(errors="replace")
+            if done.returncode not in (0, 1, 3) and "database is locked" not in text \
+                    and "in use by another program" not in text:
+                self.failures.append(f"{name} exit {done.returncode}: {text[-400:]}")
+            elif "Traceback" in text:
+                self.failures.append(f"{name} crashed: {text[-400:]}")
+            self._stop.wait(0.05)
+
+    def start(self) -> None:
+        for name, command in self.commands().items():
+            thread = threading.Thread(target=self._loop, args=(name, command), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(90)
+
+    def summary(self) -> str:
+        return "; ".join(f"{name}: " + ", ".join(f"exit {rc} x{n}" for rc, n in sorted(c.items()))
+                         for name, c in self.runs.items())
+
+
+def deleted_files(pid: int) -> list[str]:
+    """The database files process `pid` holds open that are deleted from the folder."""
+    found = []
+    with contextlib.suppress(OSError):
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if "kapdesk.sqlite3" in target and target.endswith("(deleted)"):
+                    found.append(target)
+    return found
 
 
 class ChildRun:
@@ -63,6 +152,7 @@ class ChildRun:
                                      cwd=ROOT, stdout=subprocess.PIPE, stderr=self._err)
         self.lines: list[dict[str, Any]] = []
         self.first_save = threading.Event()
+        self.deleted: list[str] = []  # deleted database files it held, just before the kill
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -83,6 +173,7 @@ class ChildRun:
         saved = any("id" in line or "note" in line for line in self.lines)
         if saved:
             time.sleep(delay_s)
+        self.deleted = deleted_files(self.proc.pid)
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
         self._reader.join()
@@ -177,21 +268,42 @@ def running_session(path: Path) -> int | None:
         conn.close()
 
 
-def run_kills(data_dir: Path, kills: int, seed: int = 1, log: Any = None) -> KillReport:
+def run_kills(data_dir: Path, kills: int, seed: int = 1, log: Any = None,
+              bystanders: bool = True) -> KillReport:
     """Kill `kills` children, then one more that shows the last one's session continues;
-    check the database after each kill."""
+    check the database after each kill. `bystanders`: run check, backup, a sqlite3 read
+    and a second instance beside them all along."""
     data_dir.mkdir(parents=True, exist_ok=True)
     db_path = data_dir / "kapdesk.sqlite3"
     rng = random.Random(seed)
     report = KillReport()
     chain = ChainCursor()
     start = time.monotonic()
+    beside = Bystanders(data_dir)
+    try:
+        _kill_loop(data_dir, db_path, kills, seed, rng, report, chain, log,
+                   beside if bystanders else None)
+    finally:
+        beside.stop()
+    report.problems += beside.failures
+    report.bystanders = beside.summary()
+    report.seconds = time.monotonic() - start
+    return report
+
+
+def _kill_loop(data_dir: Path, db_path: Path, kills: int, seed: int, rng: random.Random,
+               report: KillReport, chain: ChainCursor, log: Any,
+               beside: Bystanders | None) -> None:
     for n in range(kills + 1):
         expect = running_session(db_path)
         child = ChildRun(data_dir, seed * 100_003 + n, data_dir.parent / "child.stderr")
         delay = rng.uniform(*DELAY_MS) / 1000
         saved = child.kill_after_first_save(delay)
         report.kills += 1
+        if beside is not None and not beside._threads and db_path.exists():
+            beside.start()
+        if child.deleted:
+            report.problems.append(f"child {n} wrote into deleted files: {child.deleted}")
         first = next((line for line in child.lines if "session" in line), None)
         if not saved:
             tail = (data_dir.parent / "child.stderr").read_text(errors="replace")[-1500:]
@@ -209,5 +321,3 @@ def run_kills(data_dir: Path, kills: int, seed: int = 1, log: Any = None) -> Kil
         report.problems += [f"after kill {n}: {p}" for p in problems]
         if log is not None and (missing or problems):
             print(f"kill {n}: {missing + problems}", file=log, flush=True)
-    report.seconds = time.monotonic() - start
-    return report

@@ -2,7 +2,10 @@
 
     python tests/e2e/record_child.py DATA_DIR SEED
 
-Opens DATA_DIR/kapdesk.sqlite3 with open_database, as the app does; resumes the session
+Opens DATA_DIR/kapdesk.sqlite3 the way the room window does (store/opening.py: the instance
+lock, restore recovery, leftovers, identity), and, as the window does, runs the database's
+integrity_check and quick_check in a background thread, over and over, so that any check
+that touches the file behind SQLite's back would show; resumes the session
 that is running, or plans, prepares and doses a new one (im-kap); then, as fast as the
 stores allow, records vitals, MOAA/S ratings, side effects and note saves. After each save
 has been committed it prints one JSON line on stdout, flushed, so everything printed is
@@ -19,6 +22,8 @@ import hashlib
 import json
 import random
 import sys
+import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +35,9 @@ from kapdesk.core.observations import Kind  # noqa: E402
 from kapdesk.core.protocol import load_protocol_file  # noqa: E402
 from kapdesk.core.session import State  # noqa: E402
 from kapdesk.store.audit import AuditTrail  # noqa: E402
-from kapdesk.store.database import open_database  # noqa: E402
+from kapdesk.store.database import integrity_check, quick_check  # noqa: E402
+from kapdesk.store.instance import InstanceLockedError  # noqa: E402
+from kapdesk.store.opening import Opened, open_data_folder  # noqa: E402
 from kapdesk.store.records import RecordStore  # noqa: E402
 from kapdesk.store.sessions import SessionStore  # noqa: E402
 from kapdesk.store.users import UserStore  # noqa: E402
@@ -62,13 +69,37 @@ def entry_values(kind: Kind, rng: random.Random) -> dict[str, object]:
 class Child:
     def __init__(self, data_dir: Path, seed: int) -> None:
         self.rng = random.Random(seed)
-        self.db = open_database(data_dir / "kapdesk.sqlite3")
         clock = SystemClock()
+        path = data_dir / "kapdesk.sqlite3"
+        self.opened = self._open(path, clock)  # holds the instance lock while it lives
+        self.db = self.opened.db
+        threading.Thread(target=self._check_forever, args=(path,), daemon=True).start()
         audit = AuditTrail(self.db, clock)
         self.sessions = SessionStore(self.db, clock, audit)
         self.records = RecordStore(self.db, clock, self.sessions, audit)
         row = self.db.execute("SELECT min(id) FROM users").fetchone()
         self.user = int(row[0]) if row[0] else UserStore(self.db, clock).add("Dr Kill Test").id
+
+    @staticmethod
+    def _open(path: Path, clock: SystemClock) -> Opened:
+        """As the room opens it; a bystander holding the lock for a moment is waited for."""
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                return open_data_folder(path, clock, "the kill harness child", check=False,
+                                        extra_folders=[path.parent / "backups"])
+            except InstanceLockedError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    @staticmethod
+    def _check_forever(path: Path) -> None:
+        """The window's background checks, on connections of their own, again and again."""
+        while True:
+            for check in (integrity_check, quick_check):
+                check(path)
+            time.sleep(0.02)
 
     def transition(self, sid: int, state: State, reason: str | None = None) -> None:
         self.sessions.transition(sid, state, self.user, reason)
