@@ -1,7 +1,8 @@
 """Killed at any moment, nothing acknowledged is lost: SIGKILL a child that records entries
 through the real stores, at a random moment, many times over (tests/e2e/kill_harness.py).
 
-KAPDESK_KILLS sets how many kills (default 50; `make bench` runs 1,000); KAPDESK_KILL_SEED replays a run.
+KAPDESK_KILLS sets how many kills (default 50; `make bench` runs 1,000); KAPDESK_KILL_SEED
+replays a run.
 """
 
 import json

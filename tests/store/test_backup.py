@@ -16,11 +16,11 @@ from kapdesk.core.protocol import Protocol
 from kapdesk.core.session import State
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.backup import BackupError, BackupService
-from kapdesk.store.restore import RestoreError, restore
 from kapdesk.store.connection import Database
 from kapdesk.store.database import open_database
 from kapdesk.store.maintenance import integrity_report
 from kapdesk.store.records import RecordStore
+from kapdesk.store.restore import RestoreError, restore
 from kapdesk.store.sessions import SessionStore
 from kapdesk.store.version import SCHEMA_VERSION
 from tests.store.conftest import preparing
