@@ -13,6 +13,7 @@ import logging
 import os
 import secrets
 import sqlite3
+import stat
 from pathlib import Path
 
 from kapdesk.store.connection import Database
@@ -133,7 +134,8 @@ def integrity_check(path: Path) -> str:
 
 
 def _refuse_read_only(path: Path) -> None:
-    if os.access(path, os.W_OK):
+    """A file made read-only is respected, even by root (who could write through it)."""
+    if os.access(path, os.W_OK) and path.stat().st_mode & stat.S_IWUSR:
         return
     try:
         st = path.stat()

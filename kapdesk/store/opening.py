@@ -9,7 +9,10 @@ The room window and the CLI both come through `open_data_folder`:
    (store/restore.py); if none holds the lock it is taken for that moment;
 3. hidden copies left by killed backups and restores are removed (store/folder.py);
 4. a database missing or empty where one has been is named, never re-created;
-5. the database is opened (store/database.py), and its identity checked against the folder.
+5. a -wal left by an unclean stop (a crash, or a file copied in) is checked whole before
+   anything is written: SQLite replays any -wal with valid checksums, even another
+   database's, and only integrity_check compares every index with its table;
+6. the database is opened (store/database.py), and its identity checked against the folder.
 """
 
 from __future__ import annotations
@@ -20,8 +23,15 @@ from pathlib import Path
 
 from kapdesk.core.clock import Clock
 from kapdesk.store.connection import Database
-from kapdesk.store.database import open_database
-from kapdesk.store.folder import adopt_identity, check_identity, refuse_missing, remove_leftovers
+from kapdesk.store.database import integrity_check, open_database
+from kapdesk.store.errors import CorruptDatabaseError
+from kapdesk.store.folder import (
+    adopt_identity,
+    check_identity,
+    refuse_missing,
+    remove_leftovers,
+    sidecar,
+)
 from kapdesk.store.instance import InstanceLock
 from kapdesk.store.restore import intent_path, recover
 
@@ -58,6 +68,22 @@ def recover_folder(database: Path, clock: Clock, lock: InstanceLock | None,
     return notices
 
 
+def _check_leftover_wal(database: Path) -> None:
+    wal = sidecar(database, "-wal")
+    try:
+        if wal.stat().st_size == 0:
+            return
+    except FileNotFoundError:
+        return
+    result = integrity_check(database)
+    if result != "ok":
+        raise CorruptDatabaseError(
+            f"The database {database} fails its integrity check with the write-ahead log "
+            f"beside it ({result}); the log may have come from another database. Nothing "
+            f"was written. Move {wal.name} and {database.name}-shm out of the folder and "
+            "start again, or restore the newest backup with 'kapdesk restore'.")
+
+
 def open_data_folder(database: Path, clock: Clock, holder: str | None, *,
                      check: bool = True, read_only: bool = False,
                      extra_folders: Sequence[Path] = ()) -> Opened:
@@ -67,6 +93,8 @@ def open_data_folder(database: Path, clock: Clock, holder: str | None, *,
     try:
         notices = recover_folder(database, clock, lock, extra_folders)
         refuse_missing(database)
+        if lock is not None:
+            _check_leftover_wal(database)
         db = open_database(database, check=check, read_only=read_only)
         try:
             check_identity(db, database)
