@@ -22,6 +22,7 @@ from kapdesk.store.errors import (
 )
 from kapdesk.store.opening import open_data_folder
 from kapdesk.store.patients import PatientStore
+from tests import disk
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,29 +48,11 @@ def folder(tmp_path: Path, clock: FakeClock) -> Path:
 
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
-    """A real 2 MiB file system (tmpfs), where this machine allows mounting one."""
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
-                          capture_output=True)
-    if made.returncode != 0:
-        pytest.skip("no permission to mount a small file system here")
-    try:
+    with disk.tiny_disk(tmp_path / "tiny") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-def fill(disk: Path) -> Path:
-    filler = disk / "filler"
-    with filler.open("wb") as f:
-        try:
-            while True:
-                f.write(b"\0" * 65536)
-                f.flush()
-        except OSError:
-            pass
-    return filler
+fill = disk.fill
 
 
 def test_a_database_locked_by_another_program_is_said_and_nothing_is_lost(
