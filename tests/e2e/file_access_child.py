@@ -34,6 +34,8 @@ def main(data_dir: Path) -> int:
             if os.path.basename(path) in names:
                 touched.append(path)
 
+    from PySide6.QtWidgets import QApplication
+
     from kapdesk import cli
     from kapdesk.app import build_services, build_window, create_account
     from kapdesk.core.clock import SystemClock
@@ -42,8 +44,6 @@ def main(data_dir: Path) -> int:
     from kapdesk.store.backup import BackupService
     from kapdesk.store.database import integrity_check, quick_check
     from kapdesk.store.maintenance import integrity_report
-
-    from PySide6.QtWidgets import QApplication
 
     app = QApplication([])
     paths = Paths(data_dir)
