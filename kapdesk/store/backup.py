@@ -167,10 +167,15 @@ class BackupService:
         path = path or self._free_name(folder)
         remove_leftovers(folder)  # copies of the records that killed backups left behind
         _write_backup(self._db, path)
-        with self._db.atomic():
-            self._audit.append(None, "backup", "database", None, None,
-                               {"file": str(path), "reason": reason,
-                                "bytes": path.stat().st_size})
+        try:
+            with self._db.atomic():
+                self._audit.append(None, "backup", "database", None, None,
+                                   {"file": str(path), "reason": reason,
+                                    "bytes": path.stat().st_size})
+        except KapdeskError as exc:  # no backup of the records without its audit row
+            path.unlink(missing_ok=True)
+            raise BackupError(f"The backup {path} was written but could not be recorded in "
+                              f"the audit trail, so it was removed again: {exc}") from None
         if rotate:
             self.rotate()
         return path
