@@ -201,8 +201,10 @@ def check_file(path: Path) -> sqlite3.Connection:
     SQLite file, integrity_check, a schema this KAPdesk knows, a KAPdesk database); else
     KapdeskError naming the reason. Read through SQLite only; nothing is written beside
     it (immutable), unless it has a -wal of its own, which must then be read too."""
-    if not path.is_file():
+    if not path.exists():
         raise KapdeskError("there is no such file")
+    if not path.is_file():
+        raise KapdeskError("it is not a regular file (a folder, a device or a pipe)")
     has_wal = path.with_name(path.name + "-wal").exists()
     uri = f"{path.resolve().as_uri()}?mode=ro" + ("" if has_wal else "&immutable=1")
     try:

@@ -155,6 +155,13 @@ def _refuse_read_only(path: Path) -> None:
 def _create(path: Path) -> None:
     """A new database, migrated in a hidden file beside `path` and renamed into place
     whole: a start killed while creating it never leaves a half-made database."""
+    stray = [s for s in ("-wal", "-shm") if path.with_name(path.name + s).exists()]
+    if stray:  # a new database would replay another one's log
+        raise DatabaseError(
+            f"There is no database at {path}, but its {' and '.join(stray)} file is there: "
+            "the write-ahead log of a database that was moved or deleted. KAPdesk did not "
+            "create a new database beside it. Put the database back, or move "
+            f"{path.name}{stray[0]} away to start afresh.")
     temp = path.with_name(f".{path.name}-{os.getpid()}-new.partial")
     for p in (temp, temp.with_name(temp.name + "-wal"), temp.with_name(temp.name + "-shm")):
         p.unlink(missing_ok=True)

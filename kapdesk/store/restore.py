@@ -149,6 +149,9 @@ def restore(backup_path: Path, database_path: Path, clock: Clock | None = None) 
     """
     clock = clock or SystemClock()
     backup_path, database_path = Path(backup_path), Path(database_path)
+    if backup_path.exists() and database_path.exists() and \
+            os.path.samefile(backup_path, database_path):
+        raise RestoreError(backup_path, "it is the database itself")
     source = _checked_source(backup_path)
     folder = database_path.parent
     aside: Path | None = None
@@ -227,7 +230,16 @@ def recover(database: Path, clock: Clock | None = None) -> str | None:
     try:
         intent = json.loads(path.read_text(encoding="utf-8"))
         backup, partial = str(intent["backup"]), str(intent["partial"])
-        aside = database.with_name(str(intent["aside"])) if intent.get("aside") else None
+        aside_name = str(intent["aside"]) if intent.get("aside") else None
+        # names only, in this folder, of the shapes restore() writes: never a path that
+        # would make the undo remove or move a file elsewhere
+        if "/" in partial or os.sep in partial or not partial.startswith(PARTIAL_PREFIX) \
+                or not partial.endswith(".partial"):
+            raise ValueError(f"unexpected copy name {partial!r}")
+        if aside_name is not None and ("/" in aside_name or os.sep in aside_name or
+                                       not aside_name.startswith(database.name + ASIDE_MARK)):
+            raise ValueError(f"unexpected aside name {aside_name!r}")
+        aside = database.with_name(aside_name) if aside_name else None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise KapdeskError(f"The note of an interrupted restore, {path}, cannot be read "
                            f"({exc}). Nothing was changed; look at the files beside the "
