@@ -218,6 +218,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
+    from kapdesk.ui.theme import THEMES, apply_theme
+
+    apply_theme(app, THEMES["dark"])  # dark before anything can show, a refusal included
     paths = demo_paths(args.data_dir) if args.demo else Paths.resolve(args.data_dir)
     try:
         services = build_services(paths, SystemClock(), check=False)
@@ -230,7 +233,6 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 2
     log.info("started %s %s", APP_NAME, __version__)
     from kapdesk.store.settings import SettingsStore
-    from kapdesk.ui.theme import THEMES, apply_theme
 
     # Dark from the first dialog on: a sign-in box must not light the room either.
     level = str(SettingsStore(services.db).get("theme_level"))  # type: ignore[arg-type]
