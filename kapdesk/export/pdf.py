@@ -40,11 +40,12 @@ def session_pdf_bytes(report: SessionReport, *, page_size: str = "a4",
 
 def session_pdf(report: SessionReport, path: Path, *, page_size: str = "a4",
                 tz: tzinfo | None = None, deidentified: bool = False,
-                printed_at: datetime | None = None) -> int:
+                printed_at: datetime | None = None,
+                overwrite: bool = False) -> int:
     """Write the session note to `path` (and nothing anywhere else); returns its pages."""
     data, pages = session_pdf_bytes(report, page_size=page_size, tz=tz,
                                     deidentified=deidentified, printed_at=printed_at)
-    write_bytes(path, data)
+    write_bytes(path, data, overwrite=overwrite)
     return pages
 
 

@@ -17,7 +17,8 @@ from kapdesk.export.pdf_layout import Cell, HeaderPainter, Layout, pdf_bytes
 
 def course_pdf(course: CourseReport, path: Path, *, page_size: str = "a4",
                tz: tzinfo | None = None, deidentified: bool = False,
-               printed_at: datetime | None = None) -> int:
+               printed_at: datetime | None = None,
+               overwrite: bool = False) -> int:
     """Write the course summary to `path`; returns the number of pages."""
     size = check_page_size(page_size)
     if deidentified and not course.deidentified:
@@ -42,7 +43,7 @@ def course_pdf(course: CourseReport, path: Path, *, page_size: str = "a4",
         return header
 
     data, pages = pdf_bytes(size, f"Course summary {code}", build, False)
-    write_bytes(path, data)
+    write_bytes(path, data, overwrite=overwrite)
     return pages
 
 

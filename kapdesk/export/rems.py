@@ -195,7 +195,8 @@ def rems_document(report: SessionReport, exported_at: datetime | None = None, *,
 
 
 def rems_pdf(report: SessionReport, path: Path, *, page_size: str = "a4",
-             tz: tzinfo | None = None, deidentified: bool = False) -> int:
+             tz: tzinfo | None = None, deidentified: bool = False,
+             overwrite: bool = False) -> int:
     if deidentified and not report.deidentified:
         report = deidentify(report)
     s = summarise(report, tz)
@@ -218,7 +219,7 @@ def rems_pdf(report: SessionReport, path: Path, *, page_size: str = "a4",
 
     data, pages = pdf_bytes(page_size, f"REMS monitoring summary {s.patient_code}", build,
                             not s.signed)
-    write_bytes(path, data)
+    write_bytes(path, data, overwrite=overwrite)
     return pages
 
 

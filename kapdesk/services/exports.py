@@ -1,17 +1,29 @@
 """Exporting a session or a patient: load the record, write the format, audit the export.
 
 The file goes exactly where the user chose (nothing is written anywhere else), readable
-by its owner only; the audit trail records who exported what, in which format, to where.
+by its owner only, never over anything but a regular file and over an existing file only
+when the request says so (`overwrite`: the CLI's --force, the window's confirmation). The
+audit trail records that the export started (who, what, in which format, to where) before
+anything is written, then that it finished or failed; a started export with neither was
+killed, and left no temporary file behind once the next export ran.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kapdesk.core.clock import Clock
 from kapdesk.core.errors import KapdeskError
+from kapdesk.export.common import (
+    ExportExists,
+    check_target,
+    finish_on_terminate,
+    what_is_there,
+)
 from kapdesk.export.csv_export import export_rows_csv, export_session_csv
 from kapdesk.export.fhir import course_bundle, session_bundle
 from kapdesk.export.json_export import course_document, export_json, session_document
@@ -30,6 +42,9 @@ from kapdesk.store.reports import (
 FORMATS = ("pdf", "csv", "json", "fhir", "rems")
 SUFFIX = {"pdf": ".pdf", "csv": ".csv", "json": ".json", "fhir": ".json", "rems": ".pdf"}
 
+__all__ = ["FORMATS", "SUFFIX", "ExportExists", "ExportRefused", "ExportRequest",
+           "export_patient", "export_session", "finish_on_terminate", "what_is_there"]
+
 
 class ExportRefused(KapdeskError):
     """The export cannot be made as asked (format, destination)."""
@@ -41,6 +56,7 @@ class ExportRequest:
     out: Path
     deidentified: bool = False
     page_size: str = "a4"
+    overwrite: bool = False  # replace an existing regular file (--force, or confirmed)
 
 
 def _check(request: ExportRequest) -> None:
@@ -51,63 +67,83 @@ def _check(request: ExportRequest) -> None:
     if not folder.is_dir():
         raise ExportRefused(f"The folder {folder} does not exist: choose where the export "
                             "should go.")
+    check_target(request.out, request.overwrite)
     if not os.access(folder, os.W_OK) or (request.out.exists()
                                           and not os.access(request.out, os.W_OK)):
         raise ExportRefused(f"{request.out} cannot be written (permission denied).")
 
 
-def _owner_only(path: Path) -> Path:
-    if os.name == "posix" and path.exists():
-        os.chmod(path, 0o600)
-    return path
+def _audited(db: Database, clock: Clock, user_id: int | None, request: ExportRequest,
+             write: Callable[[], None], **of: Any) -> Path:
+    """Audit the start, write, audit the outcome (finished, or failed with the reason)."""
+    out = request.out
+    started = record_export(db, clock, user_id, request.fmt, str(out),
+                            deidentified=request.deidentified, action="export_started",
+                            extra={"overwrite": request.overwrite}, **of)
+    try:
+        write()
+    except BaseException as exc:
+        words = str(exc) if isinstance(exc, KapdeskError) else type(exc).__name__
+        record_export(db, clock, user_id, request.fmt, str(out),
+                      deidentified=request.deidentified, action="export_failed",
+                      extra={"started": started, "error": words}, **of)
+        raise
+    record_export(db, clock, user_id, request.fmt, str(out),
+                  deidentified=request.deidentified, extra={"started": started}, **of)
+    return out
 
 
 def export_session(db: Database, clock: Clock, user_id: int | None, session_id: int,
                    request: ExportRequest, clinic_name: str) -> Path:
     _check(request)
     report = load_session_report(db, session_id, clinic_name)
-    deid, out = request.deidentified, request.out
-    if request.fmt == "pdf":
-        session_pdf(report, out, page_size=request.page_size, deidentified=deid,
-                    printed_at=clock.now())
-    elif request.fmt == "csv":
-        export_session_csv(report, out, deidentified=deid)
-    elif request.fmt == "json":
-        export_json(session_document(report, clock.now(), deidentified=deid), out)
-    elif request.fmt == "fhir":
-        export_json(session_bundle(report, clock.now(), deidentified=deid), out)
-    else:
-        if report.protocol.drug != "esketamine":
-            raise ExportRefused(f"Session {session_id} is not an esketamine session: it has "
-                                "no REMS monitoring form.")
-        if out.suffix.lower() == ".json":
-            export_json(rems_document(report, clock.now(), deidentified=deid), out)
+    deid, out, force = request.deidentified, request.out, request.overwrite
+    if request.fmt == "rems" and report.protocol.drug != "esketamine":
+        raise ExportRefused(f"Session {session_id} is not an esketamine session: it has "
+                            "no REMS monitoring form.")
+
+    def write() -> None:
+        if request.fmt == "pdf":
+            session_pdf(report, out, page_size=request.page_size, deidentified=deid,
+                        printed_at=clock.now(), overwrite=force)
+        elif request.fmt == "csv":
+            export_session_csv(report, out, deidentified=deid, overwrite=force)
+        elif request.fmt == "json":
+            export_json(session_document(report, clock.now(), deidentified=deid), out,
+                        overwrite=force)
+        elif request.fmt == "fhir":
+            export_json(session_bundle(report, clock.now(), deidentified=deid), out,
+                        overwrite=force)
+        elif out.suffix.lower() == ".json":
+            export_json(rems_document(report, clock.now(), deidentified=deid), out, overwrite=force)
         else:
-            rems_pdf(report, out, page_size=request.page_size, deidentified=deid)
-    record_export(db, clock, user_id, request.fmt, str(out), session_id=session_id,
-                  deidentified=deid)
-    return _owner_only(out)
+            rems_pdf(report, out, page_size=request.page_size, deidentified=deid,
+                     overwrite=force)
+
+    return _audited(db, clock, user_id, request, write, session_id=session_id)
 
 
 def export_patient(db: Database, clock: Clock, user_id: int | None, patient_code: str,
                    request: ExportRequest, clinic_name: str) -> Path:
     _check(request)
-    deid, out = request.deidentified, request.out
-    course = load_course_report(db, patient_code, clinic_name)
-    if request.fmt == "pdf":
-        course_pdf(course, out, page_size=request.page_size, deidentified=deid)
-    elif request.fmt == "csv":
-        export_rows_csv(observation_rows(db, patient_code=patient_code, deidentified=deid),
-                        out)
-    elif request.fmt in ("json", "fhir"):
-        reports = [load_session_report(db, sid, clinic_name)
-                   for sid in session_ids(db, patient_code)]
-        document = (course_document(course, reports, clock.now(), deidentified=deid)
-                    if request.fmt == "json"
-                    else course_bundle(reports, clock.now(), deidentified=deid))
-        export_json(document, out)
-    else:
+    if request.fmt == "rems":
         raise ExportRefused("The REMS form is made per session: use --session.")
-    record_export(db, clock, user_id, request.fmt, str(out), patient_code=patient_code,
-                  deidentified=deid)
-    return _owner_only(out)
+    deid, out, force = request.deidentified, request.out, request.overwrite
+    course = load_course_report(db, patient_code, clinic_name)
+
+    def write() -> None:
+        if request.fmt == "pdf":
+            course_pdf(course, out, page_size=request.page_size, deidentified=deid,
+                       overwrite=force)
+        elif request.fmt == "csv":
+            export_rows_csv(observation_rows(db, patient_code=patient_code,
+                                             deidentified=deid), out, overwrite=force)
+        else:
+            reports = [load_session_report(db, sid, clinic_name)
+                       for sid in session_ids(db, patient_code)]
+            document = (course_document(course, reports, clock.now(), deidentified=deid)
+                        if request.fmt == "json"
+                        else course_bundle(reports, clock.now(), deidentified=deid))
+            export_json(document, out, overwrite=force)
+
+    return _audited(db, clock, user_id, request, write, patient_code=patient_code)

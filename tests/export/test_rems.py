@@ -42,7 +42,7 @@ def test_json_and_pdf(draft: SessionReport, tmp_path: Path) -> None:
     for fact in ("Esketamine REMS", "K-205", "84 mg", "LOT-7731A", "124/78 mmHg (T-15)",
                  "Respiratory depression", "DRAFT - not signed", "2026-03-12"):
         assert fact in text, fact
-    rems_pdf(draft, path, tz=UTC, deidentified=True)
+    rems_pdf(draft, path, tz=UTC, deidentified=True, overwrite=True)
     assert PATIENT_NAME not in pdf_text(path)
 
 
