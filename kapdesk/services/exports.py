@@ -11,6 +11,7 @@ killed, and left no temporary file behind once the next export ran.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,12 +26,14 @@ from kapdesk.export.common import (
     what_is_there,
 )
 from kapdesk.export.csv_export import export_rows_csv, export_session_csv
-from kapdesk.export.fhir import course_bundle, session_bundle
+from kapdesk.export.fhir import FhirSite, course_bundle, session_bundle
 from kapdesk.export.json_export import course_document, export_json, session_document
 from kapdesk.export.pdf import session_pdf
 from kapdesk.export.pdf_course import course_pdf
 from kapdesk.export.rems import rems_document, rems_pdf
+from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
+from kapdesk.store.outcomes import OutcomeStore
 from kapdesk.store.reports import (
     load_course_report,
     load_session_report,
@@ -38,6 +41,7 @@ from kapdesk.store.reports import (
     record_export,
     session_ids,
 )
+from kapdesk.store.settings import SettingsStore
 
 FORMATS = ("pdf", "csv", "json", "fhir", "rems")
 SUFFIX = {"pdf": ".pdf", "csv": ".csv", "json": ".json", "fhir": ".json", "rems": ".pdf"}
@@ -57,6 +61,36 @@ class ExportRequest:
     deidentified: bool = False
     page_size: str = "a4"
     overwrite: bool = False  # replace an existing regular file (--force, or confirmed)
+
+
+def installation_id(settings: SettingsStore) -> str:
+    """This installation's id (a UUID made once and kept in the settings): the root of
+    every identifier system in the FHIR export, so an EHR can tell our rows apart."""
+    current = settings.get("installation_id")
+    try:
+        return str(uuid.UUID(str(current)))
+    except ValueError:
+        made = str(uuid.uuid4())
+        settings.set("installation_id", made)
+        return made
+
+
+def fhir_site(db: Database, clinic_name: str) -> FhirSite:
+    """The installation and the clinic as the settings hold them (docs/exports.md)."""
+    settings = SettingsStore(db)
+    codes = settings.get("fhir_rxnorm") or {}
+    rxnorm = ({str(k).strip().lower(): str(v).strip() for k, v in codes.items()
+               if str(v).strip().isdigit()} if isinstance(codes, dict) else {})
+    return FhirSite(installation_id(settings), clinic_name,
+                    address=str(settings.get("clinic_address") or ""),
+                    phone=str(settings.get("clinic_phone") or ""),
+                    email=str(settings.get("clinic_email") or ""),
+                    setting_name=str(settings.get("treatment_setting") or ""),
+                    rxnorm=rxnorm)
+
+
+def _measures(db: Database, clock: Clock, code: str) -> list[Any]:
+    return OutcomeStore(db, clock, AuditTrail(db, clock)).all(code)
 
 
 def _check(request: ExportRequest) -> None:
@@ -112,8 +146,10 @@ def export_session(db: Database, clock: Clock, user_id: int | None, session_id: 
             export_json(session_document(report, clock.now(), deidentified=deid), out,
                         overwrite=force)
         elif request.fmt == "fhir":
-            export_json(session_bundle(report, clock.now(), deidentified=deid), out,
-                        overwrite=force)
+            export_json(session_bundle(report, clock.now(), fhir_site(db, clinic_name),
+                                       deidentified=deid,
+                                       measures=_measures(db, clock, report.patient.code)),
+                        out, overwrite=force)
         elif out.suffix.lower() == ".json":
             export_json(rems_document(report, clock.now(), deidentified=deid), out, overwrite=force)
         else:
@@ -143,7 +179,10 @@ def export_patient(db: Database, clock: Clock, user_id: int | None, patient_code
                        for sid in session_ids(db, patient_code)]
             document = (course_document(course, reports, clock.now(), deidentified=deid)
                         if request.fmt == "json"
-                        else course_bundle(reports, clock.now(), deidentified=deid))
+                        else course_bundle(reports, clock.now(), fhir_site(db, clinic_name),
+                                           patient_code=course.patient.code,
+                                           deidentified=deid,
+                                           measures=_measures(db, clock, patient_code)))
             export_json(document, out, overwrite=force)
 
     return _audited(db, clock, user_id, request, write, patient_code=patient_code)

@@ -142,7 +142,7 @@ def test_data_exports_hold_the_session(qtbot, db, clock, tmp_path, clinic: Clini
         assert json.loads(out.read_text())["format_version"] == 1
     else:
         bundle = json.loads(out.read_text())
-        assert (bundle["resourceType"], bundle["type"]) == ("Bundle", "collection")
+        assert (bundle["resourceType"], bundle["type"]) == ("Bundle", "transaction")
     assert [e["what"] for e in _exports(db)] == [fmt]
 
 
