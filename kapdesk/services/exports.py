@@ -19,6 +19,7 @@ from typing import Any
 
 from kapdesk.core.clock import Clock
 from kapdesk.core.errors import KapdeskError
+from kapdesk.core.rems import RemsSetting
 from kapdesk.export.common import (
     ExportExists,
     check_target,
@@ -75,18 +76,38 @@ def installation_id(settings: SettingsStore) -> str:
         return made
 
 
+def _text_map(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): str(v) for k, v in value.items() if isinstance(v, str | int | float)}
+
+
+def rems_setting(db: Database) -> RemsSetting:
+    """The healthcare setting (`rems_setting`: name, address1, address2, city, state, zip)
+    and the providers' contacts (`provider_contacts`: display name -> phone, email)."""
+    settings = SettingsStore(db)
+    fields = _text_map(settings.get("rems_setting"))
+    contacts = settings.get("provider_contacts")
+    return RemsSetting(
+        **{k: fields.get(k, "") for k in ("name", "address1", "address2", "city", "state",
+                                            "zip")},
+        contacts={str(name): _text_map(c) for name, c in contacts.items()}
+        if isinstance(contacts, dict) else {})
+
+
 def fhir_site(db: Database, clinic_name: str) -> FhirSite:
     """The installation and the clinic as the settings hold them (docs/exports.md)."""
     settings = SettingsStore(db)
-    codes = settings.get("fhir_rxnorm") or {}
-    rxnorm = ({str(k).strip().lower(): str(v).strip() for k, v in codes.items()
-               if str(v).strip().isdigit()} if isinstance(codes, dict) else {})
-    return FhirSite(installation_id(settings), clinic_name,
-                    address=str(settings.get("clinic_address") or ""),
+    codes = _text_map(settings.get("fhir_rxnorm"))
+    rems = rems_setting(db)
+    town = " ".join(p for p in (rems.city, rems.state, rems.zip) if p.strip())
+    address = "\n".join(p for p in (rems.address1, rems.address2, town) if p.strip())
+    return FhirSite(installation_id(settings), clinic_name, address=address,
                     phone=str(settings.get("clinic_phone") or ""),
                     email=str(settings.get("clinic_email") or ""),
-                    setting_name=str(settings.get("treatment_setting") or ""),
-                    rxnorm=rxnorm)
+                    setting_name=rems.name,
+                    rxnorm={k.strip().lower(): v.strip() for k, v in codes.items()
+                            if v.strip().isdigit()})
 
 
 def _measures(db: Database, clock: Clock, code: str) -> list[Any]:
@@ -151,10 +172,11 @@ def export_session(db: Database, clock: Clock, user_id: int | None, session_id: 
                                        measures=_measures(db, clock, report.patient.code)),
                         out, overwrite=force)
         elif out.suffix.lower() == ".json":
-            export_json(rems_document(report, clock.now(), deidentified=deid), out, overwrite=force)
+            export_json(rems_document(report, clock.now(), deidentified=deid,
+                                      setting=rems_setting(db)), out, overwrite=force)
         else:
             rems_pdf(report, out, page_size=request.page_size, deidentified=deid,
-                     overwrite=force)
+                     setting=rems_setting(db), overwrite=force)
 
     return _audited(db, clock, user_id, request, write, session_id=session_id)
 
