@@ -3,6 +3,7 @@ with what was seen, and the integration notes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -24,6 +25,16 @@ def course_pdf(course: CourseReport, path: Path, *, page_size: str = "a4",
     if deidentified and not course.deidentified:
         course = deidentify_course(course)
     code = course.patient.code
+    build = course_build(course, tz=tz, printed_at=printed_at)
+    data, pages = pdf_bytes(size, f"Course summary {code}", build, False)
+    write_bytes(path, data, overwrite=overwrite)
+    return pages
+
+
+def course_build(course: CourseReport, *, tz: tzinfo | None = None,
+                 printed_at: datetime | None = None) -> Callable[[Layout], HeaderPainter]:
+    """What draws the course summary on a page layout (a PDF, or a printer)."""
+    code = course.patient.code
 
     def build(layout: Layout) -> HeaderPainter:
         _blocks(layout, course, tz)
@@ -42,9 +53,7 @@ def course_pdf(course: CourseReport, path: Path, *, page_size: str = "a4",
 
         return header
 
-    data, pages = pdf_bytes(size, f"Course summary {code}", build, False)
-    write_bytes(path, data, overwrite=overwrite)
-    return pages
+    return build
 
 
 def _blocks(layout: Layout, c: CourseReport, tz: tzinfo | None) -> None:

@@ -217,7 +217,7 @@ def observation_rows(db: Database, *, patient_code: str | None = None,
     yield from db.conn.execute(CSV_SQL + where + "ORDER BY o.session_id, o.id", params)
 
 
-EXPORT_ACTIONS = ("export_started", "export", "export_failed")
+EXPORT_ACTIONS = ("export_started", "export", "export_failed", "print")
 
 
 def record_export(db: Database, clock: Clock, user_id: int | None, what: str,
