@@ -51,8 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--session", type=int, metavar="ID", help="one session")
     which.add_argument("--patient", metavar="CODE", help="all of one patient's sessions")
     export.add_argument("--format", required=True, choices=FORMATS,
-                        help="pdf (session note), csv, json, fhir (R4 Bundle), "
-                        "rems (esketamine monitoring form)")
+                        help="pdf (session note), csv, json, fhir (R4 transaction Bundle "
+                        "for an EHR), rems (esketamine REMS monitoring form)")
     export.add_argument("--out", required=True, metavar="PATH", help="the file to write")
     export.add_argument("--deidentify", action="store_true",
                         help="leave out name, date of birth and free text")

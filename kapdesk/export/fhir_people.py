@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from kapdesk.core.rems import split_name
 from kapdesk.core.report import SessionReport
 from kapdesk.core.session import State
 from kapdesk.export.fhir_codes import (
@@ -30,7 +31,6 @@ ENCOUNTER_STATUS = {State.PLANNED: "planned", State.PREPARING: "arrived",
                     State.DOSED: "in-progress", State.RECOVERY: "in-progress",
                     State.DISCHARGED: "finished", State.CLOSED: "finished",
                     State.CANCELLED: "cancelled"}
-_PREFIXES = {"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "mx", "prof", "prof."}
 
 
 def iso(instant: datetime) -> str:
@@ -40,18 +40,15 @@ def iso(instant: datetime) -> str:
 def human_name(display: str) -> dict[str, Any]:
     """A display name as a HumanName: 'Dr Ana Silva' -> prefix Dr, given Ana, family
     Silva; 'Sam Okafor, RN' -> suffix RN. The text is always the name as entered."""
-    main, _, tail = display.partition(",")
-    words = main.split()
-    prefix = [w for w in words[:1] if w.lower() in _PREFIXES]
-    rest = words[len(prefix):] or words
+    prefix, given, family, suffix = split_name(display)
     name: dict[str, Any] = {"use": "official", "text": display.strip(),
-                            "family": rest[-1] if rest else display.strip() or "unknown"}
-    if rest[:-1]:
-        name["given"] = rest[:-1]
+                            "family": family or display.strip() or "unknown"}
+    if given:
+        name["given"] = given
     if prefix:
         name["prefix"] = prefix
-    if tail.strip():
-        name["suffix"] = [tail.strip()]
+    if suffix:
+        name["suffix"] = suffix
     return name
 
 

@@ -171,3 +171,20 @@ def test_the_installation_id_is_made_once_and_kept(db: Database, clock: FakeCloc
     assert settings.get("installation_id") == made and first["entry"] == second["entry"]
     site = FhirSite(made, CLINIC)
     assert first["identifier"]["system"] == site.system("bundle")
+
+
+def test_a_withdrawn_entry_is_entered_in_error(signed: SessionReport) -> None:
+    from dataclasses import replace
+
+    from kapdesk.core.observations import Kind, Observation
+
+    effect = next(o for o in signed.current if o.kind is Kind.SIDE_EFFECT)
+    withdrawn = Observation(max(o.id for o in signed.entries) + 1, effect.session_id,
+                            Kind.SIDE_EFFECT, effect.observed_at, effect.recorded_at,
+                            effect.user_id, {**effect.values, "withdrawn": True},
+                            effect.id, "Entered for the wrong patient", True)
+    report = replace(signed, entries=(*signed.entries, withdrawn))
+    data = valid(session_bundle(report, signed.planned_at, SITE))
+    (sent,) = coded(data, "side-effect")
+    assert sent["status"] == "entered-in-error"
+    assert sent["identifier"][0]["value"] == str(effect.id)
