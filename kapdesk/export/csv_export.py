@@ -24,6 +24,7 @@ from kapdesk.core.report import CSV_COLUMNS, VALUE_COLUMNS, SessionReport
 from kapdesk.export.common import utc_iso, write_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FIRST = frozenset(FORMULA_STARTS)
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
@@ -70,7 +71,9 @@ def write_rows(rows: Iterable[tuple[Any, ...]], out: IO[str]) -> int:
     writer.writerow(CSV_COLUMNS)
     count = 0
     for chunk in _chunks(rows):
-        writer.writerows([[neutralise(v) for v in row] for row in chunk])
+        # only text whose first character can start a formula goes through neutralise
+        writer.writerows([[neutralise(v) if type(v) is str and v[:1] in _FIRST else v
+                           for v in row] for row in chunk])
         count += len(chunk)
     return count
 
