@@ -102,11 +102,17 @@ def arrival(report: SessionReport) -> datetime:
     return min(times, default=report.t0 or report.planned_at)
 
 
-def encounter(b: Entries, report: SessionReport, patient_ref: str, people: dict[int, str],
-              org: str, place: str) -> str:
-    period: dict[str, str] = {"start": iso(arrival(report))}
+def _period(report: SessionReport) -> dict[str, str]:
+    """The session's time: from the patient's arrival to discharge (open while in the room)."""
+    period = {"start": iso(arrival(report))}
     if report.discharged_at is not None:
         period["end"] = iso(report.discharged_at)
+    return period
+
+
+def encounter(b: Entries, report: SessionReport, patient_ref: str, people: dict[int, str],
+              org: str, place: str) -> str:
+    period = _period(report)
     system, code, display = ENCOUNTER_TYPE
     return b.add("encounter", report.session_id, {
         "resourceType": "Encounter", "meta": profile("encounter"),
@@ -137,7 +143,7 @@ def document(b: Entries, report: SessionReport, refs: Mapping[str, Any],
         "category": [coded(DOC_CATEGORY, "clinical-note", "Clinical Note")],
         "subject": refs["subject"], "date": iso(at),
         "description": title, "custodian": {"reference": refs["org"]},
-        "context": {"encounter": [refs["encounter"]]},
+        "context": {"encounter": [refs["encounter"]], "period": _period(report)},
         "content": [{"attachment": {"contentType": "text/plain; charset=utf-8",
                                     "data": data, "title": title}}]}
     author = [{"reference": people[u]} for u in dict.fromkeys(authors)

@@ -88,6 +88,9 @@ def test_document_reference_for_the_note(data: dict, signed: SessionReport) -> N
     assert note["type"]["coding"][0] == {"system": "http://loinc.org", "code": "11506-3",
                                          "display": "Progress note"}
     assert note["category"][0]["coding"][0]["code"] == "clinical-note"
+    visit = resources(data, "Encounter")[0]
+    assert note["context"]["period"] == visit["period"]
+    assert note["content"][0]["attachment"]["contentType"].startswith("text/plain")
     assert signed.signature is not None
     signer = by_url(data, note["authenticator"]["reference"])
     assert signer["identifier"][0]["value"] == str(signed.signature.user_id)
