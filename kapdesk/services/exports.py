@@ -68,12 +68,17 @@ def installation_id(settings: SettingsStore) -> str:
     """This installation's id (a UUID made once and kept in the settings): the root of
     every identifier system in the FHIR export, so an EHR can tell our rows apart."""
     current = settings.get("installation_id")
-    try:
-        return str(uuid.UUID(str(current)))
-    except ValueError:
+    if current is None:
         made = str(uuid.uuid4())
         settings.set("installation_id", made)
         return made
+    try:
+        return str(uuid.UUID(str(current)))
+    except ValueError:
+        # a new id would make every identifier new: an EHR would then hold two of each
+        raise ExportRefused(f"The installation id in the settings ({str(current)[:40]!r}) is "
+                            "not a UUID: restore it from a backup before a FHIR export, or "
+                            "the EHR will take every record for a new one.") from None
 
 
 def _text_map(value: Any) -> dict[str, str]:

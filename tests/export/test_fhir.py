@@ -188,3 +188,26 @@ def test_a_withdrawn_entry_is_entered_in_error(signed: SessionReport) -> None:
     (sent,) = coded(data, "side-effect")
     assert sent["status"] == "entered-in-error"
     assert sent["identifier"][0]["value"] == str(effect.id)
+
+
+def test_bad_fhir_settings_are_refused_or_ignored(db: Database, clock: FakeClock,
+                                                  signed: SessionReport, tmp_path) -> None:
+    import pytest
+
+    from kapdesk.services.exports import ExportRefused, ExportRequest, export_session
+    from kapdesk.store.settings import SettingsStore
+
+    settings = SettingsStore(db)
+    settings.set("fhir_rxnorm", {"ketamine": "6130x", "Ondansetron": "99999901"})
+    out = tmp_path / "s.json"
+    export_session(db, clock, None, signed.session_id, ExportRequest("fhir", out), CLINIC)
+    meds = resources(json.loads(out.read_text()), "MedicationAdministration")
+    dose = next(m for m in meds if m["category"]["text"] == "Treatment dose")
+    assert dose["contained"][0]["code"] == {"text": "ketamine"}  # not digits: ignored
+    prn = next(m for m in meds if m["category"]["text"] == "As needed")
+    assert prn["medicationCodeableConcept"]["coding"][0]["code"] == "99999901"
+    settings.set("installation_id", "not-a-uuid")
+    with pytest.raises(ExportRefused, match=r"installation id .* is not a UUID"):
+        export_session(db, clock, None, signed.session_id,
+                       ExportRequest("fhir", tmp_path / "t.json"), CLINIC)
+    assert not (tmp_path / "t.json").exists()
