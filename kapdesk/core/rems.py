@@ -9,8 +9,8 @@ blood pressure, pulse oximetry, sedation, dissociation, respiratory depression a
 adverse events. Dates are MM/DD/YYYY, as on the US form.
 
 Nothing is guessed: an item the record cannot fill is missing (`missing_items` names them,
-and signing asks before going on without them). Items KAPdesk never records (the
-patient's sex) are marked to be completed on the form by hand instead.
+and signing asks before going on without them). The patient's sex is filled where the
+clinic records it, else marked to be completed on the form by hand (not asked at signing).
 """
 
 from __future__ import annotations
@@ -234,7 +234,7 @@ def fill(report: SessionReport, setting: RemsSetting, tz: tzinfo | None = None,
         item("last_name", "Patient", "Patient last name", family),
         item("date_of_birth", "Patient", "Birthdate (MM/DD/YYYY)",
              us_date(r.patient.date_of_birth)),
-        item("sex", "Patient", "Sex", None, by_hand=True),
+        item("sex", "Patient", "Sex", (r.patient.sex or "").capitalize(), by_hand=True),
         item("first_treatment", "Patient", "First treatment", first),
         item("enrolled", "Patient", "Enrolled in the SPRAVATO REMS",
              _answer(screening, ENROLLED) if first != "no" else "not asked (not the first "

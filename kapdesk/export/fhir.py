@@ -18,7 +18,7 @@ from typing import Any
 from kapdesk.core.deidentify import deidentify
 from kapdesk.core.observations import Kind
 from kapdesk.core.outcomes import OutcomeMeasure
-from kapdesk.core.report import SessionReport
+from kapdesk.core.report import PatientInfo, SessionReport
 from kapdesk.export.fhir_clinical import add_entry, outcomes, versions
 from kapdesk.export.fhir_ids import Entries, FhirSite, bundle
 from kapdesk.export.fhir_people import (
@@ -40,7 +40,7 @@ def _session_entries(b: Entries, report: SessionReport,
                      measures: Sequence[OutcomeMeasure] = ()) -> None:
     org = organization(b)
     place = location(b, org)
-    patient_ref = patient(b, report.patient.code)
+    patient_ref = patient(b, report.patient)
     people = practitioners(b, report.clinicians)
     visit = encounter(b, report, patient_ref, people, org, place)
     refs = {"subject": {"reference": patient_ref}, "encounter": {"reference": visit},
@@ -103,5 +103,5 @@ def course_bundle(reports: Sequence[SessionReport], exported_at: datetime, site:
     if measures:
         people = {int(e["resource"]["identifier"][0]["value"]): e["fullUrl"]
                   for e in b.entries if e["resource"]["resourceType"] == "Practitioner"}
-        outcomes(b, measures, patient(b, code), people)
+        outcomes(b, measures, patient(b, PatientInfo(code)), people)
     return bundle(site, f"course-{code}", b.entries, iso(exported_at))

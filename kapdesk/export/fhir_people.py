@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from kapdesk.core.rems import split_name
-from kapdesk.core.report import SessionReport
+from kapdesk.core.report import PatientInfo, SessionReport
 from kapdesk.core.session import State
 from kapdesk.export.fhir_codes import (
     ACT_CODE,
@@ -81,12 +81,13 @@ def _address(text: str) -> dict[str, Any]:
     return {"text": ", ".join(lines), "line": lines}
 
 
-def patient(b: Entries, code: str) -> str:
+def patient(b: Entries, who: PatientInfo) -> str:
     """Pseudonymous: the clinic's code as the identifier; the name US Core requires is
-    carried as absent (masked), and the gender as unknown (KAPdesk does not record it)."""
-    return b.add("patient-code", code, {
+    carried as absent (masked); the gender is the recorded sex, else unknown."""
+    gender = who.sex if who.sex in ("female", "male", "other") else "unknown"
+    return b.add("patient-code", who.code, {
         "resourceType": "Patient", "meta": profile("patient"),
-        "name": [{"extension": absent("masked")}], "gender": "unknown"})
+        "name": [{"extension": absent("masked")}], "gender": gender})
 
 
 def practitioners(b: Entries, clinicians: Mapping[int, str]) -> dict[int, str]:

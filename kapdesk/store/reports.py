@@ -59,11 +59,12 @@ def observation(row: Sequence[Any]) -> Observation:
 
 
 def _patient(db: Database, code: str) -> tuple[int, PatientInfo]:
-    row = db.execute("SELECT id, code, name, date_of_birth, weight_kg, allergies FROM patients "
-                     "WHERE code = ?", [code.strip()]).fetchone()
+    row = db.execute("SELECT id, code, name, date_of_birth, weight_kg, allergies, sex "
+                     "FROM patients WHERE code = ?", [code.strip()]).fetchone()
     if row is None:
         raise UnknownPatientError(f"There is no patient with the code '{code.strip()}'.")
-    return int(row[0]), PatientInfo(row[1], row[2] or "", row[3], row[4], row[5] or "")
+    return int(row[0]), PatientInfo(row[1], row[2] or "", row[3], row[4], row[5] or "",
+                                    row[6])
 
 
 def _names(db: Database, ids: set[int | None]) -> dict[int, str]:

@@ -50,7 +50,21 @@ def test_patient_has_the_code_as_identifier_and_a_masked_absent_name(data: dict)
     patient = _profiled(data, "Patient", "patient")[0]
     assert patient["identifier"][0]["value"] == "K-204"
     assert patient["name"] == [{"extension": [{"url": DATA_ABSENT, "valueCode": "masked"}]}]
-    assert patient["gender"] == "unknown" and "birthDate" not in patient
+    assert patient["gender"] == "unknown" and "birthDate" not in patient  # sex not recorded
+
+
+def test_patient_gender_is_the_recorded_sex(db: Database, clock: FakeClock,
+                                            signed: SessionReport) -> None:
+    from kapdesk.store.audit import AuditTrail
+    from kapdesk.store.patients import PatientStore
+
+    PatientStore(db, clock, AuditTrail(db, clock)).save("K-204", next(iter(signed.clinicians)),
+                                                        sex="male")
+    report = load_session_report(db, signed.session_id, CLINIC)
+    patient = resources(valid(session_bundle(report, clock.now(), SITE)), "Patient")[0]
+    assert patient["gender"] == "male"
+    hidden = resources(session_bundle(report, clock.now(), SITE, deidentified=True), "Patient")
+    assert hidden[0]["gender"] == "unknown"  # de-identified: left out
 
 
 def test_practitioner_has_identifier_and_name(data: dict, signed: SessionReport) -> None:

@@ -16,6 +16,7 @@ from kapdesk.export.common import ExportError
 from kapdesk.export.rems import rems_document, rems_form, rems_pdf
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
+from kapdesk.store.patients import PatientStore
 from kapdesk.store.records import RecordStore
 from kapdesk.store.reports import load_session_report
 from kapdesk.store.sessions import SessionStore
@@ -31,6 +32,7 @@ def _complete(db: Database, clock: FakeClock, protocol: Protocol) -> SessionRepo
     """An esketamine session whose record answers every REMS item."""
     sample = write_session(db, clock, protocol, code="K-301", signed=False)
     audit = AuditTrail(db, clock)
+    PatientStore(db, clock, audit).save("K-301", sample.clinician, sex="female")
     records = RecordStore(db, clock, SessionStore(db, clock, audit), audit)
     report = load_session_report(db, sample.session_id, CLINIC)
     screening, discharge = report.screening, report.of_kind(Kind.DISCHARGE)[-1]
@@ -52,7 +54,7 @@ def test_every_item_of_the_form_from_the_record(db: Database, clock: FakeClock,
     v = form.value
     assert (v("first_name"), v("last_name"), v("date_of_birth")) == ("Morgan", "Testperson",
                                                                      "05/12/1984")
-    assert v("sex") is None and form.by_hand == ("Sex",)
+    assert v("sex") == "Female" and form.by_hand == ()  # recorded by this clinic
     assert (v("first_treatment"), v("enrolled")) == ("no", "not asked (not the first treatment)")
     assert (v("benzodiazepines"), v("sedative_hypnotics"), v("psychostimulants"),
             v("maois")) == ("yes", "no", "no", "no")
