@@ -86,12 +86,13 @@ def remove_leftovers(folder: Path, name: str) -> int:
     regular files owned by this user, named as `_target` names them. Returns how many."""
     removed = 0
     prefix = f".{name}{PART_MARK}"
+    me = os.geteuid() if hasattr(os, "geteuid") else None  # no owners to compare on Windows
     with contextlib.suppress(OSError), os.scandir(folder) as entries:
         for entry in entries:
             if not (entry.name.startswith(prefix) and entry.name.endswith(".part")):
                 continue
             info = entry.stat(follow_symlinks=False)
-            if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
+            if stat.S_ISREG(info.st_mode) and (me is None or info.st_uid == me):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
                     removed += 1
