@@ -93,8 +93,8 @@ def split_name(display: str) -> tuple[list[str], list[str], str, list[str]]:
     'Dr Ana Silva' -> (['Dr'], ['Ana'], 'Silva', []); 'Sam Okafor, RN' -> suffix RN."""
     main, _, tail = display.partition(",")
     words = main.split()
-    prefix = [w for w in words[:1] if w.lower() in _PREFIXES]
-    rest = words[len(prefix):] or words
+    prefix = [w for w in words[:1] if w.lower() in _PREFIXES and len(words) > 1]
+    rest = words[len(prefix):]
     return prefix, rest[:-1], rest[-1] if rest else "", [tail.strip()] if tail.strip() else []
 
 
