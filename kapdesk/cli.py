@@ -52,12 +52,15 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--session", type=int, metavar="ID", help="one session")
     which.add_argument("--patient", metavar="CODE", help="all of one patient's sessions")
     export.add_argument("--format", required=True, choices=FORMATS,
-                        help="pdf (session note), csv, json, fhir (R4 Bundle), "
-                        "rems (esketamine monitoring form)")
+                        help="pdf (session note), csv, json, fhir (R4 transaction Bundle "
+                        "for an EHR), rems (esketamine REMS monitoring form)")
     export.add_argument("--out", required=True, metavar="PATH", help="the file to write")
     export.add_argument("--deidentify", action="store_true",
                         help="leave out name, date of birth and free text")
     export.add_argument("--page-size", choices=("a4", "letter"), default="a4")
+    export.add_argument("--force", action="store_true",
+                        help="replace the --out file if it exists (only ever a regular "
+                        "file: a folder, link, device or pipe is refused)")
     export.add_argument("--user", metavar="USERNAME", help="who exports (asked for the "
                         "password, or $KAPDESK_PASSWORD); required once accounts exist")
     sub.add_parser("rems-due", parents=[common],
@@ -193,19 +196,26 @@ def _who(args: argparse.Namespace, db, clock) -> int | None:  # type: ignore[no-
 
 
 def _export(args: argparse.Namespace) -> int:
-    from kapdesk.services.exports import ExportRequest, export_patient, export_session
+    from kapdesk.services.exports import (
+        ExportRequest,
+        export_patient,
+        export_session,
+        finish_on_terminate,
+    )
     from kapdesk.store.settings import SettingsStore
 
     _paths, db = _open(args)
     clock = SystemClock()
     user_id = _who(args, db, clock)
-    request = ExportRequest(args.format, Path(args.out).expanduser().resolve(),
-                            args.deidentify, args.page_size)
+    # absolute, but a symbolic link is not followed: the export refuses to write through it
+    out = Path(os.path.abspath(Path(args.out).expanduser()))
+    request = ExportRequest(args.format, out, args.deidentify, args.page_size, args.force)
     clinic = str(SettingsStore(db).get("clinic_name"))
-    if args.session is not None:
-        out = export_session(db, clock, user_id, args.session, request, clinic)
-    else:
-        out = export_patient(db, clock, user_id, args.patient, request, clinic)
+    with finish_on_terminate():  # stopped: no temporary copy left, the failure audited
+        if args.session is not None:
+            out = export_session(db, clock, user_id, args.session, request, clinic)
+        else:
+            out = export_patient(db, clock, user_id, args.patient, request, clinic)
     print(f"exported {args.format} to {out}")
     return 0
 

@@ -98,3 +98,23 @@ def test_rems_due_lists_unexported_esketamine_sessions(demo):
     result = kapdesk("rems-due", "--data-dir", str(demo))
     assert result.returncode == 0
     assert result.stdout.strip().endswith("REMS monitoring form(s) due")
+
+
+def test_an_existing_file_needs_force_and_a_link_is_refused(demo, tmp_path):
+    sid = str(_signed_session(demo))
+    out = tmp_path / "note.csv"
+    out.write_text("the clinic's own file")
+    args = ("export", "--data-dir", str(demo), "--session", sid, "--format", "csv", "--user",
+            "ada.quill")
+    kept = kapdesk(*args, "--out", str(out))
+    assert kept.returncode == 2 and "already exists" in kept.stderr and "--force" in kept.stderr
+    assert out.read_text() == "the clinic's own file"
+    link = tmp_path / "link.csv"
+    link.symlink_to(tmp_path / "elsewhere.csv")
+    refused = kapdesk(*args, "--out", str(link), "--force")
+    assert refused.returncode == 2 and "is a symbolic link" in refused.stderr
+    assert not (tmp_path / "elsewhere.csv").exists()
+    forced = kapdesk(*args, "--out", str(out), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert out.read_text(encoding="utf-8").startswith("observation_id,")
+    assert not list(tmp_path.glob(".*.part"))

@@ -36,6 +36,7 @@ class PatientInfo:
     date_of_birth: str | None = None
     weight_kg: float | None = None
     allergies: str = ""
+    sex: str | None = None  # "female", "male", "other"; None: not recorded
 
 
 @dataclass(frozen=True)

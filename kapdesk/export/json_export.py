@@ -110,6 +110,6 @@ def dumps(document: Mapping[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def export_json(document: Mapping[str, Any], path: Path) -> Path:
+def export_json(document: Mapping[str, Any], path: Path, *, overwrite: bool = False) -> Path:
     text = dumps(document)
-    return write_text(path, lambda out: out.write(text))
+    return write_text(path, lambda out: out.write(text), overwrite=overwrite)

@@ -8,6 +8,7 @@ unsigned session says "DRAFT - not signed" on every page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -31,20 +32,28 @@ def session_pdf_bytes(report: SessionReport, *, page_size: str = "a4",
     size = check_page_size(page_size)
     if deidentified and not report.deidentified:
         report = deidentify(report)
+    return pdf_bytes(size, f"Session note {report.patient.code}",
+                     session_build(report, tz=tz, printed_at=printed_at), not report.signed)
+
+
+def session_build(report: SessionReport, *, tz: tzinfo | None = None,
+                  printed_at: datetime | None = None) -> Callable[[Layout], HeaderPainter]:
+    """What draws the note on a page layout (a PDF, or a printer)."""
     def build(layout: Layout) -> HeaderPainter:
         _session_blocks(layout, report, tz)
         return _header(layout, report, tz, printed_at)
 
-    return pdf_bytes(size, f"Session note {report.patient.code}", build, not report.signed)
+    return build
 
 
 def session_pdf(report: SessionReport, path: Path, *, page_size: str = "a4",
                 tz: tzinfo | None = None, deidentified: bool = False,
-                printed_at: datetime | None = None) -> int:
+                printed_at: datetime | None = None,
+                overwrite: bool = False) -> int:
     """Write the session note to `path` (and nothing anywhere else); returns its pages."""
     data, pages = session_pdf_bytes(report, page_size=page_size, tz=tz,
                                     deidentified=deidentified, printed_at=printed_at)
-    write_bytes(path, data)
+    write_bytes(path, data, overwrite=overwrite)
     return pages
 
 

@@ -3,6 +3,7 @@ with what was seen, and the integration notes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -17,11 +18,22 @@ from kapdesk.export.pdf_layout import Cell, HeaderPainter, Layout, pdf_bytes
 
 def course_pdf(course: CourseReport, path: Path, *, page_size: str = "a4",
                tz: tzinfo | None = None, deidentified: bool = False,
-               printed_at: datetime | None = None) -> int:
+               printed_at: datetime | None = None,
+               overwrite: bool = False) -> int:
     """Write the course summary to `path`; returns the number of pages."""
     size = check_page_size(page_size)
     if deidentified and not course.deidentified:
         course = deidentify_course(course)
+    code = course.patient.code
+    build = course_build(course, tz=tz, printed_at=printed_at)
+    data, pages = pdf_bytes(size, f"Course summary {code}", build, False)
+    write_bytes(path, data, overwrite=overwrite)
+    return pages
+
+
+def course_build(course: CourseReport, *, tz: tzinfo | None = None,
+                 printed_at: datetime | None = None) -> Callable[[Layout], HeaderPainter]:
+    """What draws the course summary on a page layout (a PDF, or a printer)."""
     code = course.patient.code
 
     def build(layout: Layout) -> HeaderPainter:
@@ -41,9 +53,7 @@ def course_pdf(course: CourseReport, path: Path, *, page_size: str = "a4",
 
         return header
 
-    data, pages = pdf_bytes(size, f"Course summary {code}", build, False)
-    write_bytes(path, data)
-    return pages
+    return build
 
 
 def _blocks(layout: Layout, c: CourseReport, tz: tzinfo | None) -> None:

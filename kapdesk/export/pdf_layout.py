@@ -1,5 +1,7 @@
-"""A small page-layout engine over QPdfWriter: blocks measured first, then paginated, then
-painted with a header and footer on every page (and a draft stamp when asked).
+"""A small page-layout engine over QPdfWriter or QPrinter: blocks measured first, then
+paginated, then painted with a header and footer on every page (and a draft stamp when
+asked). The same drawing makes the PDF file and the printed page
+(kapdesk.export.printing).
 
 Sizes are in points; `Layout.pt` turns them into the writer's device units. Long text is
 broken into lines, and tables into rows, so either can run across pages; a table repeats
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -25,6 +28,9 @@ from PySide6.QtGui import (
     QTextLayout,
     QTextOption,
 )
+
+if TYPE_CHECKING:  # printing loads QtPrintSupport (and QtWidgets): only kapdesk.export.printing
+    from PySide6.QtPrintSupport import QPrinter
 
 RESOLUTION = 300
 DRAFT_TEXT = "DRAFT - not signed"
@@ -65,7 +71,7 @@ class Page:
 
 
 class Layout:
-    def __init__(self, writer: QPdfWriter) -> None:
+    def __init__(self, writer: QPdfWriter | QPrinter) -> None:
         self.writer = writer
         self.pt = writer.resolution() / 72.0
         rect = writer.pageLayout().paintRectPoints()

@@ -25,6 +25,7 @@ class Patient:
     weight_kg: float | None = None
     allergies: str = ""
     notes: str = ""
+    sex: str | None = None  # "female", "male", "other"; None: not recorded
 
 
 # Integration sessions have no dose and no cues: a one-phase talk.
@@ -34,7 +35,8 @@ INTEGRATION = Protocol(
     min_monitoring_minutes=0, min_monitoring_strict=False,
     phases=(Phase("talk", "Integration talk", 0, 60),), cues=())
 
-_COLS = "id, code, name, date_of_birth, weight_kg, allergies, notes"
+_COLS = "id, code, name, date_of_birth, weight_kg, allergies, notes, sex"
+SEXES = ("female", "male", "other")
 
 
 class PatientStore:
@@ -136,7 +138,7 @@ class PatientStore:
 
 
 def _check_fields(fields: dict[str, Any], today: date) -> dict[str, Any]:
-    allowed = {"name", "date_of_birth", "weight_kg", "allergies", "notes"}
+    allowed = {"name", "date_of_birth", "weight_kg", "allergies", "notes", "sex"}
     unknown = sorted(set(fields) - allowed)
     if unknown:
         raise ValidationError(f"Unknown patient field '{unknown[0]}'.")
@@ -157,6 +159,12 @@ def _check_fields(fields: dict[str, Any], today: date) -> dict[str, Any]:
         if born > today or born.year < today.year - 120:
             raise ValidationError(f"Date of birth {born} is not plausible.")
         clean["date_of_birth"] = born.isoformat()
+    if "sex" in clean:
+        sex = str(clean["sex"] or "").strip().lower() or None
+        if sex is not None and sex not in SEXES:
+            raise ValidationError(f"Sex {clean['sex']!r} is not one of {', '.join(SEXES)} "
+                                  "(or empty: not recorded).")
+        clean["sex"] = sex
     for key in ("name", "allergies", "notes"):
         if key in clean:
             clean[key] = str(clean[key] or "").strip()

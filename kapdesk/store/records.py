@@ -75,6 +75,11 @@ class RecordStore:
         self._audit = audit
         self.thresholds = thresholds or Thresholds()
 
+    @property
+    def database(self) -> Database:
+        """The database these records are in (for read-only checks such as the REMS one)."""
+        return self._db
+
     # -- reading ---------------------------------------------------------------------
 
     def get(self, observation_id: int) -> Observation:

@@ -59,11 +59,12 @@ def observation(row: Sequence[Any]) -> Observation:
 
 
 def _patient(db: Database, code: str) -> tuple[int, PatientInfo]:
-    row = db.execute("SELECT id, code, name, date_of_birth, weight_kg, allergies FROM patients "
-                     "WHERE code = ?", [code.strip()]).fetchone()
+    row = db.execute("SELECT id, code, name, date_of_birth, weight_kg, allergies, sex "
+                     "FROM patients WHERE code = ?", [code.strip()]).fetchone()
     if row is None:
         raise UnknownPatientError(f"There is no patient with the code '{code.strip()}'.")
-    return int(row[0]), PatientInfo(row[1], row[2] or "", row[3], row[4], row[5] or "")
+    return int(row[0]), PatientInfo(row[1], row[2] or "", row[3], row[4], row[5] or "",
+                                    row[6])
 
 
 def _names(db: Database, ids: set[int | None]) -> dict[int, str]:
@@ -217,14 +218,23 @@ def observation_rows(db: Database, *, patient_code: str | None = None,
     yield from db.conn.execute(CSV_SQL + where + "ORDER BY o.session_id, o.id", params)
 
 
+EXPORT_ACTIONS = ("export_started", "export", "export_failed", "print")
+
+
 def record_export(db: Database, clock: Clock, user_id: int | None, what: str,
                   target_description: str, *, session_id: int | None = None,
-                  patient_code: str | None = None, deidentified: bool = False) -> int:
-    """The audit row of one export: what (pdf, csv, json, fhir, rems), of what, to where."""
+                  patient_code: str | None = None, deidentified: bool = False,
+                  action: str = "export", extra: dict[str, Any] | None = None) -> int:
+    """An audit row of one export: what (pdf, csv, json, fhir, rems), of what, to where.
+    `action` is "export_started" before the file is written, then "export" once it is in
+    place or "export_failed" (with the error); a started export with neither was killed.
+    `extra` adds to the row (the started row's id, the error's words)."""
     if (session_id is None) == (patient_code is None):
         raise ValueError("an export is of one session or of one patient")
+    if action not in EXPORT_ACTIONS:
+        raise ValueError(f"an export's audit action is one of {EXPORT_ACTIONS}")
     new: dict[str, Any] = {"what": what, "target": target_description,
-                           "deidentified": deidentified}
+                           "deidentified": deidentified, **(extra or {})}
     if session_id is not None:
         if db.execute("SELECT 1 FROM sessions WHERE id = ?", [session_id]).fetchone() is None:
             raise UnknownSessionError(f"There is no session {session_id}.")
@@ -234,7 +244,7 @@ def record_export(db: Database, clock: Clock, user_id: int | None, what: str,
         entity, entity_id = "patient", _patient(db, patient_code)[0]
         new["patient"] = patient_code.strip()
     with db.atomic():
-        return AuditTrail(db, clock).append(user_id, "export", entity, entity_id, None, new)
+        return AuditTrail(db, clock).append(user_id, action, entity, entity_id, None, new)
 
 
 def rems_due(db: Database, clock: Clock) -> list[tuple[int, str, datetime, datetime]]:

@@ -266,3 +266,14 @@ def _m0005(db: sqlite_utils.Database) -> None:
             END;
         """
     )
+
+
+@MIGRATIONS(name="0006_patient_sex")
+def _m0006(db: sqlite_utils.Database) -> None:
+    # the REMS Patient Monitoring Form asks for the patient's sex; empty = not recorded
+    db.executescript(
+        """
+        ALTER TABLE patients ADD COLUMN sex TEXT
+            CHECK (sex IS NULL OR sex IN ('female', 'male', 'other'));
+        """
+    )

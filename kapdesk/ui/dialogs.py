@@ -96,6 +96,15 @@ class PlanSessionDialog(QDialog):
         self.weight_edit.setAccessibleName("Weight in kg")
         self.allergies_edit = QLineEdit(objectName="patient_allergies")
         self.allergies_edit.setAccessibleName("Allergies")
+        # the REMS form asks for both; either may stay empty (not recorded)
+        self.birth_edit = QLineEdit(objectName="patient_birth_date")
+        self.birth_edit.setAccessibleName("Date of birth (optional)")
+        self.birth_edit.setPlaceholderText("YYYY-MM-DD (optional)")
+        self.sex_box = QComboBox(objectName="patient_sex")
+        self.sex_box.setAccessibleName("Sex (optional)")
+        for label, value in (("not recorded", None), ("female", "female"), ("male", "male"),
+                             ("other", "other")):
+            self.sex_box.addItem(label, value)
         self.protocol_box = QComboBox(objectName="protocol_choice")
         self.protocol_box.setAccessibleName("Protocol")
         for p in protocols:
@@ -117,6 +126,8 @@ class PlanSessionDialog(QDialog):
         form.addRow("Name", self.name_edit)
         form.addRow("Weight", self.weight_edit)
         form.addRow("Allergies", self.allergies_edit)
+        form.addRow("Date of birth", self.birth_edit)
+        form.addRow("Sex", self.sex_box)
         form.addRow("Protocol", self.protocol_box)
         form.addRow("Course", self.course_box)
         form.addRow(self.spacing_label)
@@ -139,6 +150,8 @@ class PlanSessionDialog(QDialog):
             self.name_edit.setText(patient.name)
             self.weight_edit.setValue(patient.weight_kg or 0)
             self.allergies_edit.setText(patient.allergies)
+            self.birth_edit.setText(patient.date_of_birth or "")
+            self.sex_box.setCurrentIndex(max(0, self.sex_box.findData(patient.sex)))
         self.course_box.clear()
         self.course_box.addItem("No course", None)
         for course in self._patients.courses(code) if code else []:
@@ -167,7 +180,9 @@ class PlanSessionDialog(QDialog):
 
     def choice(self) -> PlanChoice:
         details: dict[str, Any] = {"name": self.name_edit.text(),
-                                   "allergies": self.allergies_edit.text()}
+                                   "allergies": self.allergies_edit.text(),
+                                   "date_of_birth": self.birth_edit.text().strip() or None,
+                                   "sex": self.sex_box.currentData()}
         if self.weight_edit.value() > 0:
             details["weight_kg"] = self.weight_edit.value()
         course = self.course_box.currentData()

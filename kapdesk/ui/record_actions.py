@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QWidget
 
+from kapdesk.core import rems
 from kapdesk.core.checklists import DISCHARGE_ITEMS, SCREENING_ITEMS
 from kapdesk.core.observations import Kind
 from kapdesk.core.session import State
@@ -92,7 +93,8 @@ class RecordActions(QObject):
         elif key == "screening":
             dialog = ChecklistDialog(
                 "Screening before the dose", "screening",
-                self._setting("screening_items") or SCREENING_ITEMS,
+                self._with_rems(self._setting("screening_items") or SCREENING_ITEMS,
+                                rems.SCREENING_ITEMS),
                 self._submit(Kind.SCREENING), parent=self.window)
         else:
             return
@@ -112,5 +114,14 @@ class RecordActions(QObject):
                 on_saved()
             return error
         return ChecklistDialog("Discharge check", "discharge",
-                               self._setting("discharge_items") or DISCHARGE_ITEMS, submit,
-                               intro, self.window, ready_default=self.records.room.now())
+                               self._with_rems(self._setting("discharge_items")
+                                               or DISCHARGE_ITEMS, rems.DISCHARGE_ITEMS),
+                               submit, intro, self.window,
+                               ready_default=self.records.room.now())
+
+    def _with_rems(self, items: Sequence[str], extra: Sequence[str]) -> tuple[str, ...]:
+        """An esketamine session's checklists also ask the REMS form's questions."""
+        session = self.records.room.session
+        if session is None or session.protocol.id != rems.REMS_PROTOCOL:
+            return tuple(items)
+        return (*items, *(e for e in extra if e not in items))

@@ -36,6 +36,8 @@ class RecordFlows(QObject):
         from kapdesk.ui.sign_dialog import SignDialog
 
         session = self.records.room.session_by_id(session_id)
+        if not self._rems_complete_or_accepted(session_id):
+            return False
         signer = self._signer()
         dialog = SignDialog(session, self.records.records, signer, self.window)
         while True:
@@ -58,6 +60,35 @@ class RecordFlows(QObject):
                 return False
         self._done(f"Session {session.id} signed by {signer}")
         return True
+
+    def _rems_complete_or_accepted(self, session_id: int) -> bool:
+        """An esketamine session with REMS items missing from its record: name them and
+        ask whether to sign anyway (no by default)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from kapdesk.services.rems import rems_gaps
+
+        gaps = rems_gaps(self.records.records.database, session_id)
+        if not gaps:
+            return True
+        box = QMessageBox(QMessageBox.Icon.Warning, "REMS items missing",
+                          f"The REMS Patient Monitoring Form of session {session_id} lacks "
+                          f"{len(gaps)} item(s) the record should hold:\n\n"
+                          + "\n".join(f"• {g}" for g in gaps)
+                          + "\n\nSign anyway, and complete them on the form by hand?",
+                          QMessageBox.StandardButton.NoButton, self.window)
+        box.setObjectName("rems_gaps_dialog")
+        box.setAccessibleName("REMS items missing")
+        sign = box.addButton("Sign anyway", QMessageBox.ButtonRole.AcceptRole)
+        sign.setObjectName("rems_sign_anyway")
+        sign.setAccessibleName("Sign with REMS items missing")
+        back = box.addButton("Go back and complete them", QMessageBox.ButtonRole.RejectRole)
+        back.setObjectName("rems_go_back")
+        back.setAccessibleName("Do not sign yet")
+        box.setDefaultButton(back)
+        self._open()(box)
+        clicked = box.clickedButton()
+        return clicked is not None and clicked.objectName() == "rems_sign_anyway"
 
     def correct(self, observation_id: int) -> bool:
         from kapdesk.ui.dialogs import CorrectEntryDialog

@@ -25,7 +25,7 @@ def test_session_json_round_trips_the_record(signed: SessionReport, tmp_path: Pa
     assert doc["clinic"] == CLINIC and doc["deidentified"] is False
     assert doc["patient"] == {"code": "K-204", "name": PATIENT_NAME,
                               "date_of_birth": PATIENT_DOB, "weight_kg": 68.0,
-                              "allergies": "Penicillin (rash)"}
+                              "allergies": "Penicillin (rash)", "sex": None}
     session = doc["session"]
     assert session["id"] == signed.session_id and session["state"] == "closed"
     assert session["protocol"]["id"] == "im-kap" and session["t0"].endswith("+00:00")

@@ -111,5 +111,6 @@ def test_course_summary_pdf(signed: SessionReport, db: Database, tmp_path: Path)
     text = _words(pdf_text(path))
     assert "Course summary" in text and "K-204" in text and "70 mg" in text
     assert "Nausea (mild)" in text and PATIENT_NAME in text
-    course_pdf(load_course_report(db, "K-204", CLINIC), path, tz=UTC, deidentified=True)
+    course_pdf(load_course_report(db, "K-204", CLINIC), path, tz=UTC, deidentified=True,
+               overwrite=True)
     assert PATIENT_NAME not in pdf_text(path)

@@ -197,3 +197,22 @@ def test_integration_sessions_read_back_as_sessions(patients: PatientStore, sess
     session = sessions.get(sid)
     assert session.protocol.name == "Integration session"
     assert session.state.value == "closed" and session.t0 is None
+
+
+def test_sex_is_recorded_for_the_rems_form_or_left_empty(db, clock):
+    import pytest
+
+    from kapdesk.core.errors import ValidationError
+    from kapdesk.store.audit import AuditTrail
+    from kapdesk.store.patients import PatientStore
+    from kapdesk.store.users import UserStore
+
+    user = UserStore(db, clock).add("Dr Sex Test").id
+    store = PatientStore(db, clock, AuditTrail(db, clock))
+    assert store.save("K-900", user).sex is None  # not recorded
+    assert store.save("K-900", user, sex="Female").sex == "female"
+    with pytest.raises(ValidationError, match="Sex 'f' is not one of female, male, other"):
+        store.save("K-900", user, sex="f")
+    assert store.save("K-900", user, sex="").sex is None  # cleared
+    with pytest.raises(Exception, match="CHECK constraint failed"):
+        db.execute("UPDATE patients SET sex = 'x' WHERE code = 'K-900'")

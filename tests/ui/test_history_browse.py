@@ -199,7 +199,9 @@ def test_every_control_is_named_in_plain_words_with_shortcuts(qtbot, db, clock,
     names = {w.accessibleName() for w in window.findChildren(QAbstractButton)}
     assert {"Review and sign the session", "Export the session", "Only unsigned sessions",
             "Only sessions with alerts", "Record an outcome measure",
-            "Export the REMS monitoring form"} <= names
+            "Export the REMS monitoring form", "Print the session note or REMS form",
+            "Print the course summary"} <= names
     keys = {a.objectName(): a.shortcut().toString() for a in window.actions()}
     assert keys == {"find_patient": "Ctrl+F", "export_session_action": "Ctrl+E",
-                    "sign_session_action": "Ctrl+Shift+S", "close_history": "Ctrl+W"}
+                    "sign_session_action": "Ctrl+Shift+S", "close_history": "Ctrl+W",
+                    "print_session_action": "Ctrl+P"}

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog, QFileDialog, QLabel
+from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QPushButton
 
 from kapdesk.core.report import CSV_COLUMNS
 from kapdesk.store.audit import AuditTrail
@@ -86,9 +86,43 @@ def test_a_pdf_export_from_the_window_is_written_and_audited(qtbot, db, clock, t
     assert status == (f"Session {clinic.second.session_id}: PDF session note "
                       f"(de-identified) written to {out}")
     assert window.status.text() == status
+    started = [r["id"] for r in AuditTrail(db, None).rows("session")
+               if r["action"] == "export_started"]
     assert _exports(db) == [{"what": "pdf", "target": str(out), "deidentified": True,
+                             "started": started[0],
                              "entity_id": clinic.second.session_id, "user_id": user.id}]
     assert window.exporter.folder == out.parent  # next time, the same folder is offered
+
+
+def _replace(answer: bool):
+    def reply(dialog: QDialog) -> None:
+        assert dialog.objectName() == "export_replace_dialog"
+        reply.text = dialog.text()
+        dialog.findChild(QPushButton, "export_replace" if answer else "export_keep").click()
+    return reply
+
+
+def test_the_window_asks_before_replacing_a_file(qtbot, db, clock, tmp_path,
+                                                 clinic: Clinic):
+    window = open_history(qtbot, db, clock, clinic.users["clinician"], export_dir=tmp_path)
+    click_patient(qtbot, window, "K-204")
+    choose_session(window, clinic.signed.session_id)
+    out = tmp_path / "kept.csv"
+    out.write_text("the clinic's own file")
+    keep = _replace(False)
+    window.open_dialog = answers = Answers(choose("csv"), save_as(out), keep)
+    window.session_panel.export_button.click()
+    assert answers.seen == ["export_dialog", "export_save_dialog", "export_replace_dialog"]
+    assert str(out) in keep.text and out.read_text() == "the clinic's own file"
+    window.open_dialog = Answers(choose("csv"), save_as(out), _replace(True))
+    window.session_panel.export_button.click()
+    assert out.read_text(encoding="utf-8").startswith("observation_id,")
+    link = tmp_path / "link.csv"
+    link.symlink_to(out)
+    window.open_dialog = answers = Answers(choose("csv"), save_as(link))
+    window.session_panel.export_button.click()  # not asked: refused
+    assert answers.seen == ["export_dialog", "export_save_dialog"]
+    assert "is a symbolic link, not a regular file" in window.status.text()
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "fhir"])
@@ -108,7 +142,7 @@ def test_data_exports_hold_the_session(qtbot, db, clock, tmp_path, clinic: Clini
         assert json.loads(out.read_text())["format_version"] == 1
     else:
         bundle = json.loads(out.read_text())
-        assert (bundle["resourceType"], bundle["type"]) == ("Bundle", "collection")
+        assert (bundle["resourceType"], bundle["type"]) == ("Bundle", "transaction")
     assert [e["what"] for e in _exports(db)] == [fmt]
 
 

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from PySide6.QtWidgets import QMessageBox
+
 from kapdesk.core.session import State
 from kapdesk.ui.dialogs import PlanSessionDialog
 from tests.ui.conftest import step
@@ -78,3 +80,32 @@ def test_patient_found_by_name(make_window, clock):
         assert d.weight_edit.value() == 80
     _plan_with(window, fill)
     assert window.room.session.patient_code == "K-700"
+
+
+def test_date_of_birth_and_sex_for_the_rems_form(make_window, clock):
+    window = make_window()
+
+    def bad(d):
+        d.code_edit.setText("K-510")
+        d.birth_edit.setText("03/11/1979")
+    _plan_with(window, bad)
+    assert "Date of birth must be written YYYY-MM-DD" in window.status.text() \
+        or "YYYY-MM-DD" in window.findChild(QMessageBox, "error_message").text()
+    assert window.room.session is None
+
+    def fill(d):
+        d.code_edit.setText("K-510")
+        d.birth_edit.setText("1979-11-03")
+        d.sex_box.setCurrentIndex(d.sex_box.findData("female"))
+    _plan_with(window, fill)
+    patient = window.records.patients.by_code("K-510")
+    assert (patient.date_of_birth, patient.sex) == ("1979-11-03", "female")
+    seen = {}
+
+    def look(d):
+        d.code_edit.setText("K-510")
+        seen.update(birth=d.birth_edit.text(), sex=d.sex_box.currentData())
+        d.reject()
+    window.entry.open_dialog = look
+    window.act_plan.trigger()
+    assert seen == {"birth": "1979-11-03", "sex": "female"}

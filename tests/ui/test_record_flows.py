@@ -125,3 +125,61 @@ def test_integration_session_is_recorded_and_counts_for_spacing(make_window, clo
     window.view.empty.integration_button.click()
     assert window.status.text() == "Integration session for K-800 saved"
     assert window.room.spacing("K-800", protocols["im-kap"]) == []
+
+
+def _esketamine_discharged(window, clock, protocols, screen=None):
+    room = window.room
+    room.plan("K-820", protocols["esketamine-nasal"])
+    room.advance(State.PREPARING)
+    if screen is not None:
+        window.entry.open_dialog = screen
+        window.entry.open("screening")
+    window.act_dose.trigger()
+    window.act_recovery.trigger()
+    step(window, clock, 125 * 60, every=60)
+    window.entry.open_dialog = answer_dialog
+    window.act_discharge.trigger()
+    assert room.session.state is State.DISCHARGED
+    return room.session
+
+
+def test_esketamine_checklists_ask_the_rems_questions(make_window, clock, protocols):
+    from kapdesk.core.rems import SCREENING_ITEMS
+
+    window = make_window()
+    seen = []
+
+    def screen(dialog):
+        seen.extend(dialog.list.item(i).text() for i in range(dialog.list.count()))
+        answer_dialog(dialog)
+    _esketamine_discharged(window, clock, protocols, screen)
+    assert set(SCREENING_ITEMS) <= set(seen)
+    (screening,) = window.records.records.current(window.room.session.id, Kind.SCREENING)
+    assert set(SCREENING_ITEMS) <= set(screening.values["items"])
+
+
+def test_signing_an_esketamine_session_names_the_missing_rems_items(make_window, clock,
+                                                                    protocols):
+    from PySide6.QtWidgets import QPushButton
+
+    window = make_window()
+    session = _esketamine_discharged(window, clock, protocols)
+    asked = []
+
+    def go_back(dialog):
+        asked.append(dialog.text())
+        dialog.findChild(QPushButton, "rems_go_back").click()
+    window.entry.open_dialog = go_back
+    window.act_sign.trigger()
+    assert asked and "First treatment" in asked[0] and "Benzodiazepines" in asked[0]
+    assert "Provider telephone" in asked[0] and "ZIP" in asked[0]
+    assert window.records.records.signature(session.id) is None
+
+    def sign_anyway(dialog):
+        if dialog.objectName() == "rems_gaps_dialog":
+            dialog.findChild(QPushButton, "rems_sign_anyway").click()
+        else:
+            answer_dialog(dialog)
+    window.entry.open_dialog = sign_anyway
+    window.act_sign.trigger()
+    assert window.records.records.signature(session.id) is not None

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtPrintSupport import QPrinter
 
 from kapdesk.core.clock import Clock
 from kapdesk.core.course_report import CourseReport
@@ -23,6 +24,7 @@ from kapdesk.core.outcomes import Instrument, OutcomeMeasure
 from kapdesk.core.permissions import Action, PermissionDenied, require
 from kapdesk.core.report import SessionReport
 from kapdesk.services.exports import ExportRequest, export_session
+from kapdesk.services.printing import print_patient, print_session
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
 from kapdesk.store.history import protocols_in_use, rems_list, search_patients
@@ -34,6 +36,8 @@ log = logging.getLogger(__name__)
 FORMAT_WORDS: Mapping[str, str] = MappingProxyType({
     "pdf": "PDF session note", "csv": "CSV", "json": "JSON", "fhir": "FHIR bundle",
     "rems": "REMS monitoring form"})
+PRINT_WORDS: Mapping[str, str] = MappingProxyType({"note": "session note",
+                                                   "rems": "REMS monitoring form"})
 
 
 class HistoryController(QObject):
@@ -152,6 +156,38 @@ class HistoryController(QObject):
         if request.fmt == "rems":
             self.refresh_rems()
         return out
+
+    def print_session(self, session_id: int, what: str, printer: QPrinter) -> int | None:
+        """Print a session's note ("note") or REMS form ("rems"), audited; its pages."""
+        if not self._allowed(Action.VIEW_RECORD) or not self._allowed(Action.EXPORT):
+            return None
+        try:
+            pages = print_session(self.db, self.clock, self.user.id, session_id, what,
+                                  printer, self._clinic())
+        except (KapdeskError, OSError) as exc:
+            self.failed.emit(f"Not printed: {exc}")
+            return None
+        self.exported.emit(f"Session {session_id}: {PRINT_WORDS[what]} printed ({pages} "
+                           f"page{'s' if pages != 1 else ''})")
+        return pages
+
+    def print_course(self, printer: QPrinter) -> int | None:
+        """Print the open patient's course summary, audited; its pages."""
+        if self.course is None:
+            self.failed.emit("Choose a patient first.")
+            return None
+        if not self._allowed(Action.VIEW_RECORD) or not self._allowed(Action.EXPORT):
+            return None
+        code = self.course.patient.code
+        try:
+            pages = print_patient(self.db, self.clock, self.user.id, code, printer,
+                                  self._clinic())
+        except (KapdeskError, OSError) as exc:
+            self.failed.emit(f"Not printed: {exc}")
+            return None
+        self.exported.emit(f"Patient {code}: course summary printed ({pages} "
+                           f"page{'s' if pages != 1 else ''})")
+        return pages
 
     def record_outcome(self, instrument: Instrument | str, items: Sequence[object],
                        taken_at: datetime) -> OutcomeMeasure | None:

@@ -48,6 +48,7 @@ def _fixed(view: QTableView, rows: int) -> QTableView:
 
 class CoursePanel(QScrollArea):
     record_outcome_requested = Signal()
+    print_requested = Signal()
 
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,8 +74,12 @@ class CoursePanel(QScrollArea):
         self.record_button = QPushButton("Record outcome measure…", objectName="record_outcome")
         self.record_button.setAccessibleName("Record an outcome measure")
         self.record_button.clicked.connect(self.record_outcome_requested.emit)
+        self.print_button = QPushButton("Print course summary…", objectName="print_course")
+        self.print_button.setAccessibleName("Print the course summary")
+        self.print_button.clicked.connect(self.print_requested.emit)
         row.addWidget(self.outcome_note, 1)
         row.addWidget(self.record_button)
+        row.addWidget(self.print_button)
         layout.addLayout(row)
         self.outcomes_model = ObjectTableModel(outcome_columns(), self)
         self.outcomes_view = _fixed(table("outcome_list", "Outcome measures"), 4)
@@ -106,6 +111,7 @@ class CoursePanel(QScrollArea):
 
     def show_course(self, course: CourseReport | None) -> None:
         self.record_button.setEnabled(course is not None)
+        self.print_button.setEnabled(course is not None)
         if course is None:
             self.summary.setText("Choose a patient to see the course.")
             for model in (self.doses_model, self.effects_model, self.outcomes_model):

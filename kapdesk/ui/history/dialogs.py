@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -124,10 +125,30 @@ def save_dialog(parent: QWidget | None, title: str, suggested: Path, fmt: str) -
     dialog.setAccessibleName("Where to save the export")
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    # the exporter asks itself (replace_dialog), and only for a regular file: anything
+    # else at that name is refused by the export, in words
+    dialog.setOption(QFileDialog.Option.DontConfirmOverwrite, True)
     dialog.setNameFilter(FILTERS.get(fmt, "All files (*)"))
     dialog.setDefaultSuffix(SUFFIX.get(fmt, "").lstrip("."))
     dialog.selectFile(str(suggested))
     return dialog
+
+
+def replace_dialog(parent: QWidget | None, path: Path) -> QMessageBox:
+    """"Replace this file?": No is the default button (nothing is lost by saying no)."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Replace the file?",
+                      f"{path} already exists. Replace it with this export?",
+                      QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName("export_replace_dialog")
+    box.setAccessibleName("Replace the existing file")
+    replace = box.addButton("Replace", QMessageBox.ButtonRole.AcceptRole)
+    replace.setObjectName("export_replace")
+    replace.setAccessibleName("Replace the existing file")
+    keep = box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole)
+    keep.setObjectName("export_keep")
+    keep.setAccessibleName("Keep the existing file")
+    box.setDefaultButton(keep)
+    return box
 
 
 class OutcomeDialog(QDialog):

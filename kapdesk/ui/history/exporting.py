@@ -1,5 +1,8 @@
 """Exports from the history window: choose the format, choose where, export, say where.
 
+Where a regular file already has the chosen name, the user is asked whether to replace it
+(no by default); anything else there (a folder, a link, a device) is refused in words.
+
 The file goes exactly where the user chose, through kapdesk.services.exports (which
 audits it); the result, or the reason it was not written, is said in words.
 """
@@ -12,10 +15,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QWidget
 
+from kapdesk.core.errors import KapdeskError
 from kapdesk.core.history import RemsDue
-from kapdesk.services.exports import SUFFIX, ExportRequest
+from kapdesk.services.exports import SUFFIX, ExportRequest, what_is_there
 from kapdesk.ui.history.controller import FORMAT_WORDS, HistoryController
-from kapdesk.ui.history.dialogs import ExportDialog, save_dialog
+from kapdesk.ui.history.dialogs import ExportDialog, replace_dialog, save_dialog
 
 Opener = Callable[[QDialog], None]
 
@@ -42,6 +46,21 @@ class Exporter(QObject):
             return None
         return Path(chosen[0]).expanduser()
 
+    def replace_ok(self, out: Path) -> bool | None:
+        """Whether the export may replace `out`: False when nothing regular is there (the
+        export refuses anything else), True when the user confirms, None when they keep it."""
+        try:
+            there = what_is_there(out)
+        except KapdeskError:
+            return False  # the export says why it cannot write there
+        if there != "a file":
+            return False
+        box = replace_dialog(self._parent, out)
+        self._open(box)
+        clicked = box.clickedButton()
+        return True if clicked is not None and clicked.objectName() == "export_replace" \
+            else None
+
     def session(self, session_id: int, fmt: str | None = None) -> Path | None:
         """Ask how and where, then export one session. The path written, or None."""
         report = self.controller.report
@@ -67,10 +86,11 @@ class Exporter(QObject):
         suggested = self.folder / self._name(report.patient.code, session_id, choice.fmt)
         out = self._where(f"Export session {session_id}: {FORMAT_WORDS[choice.fmt]}",
                           suggested, choice.fmt)
-        if out is None:
+        force = None if out is None else self.replace_ok(out)
+        if out is None or force is None:
             return None
         done = self.controller.export(session_id, ExportRequest(
-            choice.fmt, out, choice.deidentified, choice.page_size))
+            choice.fmt, out, choice.deidentified, choice.page_size, force))
         if done is not None:
             self.folder = done.parent
         return done
@@ -80,9 +100,11 @@ class Exporter(QObject):
         suggested = self.folder / self._name(due.patient_code, due.session_id, "rems")
         out = self._where(f"Export the REMS form of session {due.session_id}", suggested,
                           "rems")
-        if out is None:
+        force = None if out is None else self.replace_ok(out)
+        if out is None or force is None:
             return None
-        done = self.controller.export(due.session_id, ExportRequest("rems", out))
+        done = self.controller.export(due.session_id, ExportRequest("rems", out,
+                                                                    overwrite=force))
         if done is not None:
             self.folder = done.parent
         return done

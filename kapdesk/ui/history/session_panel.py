@@ -67,6 +67,7 @@ def header_words(r: SessionReport) -> str:
 class SessionPanel(QWidget):
     sign_requested = Signal(int)
     export_requested = Signal(int)
+    print_requested = Signal(int)
 
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,9 +121,13 @@ class SessionPanel(QWidget):
         self.export_button = QPushButton("Export…", objectName="history_export")
         self.export_button.setAccessibleName("Export the session")
         self.export_button.clicked.connect(self._on_export_clicked)
+        self.print_button = QPushButton("Print…", objectName="history_print")
+        self.print_button.setAccessibleName("Print the session note or REMS form")
+        self.print_button.clicked.connect(self._on_print_clicked)
         row.addWidget(self.status_label, 1)
         row.addWidget(self.sign_button)
         row.addWidget(self.export_button)
+        row.addWidget(self.print_button)
         layout.addLayout(row)
         self.show_report(None)
 
@@ -137,6 +142,7 @@ class SessionPanel(QWidget):
             self.note_view.setPlainText("")
             self.sign_button.setEnabled(False)
             self.export_button.setEnabled(False)
+            self.print_button.setEnabled(False)
             return
         self.header.setText(header_words(report))
         self.entries_model.set_rows(entry_lines(report))
@@ -148,6 +154,7 @@ class SessionPanel(QWidget):
         self.sign_button.setVisible(signable)
         self.sign_button.setEnabled(signable and may_sign)
         self.export_button.setEnabled(may_export)
+        self.print_button.setEnabled(may_export)
 
     def _fit_rows(self) -> None:
         """Rows with a correction, amendment or alert grow to show it in full; the rest
@@ -169,3 +176,7 @@ class SessionPanel(QWidget):
     def _on_export_clicked(self) -> None:
         if self.report is not None:
             self.export_requested.emit(self.report.session_id)
+
+    def _on_print_clicked(self) -> None:
+        if self.report is not None:
+            self.print_requested.emit(self.report.session_id)

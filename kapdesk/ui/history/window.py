@@ -38,6 +38,7 @@ from kapdesk.ui.history.controller import HistoryController
 from kapdesk.ui.history.course_panel import CoursePanel, heading
 from kapdesk.ui.history.exporting import Exporter
 from kapdesk.ui.history.models import OBJECT_ROLE, CourseTreeModel
+from kapdesk.ui.history.printing import PrintFlow
 from kapdesk.ui.history.session_panel import SessionPanel
 from kapdesk.ui.history.style import history_stylesheet
 from kapdesk.ui.record_actions import run_modal
@@ -62,6 +63,7 @@ class HistoryWindow(QMainWindow):
         self._wording = wording or {}
         self.exporter = Exporter(controller, lambda d: self.open_dialog(d),
                                  export_dir or Path.home(), self)
+        self.printing = PrintFlow(controller, lambda d: self.open_dialog(d), self)
         self.resize(1366, 768)
         refused = controller.refusal()
         if refused is not None:
@@ -144,6 +146,8 @@ class HistoryWindow(QMainWindow):
                 ("Find patient", "find_patient", "Ctrl+F", self._focus_search),
                 ("Export…", "export_session_action", "Ctrl+E",
                  self.session_panel.export_button.click),
+                ("Print…", "print_session_action", "Ctrl+P",
+                 self.session_panel.print_button.click),
                 ("Review and sign…", "sign_session_action", "Ctrl+Shift+S",
                  self.session_panel.sign_button.click),
                 ("Close history", "close_history", "Ctrl+W", self.close)):
@@ -166,6 +170,8 @@ class HistoryWindow(QMainWindow):
         c.failed.connect(lambda words: self._say(words, error=True))
         self.session_panel.sign_requested.connect(self.sign_session)
         self.session_panel.export_requested.connect(lambda sid: self.exporter.session(sid))
+        self.session_panel.print_requested.connect(lambda sid: self.printing.session(sid))
+        self.course_panel.print_requested.connect(lambda: self.printing.course())
         self.rems.export_requested.connect(self.exporter.rems)
         self.course_panel.record_outcome_requested.connect(self.record_outcome)
 
