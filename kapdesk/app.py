@@ -233,7 +233,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     log.info("signed in user %s", user.id)
     window = build_window(services, user)
     sys.excepthook = _excepthook(lambda: window)
-    window.resize(1366, 768)
+    from kapdesk.ui.screen_fit import fit_to_screen
+
+    fit_to_screen(window)  # never larger than the screen it opens on
     window.show()
     window.check_database_soon(paths.database)  # quick_check, off the first frame's path
     window.start_backups(paths.database, paths.backups_dir)
