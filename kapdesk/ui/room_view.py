@@ -91,14 +91,13 @@ class RoomView(QStackedWidget):
         self.banner = CueBanner()
 
         header = QHBoxLayout()
-        header.addWidget(self.patient_label)
-        header.addStretch(1)
+        header.addWidget(self.patient_label, 1)
         header.addWidget(self.state_label)
 
         left = QVBoxLayout()
-        left.setSpacing(4)
+        left.setSpacing(3)
         left.addLayout(header)
-        left.addWidget(self.clock_caption)
+        header.insertWidget(1, self.clock_caption)
         left.addWidget(self.clock_label, 2)
         left.addWidget(self.phase_label)
         left.addWidget(self.phase_bar)
@@ -158,7 +157,8 @@ class RoomView(QStackedWidget):
         body.addLayout(right, 2)
         self.body_scroll = FitScroll(content, objectName="room_body_scroll")
         outer = QVBoxLayout(page)
-        outer.setContentsMargins(24, 12, 24, 12)
+        outer.setContentsMargins(24, 8, 24, 8)
+        outer.setSpacing(4)
         outer.addWidget(self.body_scroll, 1)
         outer.addWidget(self.music_bar)  # the whole width: the long titles of tracks
         outer.addWidget(self.banner)

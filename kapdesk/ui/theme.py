@@ -75,7 +75,7 @@ def stylesheet(t: Theme) -> str:
     QToolButton:hover, QPushButton:hover {{ border-color: {t.accent}; }}
     QToolButton:disabled, QPushButton:disabled {{ color: {t.muted}; border-color: {t.border}; }}
     QPushButton:focus, QToolButton:focus {{ border: 2px solid {t.accent}; }}
-    QPushButton[role="entry"] {{ padding: 7px 8px; }}
+    QPushButton[role="entry"] {{ padding: 7px 6px; }}
     QMenu {{ background: {t.panel}; color: {t.text}; border: 1px solid {t.control}; }}
     QMenu::item:selected {{ background: {t.accent}; color: {t.window}; }}
     QListWidget, QListView, QTreeView, QTableView, QLineEdit, QComboBox, QPlainTextEdit,
@@ -124,7 +124,7 @@ def stylesheet(t: Theme) -> str:
     QFrame#alert_row QLabel#alert_severity {{ color: {t.alert}; font-size: 13px;
         font-weight: bold; letter-spacing: 1px; }}
     QFrame#alert_row[severity="strong"] QLabel#alert_severity {{ color: {t.urgent}; }}
-    QFrame#alert_row QPushButton {{ background: {t.panel}; padding: 4px 10px; }}
+    QFrame#alert_row QPushButton {{ background: {t.panel}; padding: 3px 10px; }}
     QLabel#confirm_reading {{ color: {t.alert}; }}
     QWidget#toolbar_spacer {{ background: transparent; }}
     QFrame#notice {{ background: {t.panel}; border: 1px solid {t.border}; border-radius: 8px; }}

@@ -69,6 +69,7 @@ def problems(window: QWidget, screen: QRect) -> list[str]:
     off the screen, clipped by a parent), squeezed below their least size, or whose text
     does not fit without an ellipsis and a tooltip."""
     found = []
+    body = window.view.body_scroll.widget()  # type: ignore[attr-defined]
     kinds = (QLabel, QAbstractButton, QListWidget, QPlainTextEdit, QLineEdit, QSlider)
     for widget in window.findChildren(QWidget):
         if not widget.isVisible() or not isinstance(widget, kinds):
@@ -76,12 +77,18 @@ def problems(window: QWidget, screen: QRect) -> list[str]:
         if widget.window() is not window or widget.width() == 0:
             continue
         name = widget.objectName() or type(widget).__name__
-        shown = widget.visibleRegion().boundingRect()
-        if shown != widget.rect():
-            found.append(f"{name} cut off: shows {shown.getRect()} of {widget.rect().getRect()}")
-        on_screen = QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())
-        if not screen.contains(on_screen):
-            found.append(f"{name} off screen: {on_screen.getRect()}")
+        if body.isAncestorOf(widget):  # reachable when the room's body scrolls
+            rect = QRect(widget.mapTo(body, QPoint(0, 0)), widget.size())
+            if not body.rect().contains(rect):
+                found.append(f"{name} outside the room's body: {rect.getRect()}")
+        else:
+            shown = widget.visibleRegion().boundingRect()
+            if shown != widget.rect():
+                found.append(f"{name} cut off: shows {shown.getRect()} of "
+                             f"{widget.rect().getRect()}")
+            on_screen = QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())
+            if not screen.contains(on_screen):
+                found.append(f"{name} off screen: {on_screen.getRect()}")
         hint = widget.minimumSize() if not widget.minimumSize().isNull() else \
             widget.minimumSizeHint()
         hint = hint.expandedTo(widget.minimumSize())
@@ -113,6 +120,8 @@ def measure(app: QApplication, window: QWidget, out: Path) -> dict[str, object]:
         "window": [window.width(), window.height()],
         "maximised": window.isMaximized(),
         "body_scrolls": view.body_scroll.scrolls(),
+        "body_viewport": view.body_scroll.viewport().height(),
+        "body_needed": view.body_scroll.needed_height(view.body_scroll.viewport().width()),
         "clock_px": view.clock_label.pixel_size,
         "problems": problems(window, available),
         "music_text": music.text(), "music_tooltip": music.toolTip(),

@@ -40,7 +40,7 @@ class AlertRow(QFrame):
         self.button.setToolTip("Say you have seen this alert: your name and the time are "
                                "stored with it")
         line = QHBoxLayout(self)
-        line.setContentsMargins(10, 3, 6, 3)
+        line.setContentsMargins(10, 1, 6, 1)
         line.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignVCenter)
         line.addWidget(self.severity_label, 0, Qt.AlignmentFlag.AlignVCenter)
         line.addWidget(self.text_label, 1)

@@ -81,7 +81,7 @@ class CueBanner(QFrame):
                                   self.music_stay_button, self.snooze2_button,
                                   self.snooze5_button, self.skip_button])
         self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
-        self._layout.setContentsMargins(18, 10, 18, 10)
+        self._layout.setContentsMargins(18, 8, 18, 8)
         self._layout.addLayout(words, 1)
         self._layout.addWidget(self.buttons)
         self.hide()

@@ -36,7 +36,7 @@ class FitClock(QLabel):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(objectName)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self._px = 0
         self._apply(MIN_PX)

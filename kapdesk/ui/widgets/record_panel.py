@@ -24,11 +24,11 @@ class RecordButtons(QWidget):
 
     requested = Signal(str)
 
-    ENTRIES = (("vitals", "Vitals  (V)", "Record vitals"),
-               ("moaas", "Sedation  (M)", "Record sedation (MOAA/S)"),
-               ("dissociation", "Dissociation  (I)", "Record dissociation"),
-               ("side_effect", "Side effect  (E)", "Record a side effect"),
-               ("medication", "Medicine  (G)", "Record a medicine given"),
+    ENTRIES = (("vitals", "Vitals (V)", "Record vitals"),
+               ("moaas", "Sedation (M)", "Record sedation (MOAA/S)"),
+               ("dissociation", "Dissociation (I)", "Record dissociation"),
+               ("side_effect", "Side effect (E)", "Record a side effect"),
+               ("medication", "Medicine (G)", "Record a medicine given"),
                ("dose", "Dose details", "Record the dose details"))
 
     def __init__(self, parent: QWidget | None = None) -> None:
