@@ -2,7 +2,7 @@
 
 It fits the screen it is on: one-line texts elide (whole text in the tooltip), rows of
 buttons wrap, the clock takes the height left over, and the body scrolls as a last resort
-(the cue banner below it never does), so the window never grows past the screen."""
+(the alerts and the cue banner below it never do), so the window never grows past the screen."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from kapdesk.ui.widgets.fit_clock import FitClock
 from kapdesk.ui.widgets.fit_scroll import FitScroll
 from kapdesk.ui.widgets.music_bar import MusicBar
 from kapdesk.ui.widgets.phase_bar import PhaseBar
-from kapdesk.ui.widgets.alerts_box import AlertsBox
+from kapdesk.ui.widgets.alerts_box import AlertsArea, AlertsBox
 from kapdesk.ui.widgets.record_panel import NotePanel, RecordButtons
 
 
@@ -106,7 +106,6 @@ class RoomView(QStackedWidget):
         left.addWidget(self.monitoring_label)
         left.addWidget(self.notice)
         left.addWidget(self.record_buttons)
-        left.addWidget(self.alerts)
         left.addWidget(self.screening_button)
         left.addWidget(self.prep_heading)
         left.addWidget(self.prep_list, 1)
@@ -134,7 +133,7 @@ class RoomView(QStackedWidget):
         note = self.note_heading = _label("note_heading", "heading")
         note.setText("NOTE")
         for listed in (self.upcoming_list, self.past_list, self.entries_list, self.note):
-            listed.setMinimumHeight(52)  # two lines: the rest scrolls within the list
+            listed.setMinimumHeight(44)  # a line and a half: the rest scrolls within the list
         right.addWidget(up)
         right.addWidget(self.upcoming_list, 3)
         right.addWidget(past)
@@ -160,6 +159,8 @@ class RoomView(QStackedWidget):
         outer.setContentsMargins(24, 8, 24, 8)
         outer.setSpacing(4)
         outer.addWidget(self.body_scroll, 1)
+        self.alerts_area = AlertsArea(self.alerts)
+        outer.addWidget(self.alerts_area)  # never scrolled out of sight
         outer.addWidget(self.music_bar)  # the whole width: the long titles of tracks
         outer.addWidget(self.banner)
         return page

@@ -69,7 +69,8 @@ def problems(window: QWidget, screen: QRect) -> list[str]:
     off the screen, clipped by a parent), squeezed below their least size, or whose text
     does not fit without an ellipsis and a tooltip."""
     found = []
-    body = window.view.body_scroll.widget()  # type: ignore[attr-defined]
+    view = window.view  # type: ignore[attr-defined]
+    scrolled = [view.body_scroll.widget(), view.alerts_area.widget()]
     kinds = (QLabel, QAbstractButton, QListWidget, QPlainTextEdit, QLineEdit, QSlider)
     for widget in window.findChildren(QWidget):
         if not widget.isVisible() or not isinstance(widget, kinds):
@@ -77,10 +78,11 @@ def problems(window: QWidget, screen: QRect) -> list[str]:
         if widget.window() is not window or widget.width() == 0:
             continue
         name = widget.objectName() or type(widget).__name__
-        if body.isAncestorOf(widget):  # reachable when the room's body scrolls
+        body = next((b for b in scrolled if b.isAncestorOf(widget)), None)
+        if body is not None:  # reachable when the room's body (or the alerts) scroll
             rect = QRect(widget.mapTo(body, QPoint(0, 0)), widget.size())
             if not body.rect().contains(rect):
-                found.append(f"{name} outside the room's body: {rect.getRect()}")
+                found.append(f"{name} outside {body.objectName()}: {rect.getRect()}")
         else:
             shown = widget.visibleRegion().boundingRect()
             if shown != widget.rect():
@@ -104,8 +106,21 @@ def problems(window: QWidget, screen: QRect) -> list[str]:
     return found
 
 
+def settle_frame(app: QApplication, window: QWidget, timeout: float = 8.0) -> None:
+    """Wait until the window manager has placed the window: its frame unchanged for 0.5 s."""
+    end = time.monotonic() + timeout
+    last, since = window.frameGeometry(), time.monotonic()
+    while time.monotonic() < end:
+        settle(app, 0.05)
+        now = window.frameGeometry()
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= 0.5:
+            return
+
+
 def measure(app: QApplication, window: QWidget, out: Path) -> dict[str, object]:
-    settle(app)
+    settle_frame(app, window)
     screen = QGuiApplication.primaryScreen()
     available = screen.availableGeometry()
     frame = window.frameGeometry()
@@ -119,7 +134,11 @@ def measure(app: QApplication, window: QWidget, out: Path) -> dict[str, object]:
         "frame": [frame.x(), frame.y(), frame.width(), frame.height()],
         "window": [window.width(), window.height()],
         "maximised": window.isMaximized(),
+        "minimum": list(window.minimumSizeHint().toTuple()),
         "body_scrolls": view.body_scroll.scrolls(),
+        "alerts_scroll": view.alerts_area.scrolls(),
+        "most_severe_alert_shown": view.alerts.rows[0].visibleRegion().boundingRect()
+        == view.alerts.rows[0].rect(),
         "body_viewport": view.body_scroll.viewport().height(),
         "body_needed": view.body_scroll.needed_height(view.body_scroll.viewport().width()),
         "clock_px": view.clock_label.pixel_size,

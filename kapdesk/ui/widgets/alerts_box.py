@@ -3,13 +3,22 @@ its severity in words, steady until someone acknowledges it (who and when are st
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kapdesk.core.room import format_countdown
 from kapdesk.store.records import Alert
 from kapdesk.ui.theme import DARK, Theme
 from kapdesk.ui.widgets.alert_icon import alert_pixmap
+from kapdesk.ui.widgets.fit_scroll import FitScroll
 
 SEVERITY_WORDS = {"prompt": "Check", "warning": "Warning", "urgent": "Urgent",
                   "emergency": "Emergency"}
@@ -94,3 +103,37 @@ class AlertsBox(QFrame):
                     else "due now"))
         self.confirm_label.setVisible(confirm_in_s is not None)
         self.setVisible(bool(alerts) or confirm_in_s is not None)
+
+
+class AlertsArea(FitScroll):
+    """The alerts, always in sight: as tall as they need, and on a short screen at least
+    the most severe one, the rest a scroll away (the scrollbar says so)."""
+
+    def __init__(self, box: AlertsBox, parent: QWidget | None = None) -> None:
+        super().__init__(box, objectName="alerts_area", parent=parent)
+        self.box = box
+        self.setAccessibleName("Open alerts")
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.hide()
+        box.installEventFilter(self)
+
+    def _least(self) -> int:
+        first = self.box.rows[0].sizeHint().height() if self.box.rows else 0
+        confirm = (self.box.confirm_label.sizeHint().height()
+                   if not self.box.confirm_label.isHidden() else 0)
+        return first + confirm + self.box.layout().spacing() + 4
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(super().sizeHint().width(), self.needed_height(self.viewport().width()))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(0, min(self._least(), self.needed_height(self.viewport().width())))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        box = getattr(self, "box", None)
+        if box is not None and watched is box:
+            if event.type() in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent):
+                self.setVisible(not box.isHidden())
+            elif event.type() == QEvent.Type.LayoutRequest:
+                self.updateGeometry()
+        return super().eventFilter(watched, event)

@@ -7,7 +7,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
-MIN_PX = 56  # type size at the smallest (logical px; 84 device px at 150 %)
+MIN_PX = 52  # type size at the smallest (logical px; 78 device px at 150 %)
 MAX_PX = 220
 SAMPLE = "0:00:00"  # the widest the clock reads in a session
 
