@@ -25,6 +25,7 @@ from kapdesk.core.cues import CueState, CueStatus
 from kapdesk.core.room import RoomSnapshot, format_countdown, format_elapsed
 from kapdesk.core.session import Session, State
 from kapdesk.ui.theme import DARK, Theme
+from kapdesk.ui.widgets.alerts_box import AlertsArea, AlertsBox
 from kapdesk.ui.widgets.cue_banner import KIND_WORDS, CueBanner
 from kapdesk.ui.widgets.elided_label import ElidedLabel
 from kapdesk.ui.widgets.empty_room import EmptyRoom
@@ -32,7 +33,6 @@ from kapdesk.ui.widgets.fit_clock import FitClock
 from kapdesk.ui.widgets.fit_scroll import FitScroll
 from kapdesk.ui.widgets.music_bar import MusicBar
 from kapdesk.ui.widgets.phase_bar import PhaseBar
-from kapdesk.ui.widgets.alerts_box import AlertsArea, AlertsBox
 from kapdesk.ui.widgets.record_panel import NotePanel, RecordButtons
 
 

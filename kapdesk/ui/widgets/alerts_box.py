@@ -123,13 +123,13 @@ class AlertsArea(FitScroll):
                    if not self.box.confirm_label.isHidden() else 0)
         return first + confirm + self.box.layout().spacing() + 4
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+    def sizeHint(self) -> QSize:
         return QSize(super().sizeHint().width(), self.needed_height(self.viewport().width()))
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+    def minimumSizeHint(self) -> QSize:
         return QSize(0, min(self._least(), self.needed_height(self.viewport().width())))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         box = getattr(self, "box", None)
         if box is not None and watched is box:
             if event.type() in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent):

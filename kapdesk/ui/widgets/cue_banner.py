@@ -86,7 +86,7 @@ class CueBanner(QFrame):
         self._layout.addWidget(self.buttons)
         self.hide()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         inner = event.size().width() - 36
         two, three = self.buttons.width_for(2), self.buttons.width_for(3)

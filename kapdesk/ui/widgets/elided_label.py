@@ -13,7 +13,7 @@ PREFERRED_CHARS = 48  # the width it asks for when there is room
 
 
 class ElidedLabel(QLabel):
-    def __init__(self, text: str = "", objectName: str = "",  # noqa: N803 (Qt's spelling)
+    def __init__(self, text: str = "", objectName: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
         if objectName:
@@ -22,7 +22,7 @@ class ElidedLabel(QLabel):
         self._elided = False
         self._refresh_tooltip()
 
-    def setText(self, text: str) -> None:  # noqa: N802 (Qt override)
+    def setText(self, text: str) -> None:
         if text == self.text():
             return
         super().setText(text)
@@ -41,26 +41,26 @@ class ElidedLabel(QLabel):
         self._elided = full > self._available()
         self.setToolTip(self.text() if self._elided else "")
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+    def minimumSizeHint(self) -> QSize:
         margins = self.contentsMargins()
         width = self.fontMetrics().averageCharWidth() * MIN_CHARS
         return QSize(width + margins.left() + margins.right() + 2 * self.margin(),
                      super().minimumSizeHint().height())
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+    def sizeHint(self) -> QSize:
         hint = super().sizeHint()
         cap = self.fontMetrics().averageCharWidth() * PREFERRED_CHARS
         return QSize(min(hint.width(), cap), hint.height())
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._refresh_tooltip()
 
-    def changeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def changeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().changeEvent(event)
         self._refresh_tooltip()  # a new font (theme, scale) changes what fits
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         option = QStyleOption()
         option.initFrom(self)

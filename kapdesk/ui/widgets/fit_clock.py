@@ -32,7 +32,7 @@ def fitting_px(width: int, height: int, like: QFont) -> int:
 
 
 class FitClock(QLabel):
-    def __init__(self, objectName: str = "room_clock",  # noqa: N803 (Qt's spelling)
+    def __init__(self, objectName: str = "room_clock",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(objectName)
@@ -50,14 +50,14 @@ class FitClock(QLabel):
     def pixel_size(self) -> int:
         return self._px
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+    def minimumSizeHint(self) -> QSize:
         metrics = _metrics(MIN_PX, self.font())
         return QSize(metrics.horizontalAdvance(SAMPLE), metrics.height())
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+    def sizeHint(self) -> QSize:
         metrics = _metrics(160, self.font())
         return QSize(metrics.horizontalAdvance(SAMPLE), metrics.height())
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._apply(fitting_px(event.size().width(), event.size().height(), self.font()))

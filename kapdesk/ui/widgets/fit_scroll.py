@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 
 class FitScroll(QScrollArea):
-    def __init__(self, content: QWidget, objectName: str = "",  # noqa: N803 (Qt's spelling)
+    def __init__(self, content: QWidget, objectName: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         if objectName:
@@ -42,11 +42,11 @@ class FitScroll(QScrollArea):
         if self.widget().size().toTuple() != (width, height):
             self.widget().resize(width, height)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             self._fit()
         return super().eventFilter(watched, event)

@@ -67,7 +67,7 @@ class MusicBar(QWidget):
         self._layout.addWidget(self.label, 1)
         self._layout.addWidget(self.controls)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         wide = event.size().width() >= LINE_MIN_PX + self.controls.sizeHint().width()
         direction = (QBoxLayout.Direction.LeftToRight if wide

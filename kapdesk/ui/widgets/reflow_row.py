@@ -66,24 +66,24 @@ class ReflowRow(QWidget):
             self._grid.setColumnStretch(col, 1)
         self.updateGeometry()
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+    def minimumSizeHint(self) -> QSize:
         cell, gap = self._cell(), self._grid.spacing()
         rows = self.rows()
         return QSize(cell.width(), rows * cell.height() + (rows - 1) * gap)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+    def sizeHint(self) -> QSize:
         cell, gap = self._cell(), self._grid.spacing()
         rows = self.rows()
         return QSize(self.width_for(max(1, len(self._visible()))),
                      rows * cell.height() + (rows - 1) * gap)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         columns = self.columns_for(event.size().width())
         if columns != self._columns:
             self._place(columns)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent):
             self._place(self.columns_for(self.width()) if self.width() else len(self._widgets))
         return False
