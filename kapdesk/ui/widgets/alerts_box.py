@@ -88,14 +88,9 @@ class AlertsBox(QFrame):
             row.set_theme(theme)
 
     def show_alerts(self, alerts: list[Alert], confirm_in_s: float | None) -> None:
-        for row in self.rows:
-            row.deleteLater()
-        self.rows = []
-        for alert in sorted(alerts, key=lambda a: (ORDER.get(a.severity, 9), a.id)):
-            row = AlertRow(alert, self._theme)
-            row.button.clicked.connect(lambda _c=False, a=alert.id: self.acknowledged.emit(a))
-            self._layout.addWidget(row)
-            self.rows.append(row)
+        ordered = sorted(alerts, key=lambda a: (ORDER.get(a.severity, 9), a.id))
+        if [a.id for a in ordered] != [r.alert.id for r in self.rows]:
+            self._rebuild(ordered)  # only when alerts come or go: the rows stay steady
         if confirm_in_s is not None:
             self.confirm_label.setText(
                 "Confirming blood-pressure reading " + (
@@ -103,6 +98,17 @@ class AlertsBox(QFrame):
                     else "due now"))
         self.confirm_label.setVisible(confirm_in_s is not None)
         self.setVisible(bool(alerts) or confirm_in_s is not None)
+
+    def _rebuild(self, alerts: list[Alert]) -> None:
+        for row in self.rows:
+            row.hide()
+            row.deleteLater()
+        self.rows = []
+        for alert in alerts:
+            row = AlertRow(alert, self._theme)
+            row.button.clicked.connect(lambda _c=False, a=alert.id: self.acknowledged.emit(a))
+            self._layout.addWidget(row)
+            self.rows.append(row)
 
 
 class AlertsArea(FitScroll):
