@@ -34,7 +34,7 @@ class WrappingDelegate(QStyledItemDelegate):
         super().__init__(view)
         self._view = view
 
-    def sizeHint(self, option: QStyleOptionViewItem,  # noqa: N802 (Qt override)
+    def sizeHint(self, option: QStyleOptionViewItem,
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
         measured = QStyleOptionViewItem(option)
         width = self._view.viewport().width()

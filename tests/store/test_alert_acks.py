@@ -1,6 +1,7 @@
 """An alert's acknowledgement: who and when, stored, audited, and never changed after."""
 
 import json
+import re
 import sqlite3
 
 import pytest
@@ -72,7 +73,7 @@ def test_an_acknowledgement_is_never_rewritten_or_removed(db: Database, records:
 
 def test_bad_acknowledgements_are_refused_in_words(records: RecordStore, alert_id: int,
                                                    user_id: int) -> None:
-    with pytest.raises(ValidationError, match="There is no alert 4242."):
+    with pytest.raises(ValidationError, match=re.escape("There is no alert 4242.")):
         records.acknowledge_alert(4242, user_id)
     with pytest.raises(ValidationError, match=f"Alert {alert_id}: there is no user 777 "):
         records.acknowledge_alert(alert_id, 777)

@@ -27,6 +27,12 @@ ORDER = {"emergency": 0, "urgent": 1, "warning": 2, "prompt": 3}
 ICON_PX = 22
 
 
+def _label(text: str, name: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    return label
+
+
 class AlertRow(QFrame):
     def __init__(self, alert: Alert, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,16 +41,16 @@ class AlertRow(QFrame):
         self.setProperty("severity", "strong" if alert.severity in STRONG else "normal")
         word = SEVERITY_WORDS.get(alert.severity, "Alert")
         self.setAccessibleName(f"{word} alert: {alert.message}")
-        self.icon = QLabel(objectName="alert_icon")
+        self.icon = _label("", "alert_icon")
         self.icon.setFixedSize(ICON_PX, ICON_PX)
         self.icon.setAccessibleName(f"{word} alert")
-        self.severity_label = QLabel(
-            f"{word.upper()}  {alert.raised_at.astimezone():%H:%M}",
-            objectName="alert_severity")
-        self.text_label = QLabel(alert.message, objectName=f"alert_{alert.severity}")
+        self.severity_label = _label(f"{word.upper()}  {alert.raised_at.astimezone():%H:%M}",
+                                     "alert_severity")
+        self.text_label = _label(alert.message, f"alert_{alert.severity}")
         self.text_label.setWordWrap(True)
         self.text_label.setProperty("severity", alert.severity)
-        self.button = QPushButton("Acknowledge", objectName="acknowledge_alert")
+        self.button = QPushButton("Acknowledge")
+        self.button.setObjectName("acknowledge_alert")
         self.button.setAccessibleName("Acknowledge alert")
         self.button.setToolTip("Say you have seen this alert: your name and the time are "
                                "stored with it")
@@ -74,8 +80,9 @@ class AlertsBox(QFrame):
         self._theme = DARK
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 4)
-        self._layout.setSpacing(4)
-        self.confirm_label = QLabel(objectName="confirm_reading")
+        self.spacing = 4
+        self._layout.setSpacing(self.spacing)
+        self.confirm_label = _label("", "confirm_reading")
         self.confirm_label.setWordWrap(True)
         self.confirm_label.hide()
         self._layout.addWidget(self.confirm_label)
@@ -127,7 +134,7 @@ class AlertsArea(FitScroll):
         first = self.box.rows[0].sizeHint().height() if self.box.rows else 0
         confirm = (self.box.confirm_label.sizeHint().height()
                    if not self.box.confirm_label.isHidden() else 0)
-        return first + confirm + self.box.layout().spacing() + 4
+        return first + confirm + self.box.spacing + 4
 
     def sizeHint(self) -> QSize:
         return QSize(super().sizeHint().width(), self.needed_height(self.viewport().width()))
@@ -136,7 +143,7 @@ class AlertsArea(FitScroll):
         return QSize(0, min(self._least(), self.needed_height(self.viewport().width())))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        box = getattr(self, "box", None)
+        box: AlertsBox | None = getattr(self, "box", None)
         if box is not None and watched is box:
             if event.type() in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent):
                 self.setVisible(not box.isHidden())

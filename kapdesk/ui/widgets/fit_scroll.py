@@ -21,10 +21,11 @@ class FitScroll(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         content.installEventFilter(self)
+        self._content = content
 
     def needed_height(self, width: int) -> int:
         """The least height the body needs at `width` px wide."""
-        content = self.widget()
+        content = self._content
         layout = content.layout()
         if layout is None:
             return content.minimumSizeHint().height()
@@ -34,19 +35,19 @@ class FitScroll(QScrollArea):
 
     def scrolls(self) -> bool:
         """True when the body does not fit and part of it is scrolled out of view."""
-        return self.widget().height() > self.viewport().height()
+        return self._content.height() > self.viewport().height()
 
     def _fit(self) -> None:
         width = self.viewport().width()
         height = max(self.viewport().height(), self.needed_height(width))
-        if self.widget().size().toTuple() != (width, height):
-            self.widget().resize(width, height)
+        if self._content.size().toTuple() != (width, height):
+            self._content.resize(width, height)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+        if watched is getattr(self, "_content", None) and event.type() == QEvent.Type.LayoutRequest:
             self._fit()
         return super().eventFilter(watched, event)
