@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from kapdesk.core.cues import CueState, CueStatus
 from kapdesk.core.room import RoomSnapshot, format_countdown, format_elapsed
 from kapdesk.core.session import Session, State
+from kapdesk.ui.dialog_fit import list_rows_height, prepare_list
 from kapdesk.ui.theme import DARK, Theme
 from kapdesk.ui.widgets.alerts_box import AlertsArea, AlertsBox
 from kapdesk.ui.widgets.cue_banner import KIND_WORDS, CueBanner
@@ -88,6 +89,8 @@ class RoomView(QStackedWidget):
         self.prep_heading.setText("BEFORE THE DOSE")
         self.prep_list = QListWidget(objectName="preparation_checklist")
         self.prep_list.setAccessibleName("Preparation checklist")
+        prepare_list(self.prep_list)  # every item whole: long ones wrap
+        self.prep_list.installEventFilter(self)
         self.banner = CueBanner()
 
         header = QHBoxLayout()
@@ -191,6 +194,7 @@ class RoomView(QStackedWidget):
             entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             entry.setCheckState(Qt.CheckState.Unchecked)
             self.prep_list.addItem(entry)
+        self._fit_prep()
         self._list_signature = ()
         self._apply_visibility()
 
@@ -255,6 +259,16 @@ class RoomView(QStackedWidget):
         self.past_list.clear()
         for c in snap.past:
             self.past_list.addItem(_past_line(c))
+
+    def _fit_prep(self) -> None:
+        """The preparation list as tall as its items at its width (the body scrolls if the
+        screen is shorter)."""
+        self.prep_list.setMinimumHeight(list_rows_height(self.prep_list))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is getattr(self, "prep_list", None) and event.type() == QEvent.Type.Resize:
+            self._fit_prep()
+        return super().eventFilter(watched, event)
 
     def apply_access(self, view_record: bool, record: bool) -> None:
         """Staff see the clock, phase and cues; never notes or patient identifiers."""
