@@ -4,6 +4,7 @@ no patient identifier or note is shown. Unlock with the password or today's PIN.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from kapdesk.core.room import RoomSnapshot, format_countdown, format_elapsed
 from kapdesk.ui.theme import DARK, Theme
+from kapdesk.ui.widgets.compact import set_compact
 from kapdesk.ui.widgets.cue_banner import CueBanner
 from kapdesk.ui.widgets.elided_label import ElidedLabel
 from kapdesk.ui.widgets.fit_clock import FitClock
@@ -69,6 +71,10 @@ class LockView(QWidget):
         layout.addWidget(self.banner)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        set_compact(self, event.size().height())
 
     def set_theme(self, theme: Theme = DARK) -> None:
         self.phase_bar.set_theme(theme)

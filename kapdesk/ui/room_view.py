@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -27,6 +28,7 @@ from kapdesk.core.session import Session, State
 from kapdesk.ui.dialog_fit import list_rows_height, prepare_list
 from kapdesk.ui.theme import DARK, Theme
 from kapdesk.ui.widgets.alerts_box import AlertsArea, AlertsBox
+from kapdesk.ui.widgets.compact import set_compact
 from kapdesk.ui.widgets.cue_banner import KIND_WORDS, CueBanner
 from kapdesk.ui.widgets.elided_label import ElidedLabel
 from kapdesk.ui.widgets.empty_room import EmptyRoom
@@ -169,6 +171,10 @@ class RoomView(QStackedWidget):
         return page
 
     # -- look ------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        set_compact(self, event.size().height())
 
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme

@@ -142,6 +142,28 @@ def stylesheet(t: Theme) -> str:
     """
 
 
+COMPACT_BELOW_PX = 600  # a room (or lock screen) shorter than this takes the compact sizes
+COMPACT_BUTTON_PX = 30
+
+
+def compact_stylesheet() -> str:
+    """Smaller type and padding for a short room (a small screen, or 150 % scale): set on
+    the room itself, over the theme; sizes only, so both levels keep their colours."""
+    return """
+    QPushButton, QToolButton { padding: 3px 8px; font-size: 13px; }
+    QPushButton[role="entry"] { padding: 3px 5px; }
+    QLabel#room_patient { font-size: 16px; }
+    QLabel#room_state { font-size: 14px; }
+    QLabel#room_phase { font-size: 21px; }
+    QLabel#room_next_cue, QLabel#room_timers { font-size: 17px; }
+    QLabel#room_monitoring { font-size: 13px; }
+    QLabel#cue_text { font-size: 21px; }
+    QLabel#cue_detail { font-size: 14px; }
+    QPushButton#acknowledge_cue { font-size: 15px; }
+    QLabel, QListWidget, QPlainTextEdit { font-size: 13px; }
+    """
+
+
 def palette_colours(theme: Theme) -> dict[QPalette.ColorRole, str]:
     return {
         QPalette.ColorRole.Window: theme.window, QPalette.ColorRole.Base: theme.panel,
