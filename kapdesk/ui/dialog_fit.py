@@ -4,6 +4,8 @@ message or crushes the fields), and never larger than the screen (a list scrolls
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -84,6 +86,12 @@ def fit_dialog(dialog: QWidget, min_width: int = MIN_WIDTH) -> None:
             widget.setMinimumHeight(min(list_rows_height(widget), max_h // 2))
     height = min(_height_for(dialog, width), max_h)
     dialog.resize(width, height)
+    if dialog.isVisible():  # grown: still wholly on the screen
+        frame = dialog.frameGeometry()
+        x = min(max(frame.x(), screen.left()), screen.right() + 1 - frame.width())
+        y = min(max(frame.y(), screen.top()), screen.bottom() + 1 - frame.height())
+        if (x, y) != (frame.x(), frame.y()):
+            dialog.move(max(x, screen.left()), max(y, screen.top()))
 
 
 def _height_for(dialog: QWidget, width: int) -> int:
@@ -97,9 +105,13 @@ def _height_for(dialog: QWidget, width: int) -> int:
     return wanted
 
 
+MAX_SHOWN_CHARS = 600  # a message longer than this (one quoting a huge input) is cut
+
+
 class ErrorLabel(QLabel):
     """A dialog's message in words: wrapped, and whenever it appears or changes its dialog
-    grows to show every line of it."""
+    grows to show every line of it. A message too long for any screen shows its first
+    MAX_SHOWN_CHARS characters, the rest in its tooltip."""
 
     def __init__(self, objectName: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -107,6 +119,7 @@ class ErrorLabel(QLabel):
         self.setWordWrap(True)
         self.setProperty("role", "alert")
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.full_text = ""
         self.hide()
 
     def _refit(self) -> None:
@@ -115,7 +128,14 @@ class ErrorLabel(QLabel):
             fit_dialog(dialog)
 
     def setText(self, text: str) -> None:
-        super().setText(text)
+        self.full_text = text
+        if len(text) > MAX_SHOWN_CHARS:
+            self.setToolTip(text[:20 * MAX_SHOWN_CHARS])
+            text = text[:MAX_SHOWN_CHARS].rstrip() + "… (the whole message is in the tooltip)"
+        else:
+            self.setToolTip("")
+        # a long run without spaces (a pasted code, a path) may break anywhere
+        super().setText(re.sub(r"(\S{40})(?=\S)", "\\1\u200b", text))
         if not self.isHidden():
             self._refit()
 

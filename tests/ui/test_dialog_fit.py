@@ -197,3 +197,20 @@ def test_an_unticked_box_stands_out_from_the_list(themed, qtbot):
     assert listed.item(0).checkState() == Qt.CheckState.Unchecked
     best = max(contrast(c, theme.panel) for c in colours)
     assert best >= 3, f"the unticked box reaches only {best:.2f}:1 against the list"
+
+
+def test_a_huge_message_is_cut_to_what_a_screen_holds_and_the_dialog_stays_on_it(themed,
+                                                                                 qtbot):
+    message = "The username 'x' is taken. " + "x" * 20_000  # one quoting a huge input
+    dialog = VitalsDialog(lambda _values: message)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    before = _heights(dialog)
+    dialog.edits["systolic"].setText("120")
+    dialog.edits["diastolic"].setText("80")
+    dialog.findChild(QPushButton, "save_vitals").click()
+    label = dialog.error_label
+    assert label.full_text == message and len(label.text()) < 700
+    assert label.toolTip().startswith("The username 'x' is taken.")
+    _assert_fits(dialog, "entry_error", before)
+    assert dialog.screen().availableGeometry().contains(dialog.geometry())
