@@ -15,6 +15,7 @@ LONG = "♪ " + "A Very Long Title of a Track " * 12
 def test_an_eliding_label_never_asks_for_more_room_and_tells_the_whole_text(qtbot):
     label = ElidedLabel("Short")
     qtbot.addWidget(label)
+    label.ensurePolished()  # the font the application's stylesheet gives it
     short_min = label.minimumSizeHint()
     label.setText(LONG)
     assert label.minimumSizeHint() == short_min, "the least size must not grow with the text"
