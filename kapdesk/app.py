@@ -245,7 +245,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     log.info("signed in user %s", user.id)
     window = build_window(services, user)
     sys.excepthook = _excepthook(lambda: window)
-    window.resize(1366, 768)
+    from kapdesk.ui.screen_fit import fit_to_screen
+
+    fit_to_screen(window)  # never larger than the screen it opens on
     window.show()
     # integrity_check, off the first frame's path; damage stops every later write
     window.check_database_soon(paths.database, services.db.stop_writes)  # type: ignore[attr-defined]

@@ -36,6 +36,8 @@ class Alert:
     raised_at: datetime
     confirm_due_at: datetime | None
     acknowledged_at: datetime | None
+    acknowledged_by: int | None = None  # the user's id
+    acknowledged_by_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,11 +119,12 @@ class RecordStore:
     def alerts(self, session_id: int) -> list[Alert]:
         rows = self._db.execute(
             "SELECT a.id, a.session_id, a.observation_id, a.rule, a.severity, a.message, "
-            "a.raised_at, a.confirm_due_at, k.at FROM alerts a "
-            "LEFT JOIN alert_acks k ON k.alert_id = a.id WHERE a.session_id = ? ORDER BY a.id",
-            [session_id]).fetchall()
+            "a.raised_at, a.confirm_due_at, k.at, k.user_id, u.display_name FROM alerts a "
+            "LEFT JOIN alert_acks k ON k.alert_id = a.id LEFT JOIN users u ON u.id = k.user_id "
+            "WHERE a.session_id = ? ORDER BY a.id", [session_id]).fetchall()
         return [Alert(r[0], r[1], r[2], r[3], r[4], r[5], from_db(r[6]),
-                      from_db(r[7]) if r[7] else None, from_db(r[8]) if r[8] else None)
+                      from_db(r[7]) if r[7] else None, from_db(r[8]) if r[8] else None,
+                      r[9], r[10] or "")
                 for r in rows]
 
     def confirming_reading_due(self, session_id: int) -> datetime | None:
@@ -280,16 +283,26 @@ class RecordStore:
                                 self._clock.now(), due, None))
         return tuple(raised)
 
-    def acknowledge_alert(self, alert_id: int, user_id: int) -> None:
-        """Idempotent: the first acknowledgement (and its audit row) is the one kept."""
-        if self._db.execute("SELECT 1 FROM alerts WHERE id = ?", [alert_id]).fetchone() is None:
+    def acknowledge_alert(self, alert_id: int, user_id: int) -> Alert:
+        """Store who acknowledged the alert and when, audited; returns the alert as stored.
+        Idempotent: the first acknowledgement (and its audit row) is the one kept, and no
+        acknowledgement is ever changed or removed (0006's triggers)."""
+        row = self._db.execute("SELECT session_id FROM alerts WHERE id = ?",
+                               [alert_id]).fetchone()
+        if row is None:
             raise ValidationError(f"There is no alert {alert_id}.")
+        if self._db.execute("SELECT 1 FROM users WHERE id = ?", [user_id]).fetchone() is None:
+            raise ValidationError(f"Alert {alert_id}: there is no user {user_id} to "
+                                  "acknowledge it.")
         with self._db.atomic():
+            at = to_db(self._clock.now())
             cursor = self._db.execute(
                 "INSERT OR IGNORE INTO alert_acks (alert_id, at, user_id) VALUES (?, ?, ?)",
-                [alert_id, to_db(self._clock.now()), user_id])
+                [alert_id, at, user_id])
             if cursor.rowcount == 1:
-                self._audit.append(user_id, "acknowledge", "alert", alert_id)
+                self._audit.append(user_id, "acknowledge", "alert", alert_id, None,
+                                   {"at": at, "user_id": user_id})
+        return next(a for a in self.alerts(int(row[0])) if a.id == alert_id)
 
     def save_note(self, session_id: int, text: str, user_id: int) -> None:
         """The free-text note, autosaved while the session is unsigned."""

@@ -277,3 +277,20 @@ def _m0006(db: sqlite_utils.Database) -> None:
             CHECK (sex IS NULL OR sex IN ('female', 'male', 'other'));
         """
     )
+
+
+@MIGRATIONS(name="0007_alert_acks_kept")
+def _m0007(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- an alert, and who acknowledged it when, are part of the record: never rewritten
+        CREATE TRIGGER alerts_no_update BEFORE UPDATE ON alerts
+            BEGIN SELECT RAISE(ABORT, 'alerts are never overwritten'); END;
+        CREATE TRIGGER alerts_no_delete BEFORE DELETE ON alerts
+            BEGIN SELECT RAISE(ABORT, 'alerts are never deleted'); END;
+        CREATE TRIGGER alert_acks_no_update BEFORE UPDATE ON alert_acks
+            BEGIN SELECT RAISE(ABORT, 'an acknowledgement is never changed'); END;
+        CREATE TRIGGER alert_acks_no_delete BEFORE DELETE ON alert_acks
+            BEGIN SELECT RAISE(ABORT, 'an acknowledgement is never removed'); END;
+        """
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -18,6 +19,7 @@ from kapdesk.core.errors import KapdeskError
 from kapdesk.core.permissions import MIN_PASSWORD, Role
 from kapdesk.store.accounts import AccountStore
 from kapdesk.store.users import User
+from kapdesk.ui.dialog_fit import ErrorLabel, fit_dialog
 
 
 def _password(name: str, accessible: str) -> QLineEdit:
@@ -33,9 +35,7 @@ class _FormDialog(QDialog):
         self.setWindowTitle(title)
         self.setObjectName(name)
         self.form = QFormLayout(self)
-        self.error_label = QLabel(objectName="auth_error")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
+        self.error_label = ErrorLabel("auth_error")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._on_ok)
@@ -48,8 +48,14 @@ class _FormDialog(QDialog):
         self.form.addRow(self.buttons)
 
     def fail(self, text: str) -> None:
+        """The message in words, every line of it; the dialog grows to hold it."""
         self.error_label.setText(text)
         self.error_label.show()
+        fit_dialog(self)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        fit_dialog(self)
+        super().showEvent(event)
 
     def _on_ok(self) -> None:
         raise NotImplementedError

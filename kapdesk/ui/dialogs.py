@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from kapdesk.core.observations import VITAL_RANGES, Kind, Observation, describe
 from kapdesk.core.protocol import Protocol
 from kapdesk.store.patients import PatientStore
+from kapdesk.ui.dialog_fit import ErrorLabel
 
 
 def _time_edit(instant: datetime, name: str, accessible: str,
@@ -274,9 +275,7 @@ class CorrectEntryDialog(QDialog):
         self.reason_edit = QLineEdit(objectName="entry_reason")
         self.reason_edit.setAccessibleName("Reason for the change")
         form.addRow("Reason", self.reason_edit)
-        self.error_label = QLabel(objectName="entry_error")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
+        self.error_label = ErrorLabel("entry_error")
         form.addRow(self.error_label)
         buttons, self.save_button = _buttons(self, QDialogButtonBox.StandardButton.Save,
                                              "save_correction")

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt
-from PySide6.QtGui import QIntValidator
+from PySide6.QtGui import QIntValidator, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -38,6 +38,7 @@ from kapdesk.core.observations import (
     VITAL_RANGES,
     mg_per_kg,
 )
+from kapdesk.ui.dialog_fit import ErrorLabel, fit_dialog, prepare_list
 
 Submit = Callable[[Mapping[str, Any]], str | None]
 PRN_MEDICINES = ("Ondansetron", "Midazolam", "Lorazepam", "Metoclopramide", "Paracetamol")
@@ -58,20 +59,26 @@ class EntryDialog(QDialog):
         self.setWindowTitle(title)
         self.setObjectName(name)
         self._submit = submit
-        self.error_label = QLabel(objectName="entry_error")
-        self.error_label.setWordWrap(True)
-        self.error_label.setProperty("role", "alert")
-        self.error_label.hide()
+        self.error_label = ErrorLabel("entry_error")
         self.body = QVBoxLayout(self)
 
     def submit(self, values: Mapping[str, Any]) -> bool:
         error = self._submit(values)
         if error:
-            self.error_label.setText(error)
-            self.error_label.show()
+            self.show_error(error)
             return False
         self.accept()
         return True
+
+    def show_error(self, text: str) -> None:
+        """The message in words, every line of it; the dialog grows to hold it."""
+        self.error_label.setText(text)
+        self.error_label.show()
+        fit_dialog(self)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        fit_dialog(self)
+        super().showEvent(event)
 
     def finish(self, *buttons: QPushButton) -> None:
         self.body.addWidget(self.error_label)
@@ -166,8 +173,7 @@ class DissociationDialog(ChoiceDialog):
         values = {"items": {n: s.value() for n, s in self.items.items()}}
         error = self._short(values)
         if error:
-            self.error_label.setText(error)
-            self.error_label.show()
+            self.show_error(error)
         else:
             self.accept()
 
@@ -272,6 +278,7 @@ class ChecklistDialog(EntryDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.list.addItem(item)
+        prepare_list(self.list)
         self.comment = QLineEdit(objectName=f"{name}_comment")
         self.comment.setAccessibleName("Comment")
         self.comment.setPlaceholderText("Comment (optional)")

@@ -15,8 +15,11 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk.core.room import RoomSnapshot, format_countdown, format_elapsed
-from kapdesk.ui.theme import DARK, Theme, clock_style
+from kapdesk.ui.theme import DARK, Theme
+from kapdesk.ui.widgets.compact import set_compact
 from kapdesk.ui.widgets.cue_banner import CueBanner
+from kapdesk.ui.widgets.elided_label import ElidedLabel
+from kapdesk.ui.widgets.fit_clock import FitClock
 from kapdesk.ui.widgets.phase_bar import PhaseBar
 
 
@@ -29,14 +32,14 @@ class LockView(QWidget):
         self.setObjectName("lock_view")
         self.caption = QLabel("LOCKED", objectName="lock_caption")
         self.caption.setProperty("role", "heading")
-        self.clock_label = QLabel(objectName="room_clock")
+        self.clock_label = FitClock()
         self.clock_label.setAccessibleName("Time since dose")
-        self.phase_label = QLabel(objectName="room_phase")
+        self.phase_label = ElidedLabel(objectName="room_phase")
         self.phase_bar = PhaseBar()
-        self.next_label = QLabel(objectName="room_next_cue")
+        self.next_label = ElidedLabel(objectName="room_next_cue")
         self.banner = CueBanner()
         self.banner.skip_button.hide()  # skipping needs a reason: unlock first
-        self.who_label = QLabel(objectName="lock_user")
+        self.who_label = ElidedLabel(objectName="lock_user")
         self.secret_edit = QLineEdit(objectName="unlock_secret")
         self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret_edit.setAccessibleName("Password or PIN")
@@ -60,7 +63,7 @@ class LockView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addWidget(self.caption)
-        layout.addWidget(self.clock_label)
+        layout.addWidget(self.clock_label, 1)
         layout.addWidget(self.phase_label)
         layout.addWidget(self.phase_bar)
         layout.addWidget(self.next_label)
@@ -69,12 +72,12 @@ class LockView(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.error_label)
 
-    def set_theme(self, theme: Theme = DARK) -> None:
-        self.phase_bar.set_theme(theme)
-
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.clock_label.setStyleSheet(clock_style(self.height()))
+        set_compact(self, event.size().height())
+
+    def set_theme(self, theme: Theme = DARK) -> None:
+        self.phase_bar.set_theme(theme)
 
     def lock(self, who: str) -> None:
         self.who_label.setText(f"Locked by {who}.")

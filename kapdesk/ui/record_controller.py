@@ -126,9 +126,17 @@ class RecordController(QObject):
             return []
         return [a for a in self.records.alerts(session.id) if a.acknowledged_at is None]
 
-    def acknowledge_alert(self, alert_id: int) -> None:
-        self.records.acknowledge_alert(alert_id, self.room.user_id)
+    def acknowledge_alert(self, alert_id: int) -> Alert | None:
+        """Store who saw the alert and when; it leaves the room's open alerts."""
+        try:
+            require(self.room.user.role, Action.RECORD)
+            alert = self.records.acknowledge_alert(alert_id, self.room.user_id)
+        except KapdeskError as exc:
+            self.failed.emit(str(exc))
+            return None
+        log.info("alert %s acknowledged by user %s", alert_id, self.room.user_id)
         self.alerts_changed.emit(self.open_alerts())
+        return alert
 
     def confirm_due(self) -> datetime | None:
         """When a confirming blood-pressure reading is due, if one is awaited."""

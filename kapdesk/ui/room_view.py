@@ -1,10 +1,14 @@
-"""The room screen: a clock readable from across the room, the phase, the cues."""
+"""The room screen: a clock readable from across the room, the phase, the cues.
+
+It fits the screen it is on: one-line texts elide (whole text in the tooltip), rows of
+buttons wrap, the clock takes the height left over, and the body scrolls as a last resort
+(the alerts and the cue banner below it never do), so the window never grows past the screen."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -21,17 +25,23 @@ from PySide6.QtWidgets import (
 from kapdesk.core.cues import CueState, CueStatus
 from kapdesk.core.room import RoomSnapshot, format_countdown, format_elapsed
 from kapdesk.core.session import Session, State
-from kapdesk.ui.theme import DARK, Theme, clock_style
+from kapdesk.ui.dialog_fit import list_rows_height, prepare_list
+from kapdesk.ui.theme import DARK, Theme
+from kapdesk.ui.widgets.alerts_box import AlertsArea, AlertsBox
+from kapdesk.ui.widgets.compact import set_compact
 from kapdesk.ui.widgets.cue_banner import KIND_WORDS, CueBanner
+from kapdesk.ui.widgets.elided_label import ElidedLabel
 from kapdesk.ui.widgets.empty_room import EmptyRoom
+from kapdesk.ui.widgets.fit_clock import FitClock
+from kapdesk.ui.widgets.fit_scroll import FitScroll
 from kapdesk.ui.widgets.music_bar import MusicBar
 from kapdesk.ui.widgets.phase_bar import PhaseBar
-from kapdesk.ui.widgets.record_panel import AlertsBox, NotePanel, RecordButtons
+from kapdesk.ui.widgets.record_panel import NotePanel, RecordButtons
 
 
 def _label(name: str, role: str | None = None) -> QLabel:
-    """A label styled by its objectName (sizes live in the theme's stylesheet)."""
-    label = QLabel(objectName=name)
+    """A one-line label styled by its objectName (sizes live in the theme's stylesheet)."""
+    label = ElidedLabel(objectName=name)
     if role:
         label.setProperty("role", role)
     return label
@@ -60,9 +70,8 @@ class RoomView(QStackedWidget):
         self.patient_label = _label("room_patient")
         self.state_label = _label("room_state", "muted")
         self.clock_caption = _label("room_clock_caption", "heading")
-        self.clock_label = _label("room_clock")
+        self.clock_label = FitClock()
         self.clock_label.setAccessibleName("Time since dose")
-        self.clock_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.phase_label = _label("room_phase")
         self.phase_bar = PhaseBar()
         self.next_label = _label("room_next_cue")
@@ -82,38 +91,36 @@ class RoomView(QStackedWidget):
         self.prep_heading.setText("BEFORE THE DOSE")
         self.prep_list = QListWidget(objectName="preparation_checklist")
         self.prep_list.setAccessibleName("Preparation checklist")
+        prepare_list(self.prep_list)  # every item whole: long ones wrap
+        self.prep_list.installEventFilter(self)
         self.banner = CueBanner()
 
         header = QHBoxLayout()
-        header.addWidget(self.patient_label)
-        header.addStretch(1)
+        header.addWidget(self.patient_label, 1)
         header.addWidget(self.state_label)
 
         left = QVBoxLayout()
+        left.setSpacing(3)
         left.addLayout(header)
-        left.addWidget(self.clock_caption)
-        left.addWidget(self.clock_label)
+        header.insertWidget(1, self.clock_caption)
+        left.addWidget(self.clock_label, 2)
         left.addWidget(self.phase_label)
         left.addWidget(self.phase_bar)
-        left.addSpacing(8)
         left.addWidget(self.next_label)
         left.addWidget(self.timer_label)
         left.addWidget(self.monitoring_label)
         left.addWidget(self.notice)
-        left.addSpacing(6)
         left.addWidget(self.record_buttons)
-        left.addWidget(self.music_bar)
-        left.addWidget(self.alerts)
         left.addWidget(self.screening_button)
         left.addWidget(self.prep_heading)
         left.addWidget(self.prep_list, 1)
-        left.addStretch(1)
 
         self.upcoming_list = QListWidget(objectName="upcoming_cues")
         self.upcoming_list.setAccessibleName("Upcoming cues")
         self.past_list = QListWidget(objectName="past_cues")
         self.past_list.setAccessibleName("Past cues")
         for read_only in (self.upcoming_list, self.past_list):
+            read_only.setWordWrap(True)
             read_only.setSelectionMode(QListWidget.SelectionMode.NoSelection)
             read_only.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         right = QVBoxLayout()
@@ -124,11 +131,14 @@ class RoomView(QStackedWidget):
         self.entries_list = QListWidget(objectName="recent_entries")
         self.entries_list.setAccessibleName("Recent entries")
         self.entries_list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.entries_list.setWordWrap(True)
         self.entries_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         entries = self.entries_heading = _label("entries_heading", "heading")
         entries.setText("ENTRIES")
         note = self.note_heading = _label("note_heading", "heading")
         note.setText("NOTE")
+        for listed in (self.upcoming_list, self.past_list, self.entries_list, self.note):
+            listed.setMinimumHeight(44)  # a line and a half: the rest scrolls within the list
         right.addWidget(up)
         right.addWidget(self.upcoming_list, 3)
         right.addWidget(past)
@@ -143,25 +153,33 @@ class RoomView(QStackedWidget):
         self.note_amend_button.hide()
         right.addWidget(self.note_amend_button)
 
-        body = QHBoxLayout()
+        content = QWidget(objectName="room_body")
+        body = QHBoxLayout(content)
+        body.setContentsMargins(0, 0, 0, 0)
         body.addLayout(left, 3)
         body.addSpacing(16)
         body.addLayout(right, 2)
+        self.body_scroll = FitScroll(content, objectName="room_body_scroll")
         outer = QVBoxLayout(page)
-        outer.setContentsMargins(24, 12, 24, 16)
-        outer.addLayout(body, 1)
+        outer.setContentsMargins(24, 8, 24, 8)
+        outer.setSpacing(4)
+        outer.addWidget(self.body_scroll, 1)
+        self.alerts_area = AlertsArea(self.alerts)
+        outer.addWidget(self.alerts_area)  # never scrolled out of sight
+        outer.addWidget(self.music_bar)  # the whole width: the long titles of tracks
         outer.addWidget(self.banner)
         return page
 
     # -- look ------------------------------------------------------------------------
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        set_compact(self, event.size().height())
+
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
         self.phase_bar.set_theme(theme)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self.clock_label.setStyleSheet(clock_style(self.height()))
+        self.alerts.set_theme(theme)
 
     # -- content ---------------------------------------------------------------------
 
@@ -182,6 +200,7 @@ class RoomView(QStackedWidget):
             entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             entry.setCheckState(Qt.CheckState.Unchecked)
             self.prep_list.addItem(entry)
+        self._fit_prep()
         self._list_signature = ()
         self._apply_visibility()
 
@@ -246,6 +265,16 @@ class RoomView(QStackedWidget):
         self.past_list.clear()
         for c in snap.past:
             self.past_list.addItem(_past_line(c))
+
+    def _fit_prep(self) -> None:
+        """The preparation list as tall as its items at its width (the body scrolls if the
+        screen is shorter)."""
+        self.prep_list.setMinimumHeight(list_rows_height(self.prep_list))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is getattr(self, "prep_list", None) and event.type() == QEvent.Type.Resize:
+            self._fit_prep()
+        return super().eventFilter(watched, event)
 
     def apply_access(self, view_record: bool, record: bool) -> None:
         """Staff see the clock, phase and cues; never notes or patient identifiers."""

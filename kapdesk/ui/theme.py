@@ -1,4 +1,9 @@
-"""The room's dark theme, and a dimmer night level. Nothing bright, nothing flashing."""
+"""The room's dark theme, and a dimmer night level. Nothing bright, nothing flashing.
+
+Both levels keep WCAG 2.2 contrast: text 4.5:1 against what it sits on (1.4.3), and the
+boundaries of controls (buttons, fields, lists, checkboxes, scrollbar handles) 3:1 against
+their surroundings (1.4.11); `contrast` computes it and tests hold both levels to it.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,9 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
+
+TEXT_MIN = 4.5  # WCAG 2.2, 1.4.3 (AA), normal text
+CONTROL_MIN = 3.0  # WCAG 2.2, 1.4.11, the visual boundary of a control
 
 
 @dataclass(frozen=True)
@@ -18,38 +26,78 @@ class Theme:
     accent: str
     due: str  # a cue waiting: calm
     escalated: str  # waited too long: stronger, still steady
-    border: str
+    border: str  # separators that are not controls
     alert: str
+    control: str = "#687076"  # the edge of a button, field, list or checkbox
+    alert_bg: str = "#2a1a12"
+    urgent: str = "#e8826a"
+    urgent_bg: str = "#33160f"
 
 
 DARK = Theme("dark", window="#0e1113", panel="#171b1e", text="#c8ccd0", muted="#7d858c",
              accent="#4f9a92", due="#1f3b38", escalated="#5a4016", border="#2a3034",
-             alert="#b0704a")
-NIGHT = Theme("night", window="#000000", panel="#0a0a0a", text="#8c7a6a", muted="#5a4e44",
-              accent="#6b5a3f", due="#1d1a12", escalated="#3b2810", border="#1a1816",
-              alert="#7a4a30")
+             alert="#d08a5c", control="#687076", alert_bg="#2a1a12", urgent="#e8826a",
+             urgent_bg="#33160f")
+NIGHT = Theme("night", window="#000000", panel="#0a0a0a", text="#9c8a78", muted="#907d6b",
+              accent="#9a7f56", due="#1d1a12", escalated="#2e1f0c", border="#1a1816",
+              alert="#b0704e", control="#726254", alert_bg="#140b06", urgent="#c86850",
+              urgent_bg="#1a0806")
 THEMES = {"dark": DARK, "night": NIGHT}
 
 
-def clock_style(height: int) -> str:
-    """The room clock's size for a view `height` px tall: digits readable from across a dim
-    room (at least 96 px type) that still leave the rest of the room on a laptop screen."""
-    return f"font-size: {max(96, min(220, int(height * 0.22)))}px;"
+def _linear(channel: int) -> float:
+    c = channel / 255
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def luminance(colour: str) -> float:
+    """WCAG relative luminance of "#rrggbb"."""
+    q = QColor(colour)
+    if not q.isValid():
+        raise ValueError(f"not a colour: {colour!r}")
+    return 0.2126 * _linear(q.red()) + 0.7152 * _linear(q.green()) + 0.0722 * _linear(q.blue())
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two colours, 1 to 21."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 def stylesheet(t: Theme) -> str:
     return f"""
     QWidget {{ background: {t.window}; color: {t.text}; font-size: 15px; }}
+    QToolTip {{ background: {t.panel}; color: {t.text}; border: 1px solid {t.control}; }}
     QToolBar {{ background: {t.panel}; border: none; border-bottom: 1px solid {t.border};
                spacing: 6px; padding: 4px; }}
     QToolButton, QPushButton {{ background: {t.panel}; color: {t.text};
-        border: 1px solid {t.border}; border-radius: 6px; padding: 7px 12px; }}
+        border: 1px solid {t.control}; border-radius: 6px; padding: 7px 12px; }}
     QToolButton:hover, QPushButton:hover {{ border-color: {t.accent}; }}
-    QToolButton:disabled, QPushButton:disabled {{ color: {t.muted}; border-color: {t.panel}; }}
+    QToolButton:disabled, QPushButton:disabled {{ color: {t.muted}; border-color: {t.border}; }}
     QPushButton:focus, QToolButton:focus {{ border: 2px solid {t.accent}; }}
-    QListWidget, QLineEdit, QComboBox, QPlainTextEdit, QDateTimeEdit {{
-        background: {t.panel}; border: 1px solid {t.border}; border-radius: 6px; }}
+    QPushButton[role="entry"] {{ padding: 7px 6px; }}
+    QMenu {{ background: {t.panel}; color: {t.text}; border: 1px solid {t.control}; }}
+    QMenu::item:selected {{ background: {t.accent}; color: {t.window}; }}
+    QListWidget, QListView, QTreeView, QTableView, QLineEdit, QComboBox, QPlainTextEdit,
+    QTextEdit, QDateTimeEdit, QSpinBox, QDoubleSpinBox {{
+        background: {t.panel}; color: {t.text}; border: 1px solid {t.control};
+        border-radius: 6px; }}
+    QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QSpinBox:focus,
+    QDoubleSpinBox:focus, QDateTimeEdit:focus {{ border: 2px solid {t.accent}; }}
     QListWidget::item {{ padding: 4px 6px; }}
+    QListView::item:selected, QListWidget::item:selected {{ background: {t.accent};
+        color: {t.window}; }}
+    QCheckBox, QRadioButton {{ spacing: 8px; background: transparent; }}
+    QCheckBox::indicator, QListView::indicator, QListWidget::indicator,
+    QTreeView::indicator {{ width: 16px; height: 16px; border: 2px solid {t.control};
+        border-radius: 3px; background: {t.panel}; }}
+    QCheckBox::indicator:checked, QListView::indicator:checked,
+    QListWidget::indicator:checked, QTreeView::indicator:checked {{
+        background: {t.accent}; border: 2px solid {t.text}; }}
+    QRadioButton::indicator {{ width: 16px; height: 16px; border: 2px solid {t.control};
+        border-radius: 10px; background: {t.panel}; }}
+    QRadioButton::indicator:checked {{ background: {t.accent}; border: 2px solid {t.text}; }}
+    QCheckBox::indicator:focus, QRadioButton::indicator:focus {{ border-color: {t.accent}; }}
     QLabel#room_clock {{ color: {t.text}; font-weight: 300; }}
     QLabel#room_patient {{ font-size: 20px; }}
     QLabel#room_state {{ font-size: 18px; color: {t.muted}; }}
@@ -61,33 +109,79 @@ def stylesheet(t: Theme) -> str:
     QLabel#cue_detail {{ font-size: 18px; }}
     QLabel[role="muted"] {{ color: {t.muted}; }}
     QLabel[role="heading"] {{ color: {t.muted}; font-size: 13px; letter-spacing: 1px; }}
+    QLabel[role="alert"] {{ color: {t.alert}; }}
     QFrame#cue_banner {{ background: {t.due}; border: 1px solid {t.accent}; border-radius: 10px; }}
     QFrame#cue_banner[escalated="true"] {{ background: {t.escalated};
                                            border: 2px solid {t.alert}; }}
-    QFrame#cue_banner QLabel {{ background: transparent; }}
+    QFrame#cue_banner QLabel {{ background: transparent; color: {t.text}; }}
     QFrame#cue_banner QPushButton {{ background: {t.panel}; }}
     QPushButton#acknowledge_cue {{ border: 1px solid {t.accent}; font-size: 18px; }}
+    QFrame#alert_row {{ background: {t.alert_bg}; border: 1px solid {t.alert};
+                        border-left: 6px solid {t.alert}; border-radius: 6px; }}
+    QFrame#alert_row[severity="strong"] {{ background: {t.urgent_bg};
+        border: 2px solid {t.urgent}; border-left: 8px solid {t.urgent}; }}
+    QFrame#alert_row QLabel {{ background: transparent; color: {t.text}; }}
+    QFrame#alert_row QLabel#alert_severity {{ color: {t.alert}; font-size: 13px;
+        font-weight: bold; letter-spacing: 1px; }}
+    QFrame#alert_row[severity="strong"] QLabel#alert_severity {{ color: {t.urgent}; }}
+    QFrame#alert_row QPushButton {{ background: {t.panel}; padding: 3px 10px; }}
+    QLabel#confirm_reading {{ color: {t.alert}; }}
     QWidget#toolbar_spacer {{ background: transparent; }}
     QFrame#notice {{ background: {t.panel}; border: 1px solid {t.border}; border-radius: 8px; }}
-    QScrollBar:vertical {{ background: {t.panel}; width: 10px; margin: 0; }}
-    QScrollBar::handle:vertical {{ background: {t.border}; border-radius: 4px; min-height: 24px; }}
+    QScrollBar:vertical {{ background: {t.panel}; width: 12px; margin: 0; }}
+    QScrollBar:horizontal {{ background: {t.panel}; height: 12px; margin: 0; }}
+    QScrollBar::handle:vertical {{ background: {t.control}; border-radius: 5px;
+                                   min-height: 24px; margin: 1px; }}
+    QScrollBar::handle:horizontal {{ background: {t.control}; border-radius: 5px;
+                                     min-width: 24px; margin: 1px; }}
     QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; width: 0; }}
     QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
+    QAbstractScrollArea::corner {{ background: {t.panel}; }}
     QStatusBar {{ background: {t.panel}; color: {t.muted}; }}
+    QStatusBar QLabel {{ background: {t.panel}; color: {t.text}; }}
     """
+
+
+COMPACT_BELOW_PX = 600  # a room (or lock screen) shorter than this takes the compact sizes
+COMPACT_BUTTON_PX = 30
+
+
+def compact_stylesheet() -> str:
+    """Smaller type and padding for a short room (a small screen, or 150 % scale): set on
+    the room itself, over the theme; sizes only, so both levels keep their colours."""
+    return """
+    QPushButton, QToolButton { padding: 3px 8px; font-size: 13px; }
+    QPushButton[role="entry"] { padding: 3px 5px; }
+    QLabel#room_patient { font-size: 16px; }
+    QLabel#room_state { font-size: 14px; }
+    QLabel#room_phase { font-size: 21px; }
+    QLabel#room_next_cue, QLabel#room_timers { font-size: 17px; }
+    QLabel#room_monitoring { font-size: 13px; }
+    QLabel#cue_text { font-size: 21px; }
+    QLabel#cue_detail { font-size: 14px; }
+    QPushButton#acknowledge_cue { font-size: 15px; }
+    QLabel, QListWidget, QPlainTextEdit { font-size: 13px; }
+    """
+
+
+def palette_colours(theme: Theme) -> dict[QPalette.ColorRole, str]:
+    return {
+        QPalette.ColorRole.Window: theme.window, QPalette.ColorRole.Base: theme.panel,
+        QPalette.ColorRole.AlternateBase: theme.window, QPalette.ColorRole.Text: theme.text,
+        QPalette.ColorRole.WindowText: theme.text, QPalette.ColorRole.Button: theme.panel,
+        QPalette.ColorRole.ButtonText: theme.text, QPalette.ColorRole.Highlight: theme.accent,
+        QPalette.ColorRole.HighlightedText: theme.window,
+        QPalette.ColorRole.ToolTipBase: theme.panel, QPalette.ColorRole.ToolTipText: theme.text,
+        QPalette.ColorRole.PlaceholderText: theme.muted, QPalette.ColorRole.Mid: theme.control,
+        QPalette.ColorRole.Dark: theme.control, QPalette.ColorRole.Light: theme.control,
+        QPalette.ColorRole.Midlight: theme.control, QPalette.ColorRole.Shadow: theme.window,
+        QPalette.ColorRole.Link: theme.accent,
+    }
 
 
 def apply_theme(app: QApplication, theme: Theme) -> None:
     palette = QPalette()
-    for role, colour in (
-        (QPalette.ColorRole.Window, theme.window), (QPalette.ColorRole.Base, theme.panel),
-        (QPalette.ColorRole.AlternateBase, theme.window), (QPalette.ColorRole.Text, theme.text),
-        (QPalette.ColorRole.WindowText, theme.text), (QPalette.ColorRole.Button, theme.panel),
-        (QPalette.ColorRole.ButtonText, theme.text), (QPalette.ColorRole.Highlight, theme.accent),
-        (QPalette.ColorRole.HighlightedText, theme.window),
-        (QPalette.ColorRole.ToolTipBase, theme.panel), (QPalette.ColorRole.ToolTipText, theme.text),
-        (QPalette.ColorRole.PlaceholderText, theme.muted),
-    ):
+    for role, colour in palette_colours(theme).items():
         palette.setColor(role, QColor(colour))
     app.setPalette(palette)
     app.setStyleSheet(stylesheet(theme))

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kapdesk.core.cues import CueState
 from kapdesk.core.room import format_countdown
+from kapdesk.ui.widgets.elided_label import ElidedLabel
+from kapdesk.ui.widgets.reflow_row import ReflowRow
+
+WORDS_MIN_PX = 380  # the cue's words keep this much beside the buttons, or the buttons go below
 
 KIND_WORDS = {
     "lights": "Lights", "vitals": "Vitals", "rating": "Rating", "music": "Music",
@@ -35,13 +40,11 @@ class CueBanner(QFrame):
         self.setObjectName("cue_banner")
         self.setAccessibleName("Cue due")
         self._key: str | None = None
-        self.kind_label = QLabel(objectName="cue_kind")
+        self.kind_label = ElidedLabel(objectName="cue_kind")
         self.kind_label.setProperty("role", "heading")
-        self.text_label = QLabel(objectName="cue_text")
-        self.text_label.setWordWrap(True)
-        self.detail_label = QLabel(objectName="cue_detail")
-        self.detail_label.setWordWrap(True)
-        self.waiting_label = QLabel(objectName="cue_waiting")
+        self.text_label = ElidedLabel(objectName="cue_text")
+        self.detail_label = ElidedLabel(objectName="cue_detail")
+        self.waiting_label = ElidedLabel(objectName="cue_waiting")
         self.waiting_label.setProperty("role", "muted")
         self.ack_button = _button("Acknowledge  (Space)", "acknowledge_cue", "Acknowledge cue",
                                   "Mark this cue as done (Space)")
@@ -67,26 +70,36 @@ class CueBanner(QFrame):
         self.skip_button.clicked.connect(self._on_skip_clicked)
 
         words = QVBoxLayout()
-        words.addWidget(self.kind_label)
+        words.setSpacing(2)
+        heading = QHBoxLayout()
+        heading.addWidget(self.kind_label)
+        heading.addWidget(self.waiting_label, 1)
+        words.addLayout(heading)
         words.addWidget(self.text_label)
         words.addWidget(self.detail_label)
-        words.addWidget(self.waiting_label)
-        buttons = QVBoxLayout()
-        row = QHBoxLayout()
-        row.addWidget(self.snooze2_button)
-        row.addWidget(self.snooze5_button)
-        row.addWidget(self.skip_button)
-        buttons.addWidget(self.ack_button)
-        music = QHBoxLayout()
-        music.addWidget(self.music_next_button)
-        music.addWidget(self.music_stay_button)
-        buttons.addLayout(music)
-        buttons.addLayout(row)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(18, 12, 18, 12)
-        layout.addLayout(words, 3)
-        layout.addLayout(buttons, 2)
+        self.buttons = ReflowRow([self.ack_button, self.music_next_button,
+                                  self.music_stay_button, self.snooze2_button,
+                                  self.snooze5_button, self.skip_button])
+        self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._layout.setContentsMargins(18, 8, 18, 8)
+        self._layout.addLayout(words, 1)
+        self._layout.addWidget(self.buttons)
         self.hide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        inner = event.size().width() - 36
+        two, three = self.buttons.width_for(2), self.buttons.width_for(3)
+        wide = inner >= WORDS_MIN_PX + two  # side by side: two or three buttons a row
+        direction = (QBoxLayout.Direction.LeftToRight if wide
+                     else QBoxLayout.Direction.TopToBottom)
+        if self._layout.direction() != direction:
+            self._layout.setDirection(direction)
+        if wide:  # two buttons a row beside the words; all in one row below them otherwise
+            self.buttons.setFixedWidth(min(inner - WORDS_MIN_PX, three))
+        else:
+            self.buttons.setMinimumWidth(0)
+            self.buttons.setMaximumWidth(16_777_215)
 
     @property
     def cue_key(self) -> str | None:
@@ -108,7 +121,7 @@ class CueBanner(QFrame):
         self.detail_label.setVisible(bool(state.cue.detail))
         waited = format_countdown(max(0.0, elapsed_s - state.due_s))
         extra = f"  ·  {more} more waiting" if more else ""
-        self.waiting_label.setText(f"Due {waited} ago{extra}")
+        self.waiting_label.setText(f"  ·  due {waited} ago{extra}")
         if self.property("escalated") != state.escalated:
             self.setProperty("escalated", state.escalated)
             self.style().unpolish(self)

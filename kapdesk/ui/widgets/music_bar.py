@@ -4,12 +4,17 @@ left, and the few controls a clinician needs. One click each; nothing jumps."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QPushButton, QSlider, QWidget
 
 from kapdesk.audio.model import PlayerState
 from kapdesk.core.playlist import phase_name
 from kapdesk.core.room import format_countdown
 from kapdesk.ui.music_controller import NowPlaying
+from kapdesk.ui.widgets.elided_label import ElidedLabel
+from kapdesk.ui.widgets.reflow_row import ReflowRow
+
+LINE_MIN_PX = 320  # the now-playing line keeps this much beside the controls, or goes above
 
 
 def _button(text: str, name: str, accessible: str, tip: str) -> QPushButton:
@@ -31,7 +36,7 @@ class MusicBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("music_bar")
-        self.label = QLabel("Music: not started", objectName="music_now_playing")
+        self.label = ElidedLabel("Music: not started", objectName="music_now_playing")
         self.label.setAccessibleName("Music playing")
         self.play_button = _button("Play music  (P)", "music_play", "Play or pause the music",
                                    "Fade the music in or out (P)")
@@ -55,12 +60,20 @@ class MusicBar(QWidget):
         self.stop_button.clicked.connect(self.stop)
         self.retry_button.clicked.connect(self.retry)
         self.volume.valueChanged.connect(lambda v: self.volume_changed.emit(v / 100))
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.label, 1)
-        for widget in (self.play_button, self.next_button, self.phase_button, self.stop_button,
-                       self.retry_button, self.volume):
-            layout.addWidget(widget)
+        self.controls = ReflowRow([self.play_button, self.next_button, self.phase_button,
+                                   self.stop_button, self.retry_button, self.volume])
+        self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(self.label, 1)
+        self._layout.addWidget(self.controls)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        wide = event.size().width() >= LINE_MIN_PX + self.controls.sizeHint().width()
+        direction = (QBoxLayout.Direction.LeftToRight if wide
+                     else QBoxLayout.Direction.TopToBottom)
+        if self._layout.direction() != direction:
+            self._layout.setDirection(direction)
 
     def set_volume(self, level: float) -> None:
         self.volume.blockSignals(True)

@@ -15,7 +15,7 @@ class PhaseBar(QWidget):
         super().__init__(parent)
         self.setObjectName("phase_bar")
         self.setAccessibleName("Session phases")
-        self.setMinimumHeight(44)
+        self.setMinimumHeight(36)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._protocol: Protocol | None = None
         self._minute = 0.0

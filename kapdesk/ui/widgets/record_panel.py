@@ -1,4 +1,4 @@
-"""The room's record controls: one-tap entry buttons, open alerts, the autosaved note."""
+"""The room's record controls: one-tap entry buttons and the autosaved note."""
 
 from __future__ import annotations
 
@@ -8,17 +8,13 @@ from datetime import datetime
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from kapdesk.core.room import format_countdown
-from kapdesk.store.records import Alert
+from kapdesk.ui.widgets.reflow_row import ReflowRow
 
 AUTOSAVE_MS = 2000  # after typing stops; the promise is "within 3 s"
 
@@ -28,69 +24,26 @@ class RecordButtons(QWidget):
 
     requested = Signal(str)
 
-    ENTRIES = (("vitals", "Vitals  (V)", "Record vitals"),
-               ("moaas", "Sedation  (M)", "Record sedation (MOAA/S)"),
-               ("dissociation", "Dissociation  (I)", "Record dissociation"),
-               ("side_effect", "Side effect  (E)", "Record a side effect"),
-               ("medication", "Medicine  (G)", "Record a medicine given"),
+    ENTRIES = (("vitals", "Vitals (V)", "Record vitals"),
+               ("moaas", "Sedation (M)", "Record sedation (MOAA/S)"),
+               ("dissociation", "Dissociation (I)", "Record dissociation"),
+               ("side_effect", "Side effect (E)", "Record a side effect"),
+               ("medication", "Medicine (G)", "Record a medicine given"),
                ("dose", "Dose details", "Record the dose details"))
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
         self.buttons: dict[str, QPushButton] = {}
         for key, text, accessible in self.ENTRIES:
             button = QPushButton(text, objectName=f"record_{key}")
             button.setAccessibleName(accessible)
             button.setMinimumHeight(42)
+            button.setProperty("role", "entry")
             button.clicked.connect(lambda _c=False, k=key: self.requested.emit(k))
-            layout.addWidget(button)
             self.buttons[key] = button
-
-
-class AlertsBox(QFrame):
-    """Open alerts, calm and steady; each acknowledged with one click."""
-
-    acknowledged = Signal(int)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("alerts_box")
-        self.setAccessibleName("Alerts")
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(12, 8, 12, 8)
-        self.confirm_label = QLabel(objectName="confirm_reading")
-        self.confirm_label.hide()
-        self._layout.addWidget(self.confirm_label)
-        self._rows: list[QWidget] = []
-        self.hide()
-
-    def show_alerts(self, alerts: list[Alert], confirm_in_s: float | None) -> None:
-        for row in self._rows:
-            row.deleteLater()
-        self._rows = []
-        for alert in alerts[-4:]:
-            row = QWidget()
-            line = QHBoxLayout(row)
-            line.setContentsMargins(0, 0, 0, 0)
-            label = QLabel(alert.message, objectName=f"alert_{alert.severity}")
-            label.setWordWrap(True)
-            label.setProperty("severity", alert.severity)
-            button = QPushButton("Seen", objectName="acknowledge_alert")
-            button.setAccessibleName("Acknowledge alert")
-            button.clicked.connect(lambda _c=False, a=alert.id: self.acknowledged.emit(a))
-            line.addWidget(label, 1)
-            line.addWidget(button)
-            self._layout.addWidget(row)
-            self._rows.append(row)
-        if confirm_in_s is not None:
-            self.confirm_label.setText(
-                "Confirming blood-pressure reading " + (
-                    f"due in {format_countdown(confirm_in_s)}" if confirm_in_s > 0
-                    else "due now"))
-        self.confirm_label.setVisible(confirm_in_s is not None)
-        self.setVisible(bool(alerts) or confirm_in_s is not None)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(ReflowRow(list(self.buttons.values())))  # rows of 6, 3 or 2
 
 
 class NotePanel(QPlainTextEdit):

@@ -1,0 +1,111 @@
+"""The room on real screens: 1366x768, 1280x720 and 1920x1080, at 100 % and 150 %, under a
+window manager (openbox) in Xvfb, maximised and not, with a long track title playing, a cue
+banner and three alerts. Nothing is cut off or off screen, long text elides with the whole
+text in its tooltip, and the window never grows past the screen.
+
+Screenshots go to tests/artifacts/room_fit_*.png: open them and look.
+Set KAPDESK_GUI_DISPLAY=N to run the X server on display :N (else a free one is chosen).
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+SIZES = [(1366, 768), (1280, 720), (1920, 1080)]
+SCALES = ["1", "1.5"]
+
+
+def _start_x(width: int, height: int) -> tuple[subprocess.Popen[bytes], str]:
+    wanted = os.environ.get("KAPDESK_GUI_DISPLAY")
+    if wanted:
+        server = subprocess.Popen(["Xvfb", f":{wanted}", "-screen", "0",
+                                   f"{width}x{height}x24", "-nolisten", "tcp"],
+                                  stderr=subprocess.DEVNULL)
+        display = f":{wanted}"
+    else:
+        read, write = os.pipe()
+        server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0",
+                                   f"{width}x{height}x24", "-nolisten", "tcp"],
+                                  pass_fds=(write,), stderr=subprocess.DEVNULL)
+        os.close(write)
+        with os.fdopen(read) as pipe:
+            display = ":" + pipe.readline().strip()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if subprocess.run(["xdpyinfo", "-display", display], capture_output=True).returncode == 0:
+            break
+        time.sleep(0.1)
+    return server, display
+
+
+@pytest.fixture(params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def screen(request):
+    width, height = request.param
+    server, display = _start_x(width, height)
+    wm = subprocess.Popen(["openbox"], env=dict(os.environ, DISPLAY=display),
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # openbox has taken the screen
+        probe = subprocess.run(["xprop", "-display", display, "-root",
+                                "_NET_SUPPORTING_WM_CHECK"], capture_output=True, text=True)
+        if "window id" in probe.stdout:
+            break
+        time.sleep(0.1)
+    time.sleep(0.3)
+    yield width, height, display
+    for process in (wm, server):
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _run(display: str, scale: str, label: str) -> list[dict[str, object]]:
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM",)}
+    env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb", QT_SCALE_FACTOR=scale,
+               SDL_AUDIODRIVER="dummy", PYGAME_HIDE_SUPPORT_PROMPT="1")
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "e2e" / "room_fit_screen.py"),
+                             str(ARTIFACTS), label], capture_output=True, text=True,
+                            timeout=180, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+
+
+@pytest.mark.gui
+@pytest.mark.skipif(shutil.which("Xvfb") is None or shutil.which("openbox") is None
+                    or shutil.which("xdpyinfo") is None
+                    or shutil.which("xprop") is None,
+                    reason="needs Xvfb, openbox, xdpyinfo and xprop (apt: xvfb openbox x11-utils)")
+@pytest.mark.parametrize("scale", SCALES)
+def test_the_room_fits_the_screen_with_a_long_title_a_banner_and_three_alerts(screen, scale):
+    width, height, display = screen
+    ARTIFACTS.mkdir(exist_ok=True)
+    label = f"{width}x{height}_{scale.replace('.', '')}x"
+    seen = _run(display, scale, label)
+    assert [s["mode"] for s in seen] == ["normal", "maximised"]
+    for s in seen:
+        where = f"{label} {s['mode']}"
+        ax, ay, aw, ah = s["available"]
+        fx, fy, fw, fh = s["frame"]
+        assert fx >= ax and fy >= ay and fx + fw <= ax + aw and fy + fh <= ay + ah, \
+            f"{where}: the window {s['frame']} is not on the screen {s['available']}"
+        assert s["problems"] == [], f"{where}: {s['problems']}"
+        assert s["banner_visible"] and s["alerts"] == 3, where
+        assert s["most_severe_alert_shown"], f"{where}: the most severe alert is out of sight"
+        assert s["music_tooltip"] == s["music_text"] and "Extended Night" in s["music_text"]
+        assert s["music_width"] < aw, f"{where}: the now-playing line widens the window"
+        shot = Path(str(s["shot"]))
+        assert shot.stat().st_size > 10_000, where
+    if scale == "1":  # at 100 % the whole room shows at once, without scrolling, and the
+        # window keeps the size it opened with whatever the room shows
+        assert not any(s["body_scrolls"] or s["alerts_scroll"] for s in seen), label
+        normal = seen[0]
+        assert normal["frame"][2] <= normal["first_frame"][2] and \
+            normal["frame"][3] <= normal["first_frame"][3], \
+            f"{label}: the window grew from {normal['first_frame']} to {normal['frame']}"

@@ -1,0 +1,95 @@
+"""The parts that keep the room on its screen: eliding labels, wrapping button rows, the
+clock that takes the space left, the preparation list that shows every item."""
+
+from PySide6.QtWidgets import QApplication, QPushButton, QVBoxLayout, QWidget
+
+from kapdesk.core.session import State
+from kapdesk.ui.screen_fit import first_geometry
+from kapdesk.ui.widgets.elided_label import ElidedLabel
+from kapdesk.ui.widgets.fit_clock import MAX_PX, MIN_PX, FitClock, fitting_px
+from kapdesk.ui.widgets.reflow_row import ReflowRow
+
+LONG = "♪ " + "A Very Long Title of a Track " * 12
+
+
+def test_an_eliding_label_never_asks_for_more_room_and_tells_the_whole_text(qtbot):
+    label = ElidedLabel("Short")
+    qtbot.addWidget(label)
+    label.ensurePolished()  # the font the application's stylesheet gives it
+    short_min = label.minimumSizeHint()
+    label.setText(LONG)
+    assert label.minimumSizeHint() == short_min, "the least size must not grow with the text"
+    assert label.sizeHint().width() <= label.fontMetrics().averageCharWidth() * 48
+    label.resize(300, label.sizeHint().height())
+    label.show()
+    QApplication.processEvents()
+    assert label.elided and label.toolTip() == LONG and label.text() == LONG
+    label.resize(label.fontMetrics().horizontalAdvance(LONG) + 20, label.height())
+    QApplication.processEvents()
+    assert not label.elided and label.toolTip() == ""
+
+
+def test_a_row_of_buttons_wraps_instead_of_widening_the_window(qtbot):
+    buttons = [QPushButton(f"Button number {n}") for n in range(6)]
+    row = ReflowRow(buttons)
+    holder = QWidget()  # as in the room: the row inside a layout
+    qtbot.addWidget(holder)
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(row)
+    one_row = row.width_for(6)
+    assert row.minimumSizeHint().width() <= max(b.sizeHint().width() for b in buttons)
+    holder.resize(one_row, 200)
+    holder.show()
+    QApplication.processEvents()
+    assert row.rows() == 1
+    holder.resize(one_row // 2, 200)
+    QApplication.processEvents()
+    assert holder.minimumSizeHint().width() <= one_row // 2
+    assert row.rows() >= 2 and all(row.rect().contains(b.geometry()) for b in buttons)
+    buttons[5].hide()
+    QApplication.processEvents()
+    assert row.columns_for(10_000) == 5  # a hidden control takes no place
+
+
+def test_the_clock_takes_the_space_it_is_given_within_its_floor_and_ceiling(qtbot):
+    clock = FitClock()
+    qtbot.addWidget(clock)
+    clock.setText("0:30:40")
+    assert fitting_px(10, 10, clock.font()) == MIN_PX
+    assert fitting_px(10_000, 10_000, clock.font()) == MAX_PX
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    QVBoxLayout(holder).addWidget(clock)
+    holder.resize(900, 300)
+    holder.show()
+    QApplication.processEvents()
+    big = clock.pixel_size
+    holder.resize(900, 120)
+    QApplication.processEvents()
+    assert MIN_PX <= clock.pixel_size < big
+    assert clock.fontMetrics().height() <= max(clock.height(), clock.minimumSizeHint().height())
+
+
+def test_the_first_window_is_never_larger_than_the_screen():
+    from PySide6.QtCore import QRect
+
+    small = first_geometry(QRect(0, 0, 1280, 720))
+    assert small.width() <= 1280 - 16 and small.height() <= 720 - 48
+    assert QRect(0, 0, 1280, 720).contains(small)
+    big = first_geometry(QRect(0, 0, 1920, 1080))
+    assert (big.width(), big.height()) == (1366, 768)
+    assert big.center() == QRect(0, 0, 1920, 1080).center()
+
+
+def test_the_preparation_list_shows_every_item(make_window, protocols):
+    window = make_window()
+    window.room.plan("K-88", protocols["im-kap"])
+    window.room.advance(State.PREPARING)
+    QApplication.processEvents()
+    listed = window.view.prep_list
+    assert listed.isVisible() and listed.count() == len(protocols["im-kap"].preparation)
+    viewport = listed.viewport().rect()
+    for i in range(listed.count()):
+        assert viewport.contains(listed.visualItemRect(listed.item(i))), f"item {i} cut off"
+    assert not listed.verticalScrollBar().isVisible()
