@@ -19,7 +19,7 @@ from kapdesk.core.course_report import CourseReport, SessionSummary
 from kapdesk.core.cues import CueEventKind, expand_schedule
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.observations import Kind, Observation
-from kapdesk.core.protocol import Protocol
+from kapdesk.core.protocol_stored import stored_protocol
 from kapdesk.core.report import (
     AlertInfo,
     CueRecord,
@@ -102,7 +102,7 @@ def load_session_report(db: Database, session_id: int, clinic_name: str,
     if row is None:
         raise UnknownSessionError(f"There is no session {session_id}.")
     (proto_json, state, planned_at, t0_text, kind, course_id, number, created_by, code) = row
-    protocol = Protocol.from_dict(json.loads(proto_json))
+    protocol = stored_protocol(proto_json)
     _pid, patient = _patient(db, code)
     t0 = from_db(t0_text) if t0_text else None
     events = db.execute("SELECT at, kind, cue_key, user_id, data FROM session_events "

@@ -14,6 +14,7 @@ from kapdesk.core.course import spacing_warnings
 from kapdesk.core.cues import CueEvent, CueEventKind
 from kapdesk.core.errors import KapdeskError, SessionConflictError, TransitionError
 from kapdesk.core.protocol import Protocol
+from kapdesk.core.protocol_stored import stored_protocol
 from kapdesk.core.session import (
     RUNNING_STATES,
     ClockAdjustment,
@@ -70,7 +71,7 @@ class SessionStore:
             ClockAdjustment(e.at, float(e.data["seconds"]))
             for e in self.events(sid, kinds=("clock_jump",)))
         return Session(
-            id=sid, patient_code=code, protocol=Protocol.from_dict(json.loads(proto_json)),
+            id=sid, patient_code=code, protocol=stored_protocol(proto_json),
             state=State(state), planned_at=from_db(planned_at),
             t0=from_db(t0) if t0 else None, adjustments=adjustments)
 
@@ -253,6 +254,13 @@ class SessionStore:
         """A suspend or a clock jump, seen while the session ran."""
         with self._db.atomic():
             return self._event(session_id, kind, None, {"seconds": round(seconds, 3)}, at=at)
+
+    def template_problems(self) -> list[tuple[int, str]]:
+        """(session id, what is wrong) for each stored template that reads back with parts
+        left out (for `kapdesk check`)."""
+        rows = self._db.execute("SELECT id, protocol_json FROM sessions ORDER BY id")
+        return [(int(sid), problem) for sid, text in rows
+                for problem in stored_protocol(text).problems]
 
     def iter_all(self) -> Iterator[Session]:
         """Every session, oldest first (for checks over the whole record)."""

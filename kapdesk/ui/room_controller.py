@@ -50,6 +50,7 @@ class RoomController(QObject):
         self._session: Session | None = None
         self._events: list[CueEvent] = []
         self._snapshot: RoomSnapshot | None = None
+        self._told: set[int] = set()  # sessions whose stored template's problems were shown
         self._tick = QTimer(self, objectName="room display tick")
         self._tick.setSingleShot(True)
         self._tick.setTimerType(Qt.TimerType.PreciseTimer)
@@ -101,6 +102,12 @@ class RoomController(QObject):
         self._events = self._sessions.cue_events(session) if session else []
         self.session_changed.emit(session)
         self.refresh()
+        if session is not None and session.protocol.problems and session.id not in self._told:
+            self._told.add(session.id)  # said once per session, not at every refresh
+            self.action_failed.emit(
+                f"Session {session.id} keeps the template it was planned with, and parts of "
+                "it cannot be used any more; they are left out: "
+                + "; ".join(session.protocol.problems[:5]) + ".")
 
     def now(self) -> datetime:
         return self._clock.now()

@@ -18,6 +18,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from kapdesk.core.limits import (
+    MAX_PLAYLIST_BYTES,
+    MAX_PLAYLIST_ENTRIES,
+    FileRefused,
+    read_bounded,
+)
 from kapdesk.core.playlist.model import PlaylistProblem, Track
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -40,10 +46,9 @@ def decode_playlist(data: bytes) -> str:
 def read_m3u(path: Path) -> tuple[list[Track], list[PlaylistProblem]]:
     """Read an .m3u or .m3u8 file; relative entries are resolved against its folder."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        reason = f"cannot be read ({exc.strerror or exc})"
-        return [], [PlaylistProblem(str(path), None, reason, "unreadable")]
+        data = read_bounded(path, MAX_PLAYLIST_BYTES)
+    except FileRefused as exc:
+        return [], [PlaylistProblem(str(path), None, str(exc), "unreadable")]
     return parse_m3u(decode_playlist(data), path.parent, str(path))
 
 
@@ -54,7 +59,13 @@ def parse_m3u(text: str, base_dir: Path, source: str = "<playlist>",
     tracks: list[Track] = []
     problems: list[PlaylistProblem] = []
     info: tuple[float | None, str, str] | None = None
-    for number, raw in enumerate(_LINE_END.split(text.removeprefix("\ufeff")), start=1):
+    lines = _LINE_END.split(text.removeprefix("\ufeff"))
+    entries = sum(1 for raw in lines if raw.strip() and not raw.lstrip().startswith("#"))
+    if entries > MAX_PLAYLIST_ENTRIES:
+        return [], [PlaylistProblem(
+            source, None, f"lists {entries:,} entries; a playlist may hold at most "
+            f"{MAX_PLAYLIST_ENTRIES:,}, so none of it was loaded", "unreadable")]
+    for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line:
             continue
