@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from kapdesk.core.errors import ValidationError
+from kapdesk.core.text_rules import MAX_REASON, check_text
 
 
 class Kind(StrEnum):
@@ -149,7 +150,7 @@ def check_values(kind: Kind, values: Mapping[str, Any]) -> dict[str, Any]:
                                       f"CADSS item {k}") for k, v in items.items()}
         return {"items": clean, "total": sum(clean.values())}
     if kind is Kind.SIDE_EFFECT:
-        name = str(values.get("name", "")).strip()
+        name = check_text(values.get("name", ""), "The side effect's name")
         if not name:
             raise ValidationError("Name the side effect.")
         return {"name": name,
@@ -158,8 +159,8 @@ def check_values(kind: Kind, values: Mapping[str, Any]) -> dict[str, Any]:
         return _check_medicine(values)
     if kind is Kind.DOSE:
         clean = _check_medicine(values)
-        clean["route"] = str(values.get("route", "")).strip()
-        clean["lot"] = str(values.get("lot", "")).strip()
+        clean["route"] = check_text(values.get("route", ""), "The route")
+        clean["lot"] = check_text(values.get("lot", ""), "The lot number")
         if "device" in values:
             clean["device"] = int(values["device"])
         return clean
@@ -170,7 +171,8 @@ def check_values(kind: Kind, values: Mapping[str, Any]) -> dict[str, Any]:
         clean_items = {str(k): bool(v) for k, v in items.items()}
         out: dict[str, Any] = {"items": clean_items}
         if "comment" in values:
-            out["comment"] = str(values["comment"])
+            out["comment"] = check_text(str(values["comment"]), "The comment", MAX_REASON,
+                                        lines=True)
         if kind is Kind.DISCHARGE and values.get("ready_at"):
             out["ready_at"] = _iso_instant(values["ready_at"])
         return out
@@ -190,14 +192,14 @@ def _iso_instant(value: object) -> str:
 
 
 def _check_medicine(values: Mapping[str, Any]) -> dict[str, Any]:
-    drug = str(values.get("drug", "")).strip()
+    drug = check_text(values.get("drug", ""), "The medicine's name")
     if not drug:
         raise ValidationError("Name the medicine.")
     dose = values.get("dose_mg")
     if isinstance(dose, bool) or not isinstance(dose, int | float) or not 0 < dose <= 2000:
         raise ValidationError(f"Dose of {drug} must be more than 0 and at most 2000 mg.")
     return {"drug": drug, "dose_mg": float(dose),
-            "route": str(values.get("route", "")).strip()}
+            "route": check_text(values.get("route", ""), "The route")}
 
 
 def mg_per_kg(dose_mg: float, weight_kg: float | None) -> float | None:

@@ -16,6 +16,7 @@ from kapdesk.core.alerts import Finding, Reading, Thresholds, evaluate_moaas, ev
 from kapdesk.core.clock import Clock
 from kapdesk.core.errors import ValidationError
 from kapdesk.core.observations import Kind, Observation, check_values
+from kapdesk.core.text_rules import check_reason
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
 from kapdesk.store.sessions import SessionStore
@@ -214,7 +215,8 @@ class RecordStore:
     def add_amendment(self, session_id: int, kind: Kind, values: Mapping[str, Any],
                       user_id: int, reason: str, observed_at: datetime | None = None) -> Saved:
         """A new entry added to a signed session (e.g. a late note)."""
-        if not reason.strip():
+        reason = check_reason(reason)
+        if not reason:
             raise ValidationError("An amendment to a signed session needs a reason.")
         clean = check_values(kind, values)
         when = observed_at or self._clock.now()
@@ -229,7 +231,8 @@ class RecordStore:
     def _revise(self, old: Observation, user_id: int, reason: str,
                 values: Mapping[str, Any] | None, observed_at: datetime | None,
                 amendment: bool) -> Saved:
-        if not reason.strip():
+        reason = check_reason(reason)
+        if not reason:
             raise ValidationError("A correction needs a reason.")
         clean = check_values(old.kind, values) if values is not None else dict(old.values)
         when = observed_at or old.observed_at

@@ -22,6 +22,7 @@ from kapdesk.core.session import (
     State,
     check_transition,
 )
+from kapdesk.core.text_rules import check_patient_code, check_reason
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
 from kapdesk.store.timefmt import from_db, to_db
@@ -129,7 +130,7 @@ class SessionStore:
                             data or {})
 
     def _patient_id(self, code: str) -> int:
-        code = code.strip()
+        code = check_patient_code(code)
         row = self._db.execute("SELECT id FROM patients WHERE code = ?", [code]).fetchone()
         if row:
             return int(row[0])
@@ -163,6 +164,8 @@ class SessionStore:
         """Plan a dosing session. When spacing rules apply, going ahead needs a reason."""
         if not patient_code.strip():
             raise TransitionError("A session needs a patient code.")
+        patient_code = check_patient_code(patient_code)
+        spacing_reason = check_reason(spacing_reason, "The reason to go ahead")
         warnings = self.spacing(patient_code, protocol)
         if warnings and not (spacing_reason and spacing_reason.strip()):
             raise SpacingError(warnings)
@@ -196,6 +199,7 @@ class SessionStore:
         """Move the session on, if the state machine allows it now; stored with who and when."""
         now = self._clock.now()
         session = self.get(session_id)
+        reason = check_reason(reason) or None
         check_transition(session, target, now, reason)
         data: dict[str, Any] = {"from": session.state.value, "to": target.value}
         if reason:
@@ -232,7 +236,7 @@ class SessionStore:
             raise TransitionError("The corrected dose time is in the future.")
         if new_t0 < session.planned_at:
             raise TransitionError("The corrected dose time is before the session was planned.")
-        if not reason.strip():
+        if not check_reason(reason):
             raise TransitionError("Correcting the dose time needs a reason.")
         with self._db.atomic():
             self._db.execute("UPDATE sessions SET t0 = ? WHERE id = ?",
@@ -246,6 +250,8 @@ class SessionStore:
 
     def record_cue(self, session_id: int, cue_key: str, kind: CueEventKind,
                    user_id: int | None, data: dict[str, Any] | None = None) -> SessionEvent:
+        if data and "reason" in data:
+            data = {**data, "reason": check_reason(data["reason"], "The reason to skip")}
         with self._db.atomic():
             return self._event(session_id, kind.value, user_id, data, cue_key=cue_key)
 
