@@ -61,10 +61,18 @@ ACTION_WORDS = {
 
 @dataclass(frozen=True)
 class ClockAdjustment:
-    """The wall clock was set by `seconds` at `at` (UTC, after the jump)."""
+    """The wall clock was set by `seconds` at `at` (UTC, after the jump).
+
+    `seq` is the id of the session event that recorded it and `observations_before` the
+    highest observation id of the session then: what was stored before it is on the old
+    clock, what came after on the new one. (A clock set back makes wall instants of the two
+    overlap, so the order of the record, not the instant, says which side one is on.)
+    """
 
     at: datetime
     seconds: float
+    seq: int | None = None
+    observations_before: int | None = None
 
 
 @dataclass(frozen=True)
@@ -72,18 +80,34 @@ class Timeline:
     """Turns stored UTC instants into session seconds since the dose.
 
     A clock jump recorded during the session is taken out again, so that session time
-    stays continuous whichever of the two clock readings was wrong.
+    stays continuous whichever of the two clock readings was wrong, and however far the
+    clock was set back.
     """
 
     t0: datetime | None
     adjustments: tuple[ClockAdjustment, ...] = ()
 
-    def elapsed_at(self, instant: datetime) -> float:
+    def elapsed_now(self, now: datetime) -> float:
+        """Session seconds at `now`, read from the clock after every recorded jump."""
+        if self.t0 is None:
+            return 0.0
+        return (now - self.t0).total_seconds() - sum(a.seconds for a in self.adjustments)
+
+    def elapsed_at(self, instant: datetime, *, event: int | None = None,
+                   observation: int | None = None) -> float:
+        """Session seconds at a stored instant: of the session event `event`, of the
+        observation `observation`, or (neither known) judged by the wall instant alone."""
         if self.t0 is None:
             return 0.0
         seconds = (instant - self.t0).total_seconds()
         for adj in self.adjustments:
-            if adj.at <= instant and adj.at > self.t0:
+            if event is not None and adj.seq is not None:
+                applies = adj.seq < event
+            elif observation is not None and adj.observations_before is not None:
+                applies = observation > adj.observations_before
+            else:
+                applies = adj.at <= instant and adj.at > self.t0
+            if applies:
                 seconds -= adj.seconds
         return seconds
 
@@ -104,7 +128,10 @@ class Session:
         return Timeline(self.t0, self.adjustments)
 
     def elapsed(self, now: datetime) -> float:
-        return self.timeline.elapsed_at(now)
+        """Session seconds at `now` (never below 0 once dosed, whatever the clock did)."""
+        if self.t0 is None:
+            return 0.0
+        return max(0.0, self.timeline.elapsed_now(now))
 
     @property
     def is_running(self) -> bool:

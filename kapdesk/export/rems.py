@@ -87,12 +87,12 @@ def summarise(report: SessionReport, tz: tzinfo | None = None) -> RemsSummary:
     if report.protocol.id != REMS_PROTOCOL:
         raise ExportError(f"Session {report.session_id} is not an esketamine nasal spray "
                           "session: the REMS summary is for those only.")
-    m = report.minute_of
+    m = report.minute_of_entry
     bp = [o for o in report.vitals if "systolic" in o.values]
-    pre = [o for o in bp if report.t0 and o.observed_at < report.t0]
-    post = [o for o in bp if report.t0 and o.observed_at >= report.t0]
-    near_40 = [o for o in post if 30 <= m(o.observed_at) <= 55]
-    bp40 = min(near_40, key=lambda o: abs(m(o.observed_at) - 40), default=None)
+    pre = [o for o in bp if report.t0 and m(o) < 0]
+    post = [o for o in bp if report.t0 and m(o) >= 0]
+    near_40 = [o for o in post if 30 <= m(o) <= 55]
+    bp40 = min(near_40, key=lambda o: abs(m(o) - 40), default=None)
     end_at = report.discharged_at or datetime.max.replace(tzinfo=report.planned_at.tzinfo)
     before_end = [o for o in report.vitals if o.observed_at <= end_at]
     total = report.total_dose_mg
@@ -107,7 +107,7 @@ def summarise(report: SessionReport, tz: tzinfo | None = None) -> RemsSummary:
         reviewed = ("yes" if all(items.values()) else "no") if items else "not on the checklist"
     given: dict[str, str] = {}
     for cls, names in CLASSES.items():
-        found = [f"{o.values['drug']} {o.values['dose_mg']:g} mg ({t_plus(m(o.observed_at))})"
+        found = [f"{o.values['drug']} {o.values['dose_mg']:g} mg ({t_plus(m(o))})"
                  for o in report.medications if any(n in str(o.values["drug"]).lower()
                                                     for n in names)]
         given[cls] = ", ".join(found) or "none given during the session"
@@ -119,7 +119,7 @@ def summarise(report: SessionReport, tz: tzinfo | None = None) -> RemsSummary:
                                  if o.values.get("lot"))),
         concomitant_reviewed=reviewed, concomitant_given=given,
         monitoring_minutes=d.monitoring_minutes if d else None,
-        ready_to_leave=(f"{day_time(d.ready_at, tz)} ({t_plus(m(d.ready_at))})"
+        ready_to_leave=(f"{day_time(d.ready_at, tz)} ({t_plus(report.minute_of(d.ready_at))})"
                         if d and d.ready_at else "not recorded"),
         vitals_ok_before_dosing=_ok(report, pre[-1] if pre else None),
         vitals_ok_before_completion=_ok(report, before_end[-1] if post and before_end

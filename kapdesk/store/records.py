@@ -251,13 +251,16 @@ class RecordStore:
         findings: list[Finding] = []
         if obs.kind is Kind.VITALS:
             session = self._sessions.get(obs.session_id)
-            dosed = session.t0 is not None and obs.observed_at >= session.t0
+            line = session.timeline  # session time: right after any clock change
+
+            def at(o: Observation) -> float:
+                return line.elapsed_at(o.observed_at, observation=o.id)
+            dosed = session.t0 is not None and at(obs) >= 0
             vitals = [o for o in self.current(obs.session_id, Kind.VITALS) if o.id != obs.id]
             baseline = next((o.values for o in vitals if "systolic" in o.values and (
-                session.t0 is None or o.observed_at < session.t0)), None)
+                session.t0 is None or at(o) < 0)), None)
             earlier = [Reading(o.observed_at, o.values) for o in vitals
-                       if o.observed_at <= obs.observed_at
-                       and (session.t0 is None or o.observed_at >= session.t0)]
+                       if at(o) <= at(obs) and (session.t0 is None or at(o) >= 0)]
             findings = evaluate_vitals(obs.values, obs.observed_at, dosed=dosed,
                                        baseline=baseline, earlier=earlier, t=self.thresholds)
         elif obs.kind is Kind.MOAAS:

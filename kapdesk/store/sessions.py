@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from kapdesk.core.clock import Clock
+from kapdesk.core.clock import Clock, Heartbeat
 from kapdesk.core.course import spacing_warnings
 from kapdesk.core.cues import CueEvent, CueEventKind
 from kapdesk.core.errors import KapdeskError, SessionConflictError, TransitionError
@@ -47,6 +47,7 @@ class SpacingError(KapdeskError):
         super().__init__(" ".join(warnings) + " To go ahead, give a reason.")
 
 
+_HEARTBEAT = "clock_heartbeat"  # a row of the settings table, not a clinic setting
 _SELECT = ("SELECT s.id, s.protocol_json, s.state, s.planned_at, s.t0, p.code "
            "FROM sessions s JOIN patients p ON p.id = s.patient_id ")
 
@@ -69,7 +70,8 @@ class SessionStore:
     def _session(self, row: sqlite3.Row | tuple[Any, ...]) -> Session:
         (sid, proto_json, state, planned_at, t0, code) = row
         adjustments = tuple(
-            ClockAdjustment(e.at, float(e.data["seconds"]))
+            ClockAdjustment(e.at, float(e.data["seconds"]), e.id,
+                            e.data.get("observations_before"))
             for e in self.events(sid, kinds=("clock_jump",)))
         return Session(
             id=sid, patient_code=code, protocol=stored_protocol(proto_json),
@@ -110,7 +112,8 @@ class SessionStore:
     def cue_events(self, session: Session) -> list[CueEvent]:
         kinds = tuple(k.value for k in CueEventKind)
         timeline = session.timeline
-        return [CueEvent(e.cue_key or "", CueEventKind(e.kind), timeline.elapsed_at(e.at), e.data)
+        return [CueEvent(e.cue_key or "", CueEventKind(e.kind),
+                         timeline.elapsed_at(e.at, event=e.id), e.data)
                 for e in self.events(session.id, kinds)]
 
     def count(self) -> int:
@@ -257,9 +260,15 @@ class SessionStore:
 
     def record_clock(self, session_id: int, kind: str, seconds: float,
                      at: datetime) -> SessionEvent:
-        """A suspend or a clock jump, seen while the session ran."""
+        """A suspend or a clock jump, seen while the session ran (or, `closed`, found at
+        start: the clock was set while the app was closed)."""
+        data: dict[str, Any] = {"seconds": round(seconds, 3)}
         with self._db.atomic():
-            return self._event(session_id, kind, None, {"seconds": round(seconds, 3)}, at=at)
+            if kind == "clock_jump":
+                data["observations_before"] = int(self._db.execute(
+                    "SELECT coalesce(max(id), 0) FROM observations WHERE session_id = ?",
+                    [session_id]).fetchone()[0])
+            return self._event(session_id, kind, None, data, at=at)
 
     def template_problems(self) -> list[tuple[int, str]]:
         """(session id, what is wrong) for each stored template that reads back with parts
@@ -267,6 +276,25 @@ class SessionStore:
         rows = self._db.execute("SELECT id, protocol_json FROM sessions ORDER BY id")
         return [(int(sid), problem) for sid, text in rows
                 for problem in stored_protocol(text).problems]
+
+    # -- the clocks' heartbeat, compared at the next start --------------------------------
+
+    def heartbeat(self) -> Heartbeat | None:
+        row = self._db.execute("SELECT value FROM settings WHERE key = ?",
+                               [_HEARTBEAT]).fetchone()
+        if row is None:
+            return None
+        try:
+            return Heartbeat.from_dict(json.loads(row[0]))
+        except ValueError:
+            return None
+
+    def save_heartbeat(self, beat: Heartbeat) -> None:
+        with self._db.atomic():
+            self._db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [_HEARTBEAT, json.dumps(beat.to_dict())])
 
     def iter_all(self) -> Iterator[Session]:
         """Every session, oldest first (for checks over the whole record)."""
