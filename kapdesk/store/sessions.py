@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kapdesk.core.checklists import preparation_gaps
 from kapdesk.core.clock import Clock, Heartbeat
 from kapdesk.core.course import spacing_warnings
 from kapdesk.core.cues import CueEvent, CueEventKind
@@ -45,6 +46,15 @@ class SpacingError(KapdeskError):
     def __init__(self, warnings: list[str]) -> None:
         self.warnings = warnings
         super().__init__(" ".join(warnings) + " To go ahead, give a reason.")
+
+
+class PreparationError(KapdeskError):
+    """The dose is about to be given with the preparation incomplete: it needs a reason."""
+
+    def __init__(self, gaps: list[str]) -> None:
+        self.gaps = gaps
+        super().__init__("The preparation is incomplete: " + "; ".join(gaps)
+                         + ". To give the dose anyway, give a reason.")
 
 
 _HEARTBEAT = "clock_heartbeat"  # a row of the settings table, not a clinic setting
@@ -197,14 +207,40 @@ class SessionStore:
                                 **{k: v for k, v in data.items() if k.startswith("spacing")}})
         return self.get(sid)
 
+    def preparation_gaps(self, session_id: int, ticked: Mapping[str, bool]) -> list[str]:
+        """What is missing before the dose of this session, in words (core.checklists)."""
+        session = self.get(session_id)
+        row = self._db.execute(
+            "SELECT data FROM observations WHERE session_id = ? AND kind = 'screening' "
+            "ORDER BY id DESC LIMIT 1", [session_id]).fetchone()
+        screening = json.loads(row[0]).get("items", {}) if row else None
+        vitals = self._db.execute("SELECT 1 FROM observations WHERE session_id = ? AND "
+                                  "kind = 'vitals' LIMIT 1", [session_id]).fetchone()
+        return preparation_gaps(session.protocol.preparation, ticked, screening,
+                                vitals is not None)
+
     def transition(self, session_id: int, target: State, user_id: int,
-                   reason: str | None = None) -> Session:
-        """Move the session on, if the state machine allows it now; stored with who and when."""
+                   reason: str | None = None,
+                   preparation: Mapping[str, bool] | None = None) -> Session:
+        """Move the session on, if the state machine allows it now; stored with who and when.
+
+        The dose given in the room passes its `preparation` ticks: when the preparation is
+        incomplete (core.checklists.preparation_gaps) the dose needs a reason. What was
+        missing is stored with every dose, whoever records it.
+        """
         now = self._clock.now()
         session = self.get(session_id)
         reason = check_reason(reason) or None
         check_transition(session, target, now, reason)
         data: dict[str, Any] = {"from": session.state.value, "to": target.value}
+        if target is State.DOSED:
+            gaps = self.preparation_gaps(session_id, preparation or {})
+            if gaps and preparation is not None and not reason:
+                raise PreparationError(gaps)
+            if preparation is not None:
+                data["preparation"] = {str(k): bool(v) for k, v in preparation.items()}
+            if gaps:
+                data["preparation_gaps"] = gaps
         if reason:
             data["reason"] = reason.strip()
         if target is State.DISCHARGED:

@@ -133,7 +133,8 @@ class MainWindow(QMainWindow):
         self.act_prepare = a("Start preparing", "start_preparing", "Ctrl+Shift+P",
                              lambda: self.room.advance(State.PREPARING))
         self.act_dose = a("Dose given (T0)", "record_dose", "Ctrl+D",
-                          lambda: self.room.advance(State.DOSED), "Record dose given now")
+                          lambda: self.flows.dose(self.view.preparation_ticks()),
+                          "Record dose given now")
         self.act_correct = a("Correct dose time…", "correct_dose_time", None,
                              self.correct_dose_time, "Correct dose time")
         self.act_recovery = a("Begin recovery", "begin_recovery", "Ctrl+R",

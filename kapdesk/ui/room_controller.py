@@ -8,7 +8,7 @@ cannot make it wrong.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -260,13 +260,20 @@ class RoomController(QObject):
         self._load(self._sessions.get(session_id))
         return True
 
-    def advance(self, target: State, reason: str | None = None) -> bool:
+    def preparation_gaps(self, ticked: Mapping[str, bool]) -> list[str]:
+        """What is missing before the dose, in words; [] when nothing is (or no session)."""
+        if self._session is None or self._session.state is not State.PREPARING:
+            return []
+        return self._sessions.preparation_gaps(self._session.id, ticked)
+
+    def advance(self, target: State, reason: str | None = None,
+                preparation: Mapping[str, bool] | None = None) -> bool:
         session = self._session
         if session is None:
             self.action_failed.emit("There is no session in the room.")
             return False
         done = self._do(lambda: self._sessions.transition(session.id, target, self.user_id,
-                                                          reason))
+                                                          reason, preparation))
         if done and target is State.CLOSED:
             self.session_closed.emit(session.id)
         return done

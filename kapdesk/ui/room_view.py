@@ -185,6 +185,11 @@ class RoomView(QStackedWidget):
         self._list_signature = ()
         self._apply_visibility()
 
+    def preparation_ticks(self) -> dict[str, bool]:
+        """The preparation list as ticked now: item -> ticked."""
+        items = (self.prep_list.item(i) for i in range(self.prep_list.count()))
+        return {item.text(): item.checkState() == Qt.CheckState.Checked for item in items}
+
     def show_snapshot(self, snap: RoomSnapshot | None) -> None:
         if snap is None:
             return

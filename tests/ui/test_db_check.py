@@ -26,7 +26,7 @@ def test_a_healthy_database_checks_ok_in_the_background(make_window, data_dir, q
 def test_damage_found_after_start_is_reported(make_window, data_dir, tmp_path, qtbot):
     window = make_window()
     window.room.plan("K-1", next(p for p in window.protocols if p.id == "im-kap"))
-    window.records.patients.save("K-1", window.room.user_id, name="x" * 5000)
+    window.records.patients.save("K-1", window.room.user_id, notes="x" * 5000)
     window.room._sessions._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     copy = tmp_path / "copy.sqlite3"
     shutil.copy(data_dir / "kapdesk.sqlite3", copy)
