@@ -76,6 +76,31 @@ SEVERITIES = ("none", "mild", "moderate", "severe")
 # The CADSS short form's item numbers; the wording is the clinic's to supply.
 CADSS6_ITEMS = (1, 2, 6, 7, 15, 22)
 
+CADSS_WORDING_PLACE = "More… > CADSS item wording… (an admin's setting)"
+
+
+def check_cadss_wording(wording: Mapping[Any, Any]) -> dict[str, str]:
+    """The clinic's wording of the six short-form items: every item, in words."""
+    clean: dict[str, str] = {}
+    for number in CADSS6_ITEMS:
+        text = check_text(wording.get(number, wording.get(str(number))),
+                          f"The wording of CADSS item {number}", 500)
+        if not text:
+            raise ValidationError(f"Enter the wording of CADSS item {number}.")
+        clean[str(number)] = text
+    return clean
+
+
+def cadss_wording(setting: object) -> dict[int, str] | None:
+    """The stored wording by item number, or None until all six items are set."""
+    if not isinstance(setting, Mapping):
+        return None
+    try:
+        return {int(k): v for k, v in check_cadss_wording(setting).items()}
+    except ValidationError:
+        return None
+
+
 SIDE_EFFECTS = (
     "Unconsciousness", "Cognitive difficulties", "Agitation", "Depression", "Amnesia",
     "Muscle stiffness", "Nausea", "Vomiting", "Nystagmus (involuntary rapid eye movement)",

@@ -2,6 +2,8 @@
 
 Each dialog is handed a `submit` callable that stores the entry and returns an error
 message, or None once the entry is committed; only then does the dialog close.
+Nothing clinical is chosen for the clinician: no answer, side effect, medicine or item
+score is selected when a dialog opens, and Enter never records one.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from kapdesk.core.observations import (
     CADSS6_ITEMS,
+    CADSS_WORDING_PLACE,
     MOAAS_LEVELS,
     SEVERITIES,
     SIDE_EFFECTS,
@@ -48,6 +51,15 @@ def _big_button(text: str, name: str, accessible: str) -> QPushButton:
     button = QPushButton(text, objectName=name)
     button.setAccessibleName(accessible)
     button.setMinimumHeight(46)
+    return button
+
+
+def _answer_button(text: str, name: str, accessible: str) -> QPushButton:
+    """A button that records a clinical answer: only a click or Space on it does, never
+    Enter pressed somewhere in the dialog."""
+    button = _big_button(text, name, accessible)
+    button.setAutoDefault(False)
+    button.setDefault(False)
     return button
 
 
@@ -121,7 +133,7 @@ class ChoiceDialog(EntryDialog):
         super().__init__(title, name, submit, parent)
         self.buttons: list[QPushButton] = []
         for label, value in choices:
-            button = _big_button(label, f"{name}_{value}", label)
+            button = _answer_button(label, f"{name}_{value}", label)
             button.clicked.connect(lambda _c=False, v=value: self.submit({key: v}))
             self.body.addWidget(button)
             self.buttons.append(button)
@@ -143,11 +155,23 @@ class DissociationDialog(ChoiceDialog):
         self._short = submit_short_form
         self.items: dict[int, QSpinBox] = {}
         grid = QGridLayout()
-        for row, number in enumerate(CADSS6_ITEMS):
-            text = (item_text or {}).get(number, f"CADSS item {number}")
-            spin = QSpinBox(objectName=f"cadss_item_{number}", minimum=0, maximum=4)
-            spin.setAccessibleName(text)
-            grid.addWidget(QLabel(text), row, 0)
+        wording = item_text if item_text and all(item_text.get(n) for n in CADSS6_ITEMS) \
+            else None
+        self.wording_missing = QLabel(
+            "The clinic has not entered the wording of the CADSS items yet, so only their "
+            f"numbers show. Set it under {CADSS_WORDING_PLACE}.", objectName="cadss_no_wording")
+        self.wording_missing.setWordWrap(True)
+        self.wording_missing.setVisible(wording is None)
+        grid.addWidget(self.wording_missing, 0, 0, 1, 2)
+        for row, number in enumerate(CADSS6_ITEMS, start=1):
+            text = f"{number}. {wording[number]}" if wording else f"CADSS item {number}"
+            spin = QSpinBox(objectName=f"cadss_item_{number}", minimum=-1, maximum=4)
+            spin.setSpecialValueText("not rated")  # -1: no score until one is given
+            spin.setValue(-1)
+            spin.setAccessibleName(f"CADSS item {number}")
+            label = QLabel(text)
+            label.setWordWrap(True)
+            grid.addWidget(label, row, 0)
             grid.addWidget(spin, row, 1)
             self.items[number] = spin
         self.short_form = QWidget(objectName="cadss_short_form")
@@ -163,8 +187,13 @@ class DissociationDialog(ChoiceDialog):
         self.body.insertWidget(self.body.count() - 2, save)
 
     def _on_save_short_clicked(self) -> None:
-        values = {"items": {n: s.value() for n, s in self.items.items()}}
-        error = self._short(values)
+        unrated = [str(n) for n, s in self.items.items() if s.value() < 0]
+        error: str | None
+        if unrated:
+            error = (f"Rate every item (0-4) before saving: item{'s' if len(unrated) > 1 else ''}"
+                     f" {', '.join(unrated)} not rated yet.")
+        else:
+            error = self._short({"items": {n: s.value() for n, s in self.items.items()}})
         if error:
             self.error_label.setText(error)
             self.error_label.show()
@@ -179,19 +208,24 @@ class SideEffectDialog(EntryDialog):
         self.effects.setAccessibleName("Side effect")
         for name in SIDE_EFFECTS:
             self.effects.addItem(QListWidgetItem(name))
-        self.effects.setCurrentRow(0)
+        self.effects.setCurrentRow(-1)  # nothing chosen until the clinician taps one
+        self.effects.clearSelection()
         self.body.addWidget(self.effects)
         buttons = []
         for severity in SEVERITIES[1:]:
-            button = _big_button(severity.capitalize(), f"side_effect_{severity}",
-                                 f"Record side effect as {severity}")
+            button = _answer_button(severity.capitalize(), f"side_effect_{severity}",
+                                    f"Record side effect as {severity}")
             button.clicked.connect(lambda _c=False, s=severity: self._save(s))
             buttons.append(button)
         self.finish(*buttons)
 
     def _save(self, severity: str) -> None:
-        item = self.effects.currentItem()
-        self.submit({"name": item.text() if item else "", "severity": severity})
+        chosen = self.effects.selectedItems()  # not currentItem: focus alone sets that
+        if not chosen:
+            self.error_label.setText("Tap the side effect first, then its severity.")
+            self.error_label.show()
+            return
+        self.submit({"name": chosen[0].text(), "severity": severity})
 
 
 class MedicineDialog(EntryDialog):
@@ -209,13 +243,20 @@ class MedicineDialog(EntryDialog):
         self.drug = QComboBox(objectName="medicine_drug", editable=True)
         self.drug.setAccessibleName("Medicine")
         self.drug.addItems([drug] if dose else list(PRN_MEDICINES))
+        if not dose:  # the dose is the protocol's drug; an as-needed medicine is chosen
+            self.drug.setCurrentIndex(-1)
+            self.drug.lineEdit().setPlaceholderText("Choose or type the medicine")
         self.mg = QDoubleSpinBox(objectName="medicine_mg", minimum=0, maximum=2000,
                                  decimals=1, suffix=" mg")
         self.mg.setAccessibleName("Amount in mg")
         self.route = QComboBox(objectName="medicine_route", editable=True)
         self.route.setAccessibleName("Route")
         self.route.addItems(list(ROUTES))
-        self.route.setCurrentText(route or ("oral" if not dose else ROUTES[2]))
+        if dose and route:
+            self.route.setCurrentText(route)  # the protocol's route
+        else:
+            self.route.setCurrentIndex(-1)
+            self.route.lineEdit().setPlaceholderText("Choose or type the route")
         self.per_kg = QLabel(objectName="dose_per_kg")
         self.lot = QLineEdit(objectName="dose_lot")
         self.lot.setAccessibleName("Lot number")

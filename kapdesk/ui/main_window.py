@@ -37,6 +37,7 @@ from kapdesk.store.settings import SettingsStore
 from kapdesk.store.users import UserStore
 from kapdesk.ui.access import AccessControl
 from kapdesk.ui.backup_runner import BackupRunner
+from kapdesk.ui.cadss_wording_dialog import edit_cadss_wording
 from kapdesk.ui.db_check import DatabaseCheck
 from kapdesk.ui.lock_view import LockView
 from kapdesk.ui.music_controller import MusicController, NowPlaying
@@ -153,6 +154,10 @@ class MainWindow(QMainWindow):
         self.act_night = a("Night", "night_level", "N", self.toggle_night,
                            "Switch between dark and night level")
         self.act_night.setCheckable(True)
+        self.act_cadss = a("CADSS item wording…", "edit_cadss_wording", None,
+                           lambda: edit_cadss_wording(
+                               self.settings.get, self.settings.set, lambda: self.room.user.role,
+                               self.entry.open_dialog, self), "Enter the CADSS item wording")
         self.act_chime = a("Soft chime when a cue waits too long", "chime_on_escalation", None,
                            self._on_chime_toggled, "Soft chime when a cue waits too long")
         self.act_chime.setCheckable(True)
@@ -184,6 +189,7 @@ class MainWindow(QMainWindow):
         more.addAction(self.act_cancel)
         more.addSeparator()
         more.addAction(self.act_chime)
+        more.addAction(self.act_cadss)
         self.more_button = QToolButton(objectName="more_actions")
         self.more_button.setText("More…")
         self.more_button.setAccessibleName("More session actions")
@@ -259,6 +265,7 @@ class MainWindow(QMainWindow):
         self.view.show_session(session, planned, unsigned)
         runs = self.room.may(Action.RUN_SESSION)
         self.act_playlists.setVisible(self.room.may(Action.CURATE_MUSIC))
+        self.act_cadss.setVisible(self.room.may(Action.EDIT_SETTINGS))
         allowed = TRANSITIONS[session.state] if session and runs else ()
         self.act_prepare.setEnabled(State.PREPARING in allowed)
         self.act_dose.setEnabled(State.DOSED in allowed)
