@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -170,6 +170,30 @@ def check_transition(session: Session, target: State, now: datetime,
                 raise TransitionError(message + " The session cannot be closed before then.")
             if not (reason and reason.strip()):
                 raise TransitionError(message + " To discharge earlier, give a reason.")
+
+
+# A session is often planned at the bedside after the injection: the dose time may be put
+# back to this long before the session was planned (with a reason, like every correction).
+T0_BEFORE_PLAN = timedelta(hours=12)
+
+
+def check_t0_correction(session: Session, new_t0: datetime, now: datetime,
+                        reason: str) -> None:
+    """Raise TransitionError, in words, when the dose time cannot be corrected to `new_t0`."""
+    if session.t0 is None or session.state not in (State.DOSED, State.RECOVERY):
+        raise TransitionError("The dose time can be corrected only after the dose is "
+                              "recorded and before discharge.")
+    if new_t0 > now:
+        raise TransitionError("The corrected dose time is in the future.")
+    earliest = session.planned_at - T0_BEFORE_PLAN
+    if new_t0 < earliest:
+        hours = T0_BEFORE_PLAN.total_seconds() / 3600
+        raise TransitionError(
+            f"The corrected dose time is more than {hours:g} h before the session was "
+            f"planned ({session.planned_at.astimezone():%Y-%m-%d %H:%M}); the earliest is "
+            f"{earliest.astimezone():%Y-%m-%d %H:%M}.")
+    if not reason.strip():
+        raise TransitionError("Correcting the dose time needs a reason.")
 
 
 def monitoring_minutes(session: Session, now: datetime) -> float:

@@ -21,6 +21,7 @@ from kapdesk.core.session import (
     ClockAdjustment,
     Session,
     State,
+    check_t0_correction,
     check_transition,
 )
 from kapdesk.core.text_rules import check_patient_code, check_reason
@@ -268,19 +269,16 @@ class SessionStore:
                    ) -> Session:
         session = self.get(session_id)
         now = self._clock.now()
-        if session.t0 is None or session.state not in (State.DOSED, State.RECOVERY):
-            raise TransitionError("The dose time can be corrected only after the dose is "
-                                  "recorded and before discharge.")
-        if new_t0 > now:
-            raise TransitionError("The corrected dose time is in the future.")
-        if new_t0 < session.planned_at:
-            raise TransitionError("The corrected dose time is before the session was planned.")
-        if not check_reason(reason):
-            raise TransitionError("Correcting the dose time needs a reason.")
+        reason = check_reason(reason)
+        check_t0_correction(session, new_t0, now, reason)
+        assert session.t0 is not None
         with self._db.atomic():
             self._db.execute("UPDATE sessions SET t0 = ? WHERE id = ?",
                              [to_db(new_t0), session_id])
-            change = {"old": to_db(session.t0), "new": to_db(new_t0), "reason": reason.strip()}
+            change: dict[str, Any] = {"old": to_db(session.t0), "new": to_db(new_t0),
+                                      "reason": reason}
+            if new_t0 < session.planned_at:
+                change["before_planned"] = True
             self._event(session_id, "t0_corrected", user_id, change, at=now)
             self._audit.append(user_id, "correct", "session.t0", session_id,
                                {"t0": change["old"]}, {"t0": change["new"],
