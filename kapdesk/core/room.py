@@ -28,16 +28,32 @@ class RoomSnapshot:
     timers: tuple[TimerView, ...]
 
     @property
+    def discharged_s(self) -> float | None:
+        """Session seconds at discharge; None until discharged. No cue is due after it."""
+        return self.session.discharged_s if self.session.discharged else None
+
+    @property
     def due(self) -> list[CueState]:
         """Cues waiting for the clinician, the longest-waiting first."""
+        if self.discharged_s is not None:
+            return []
         return sorted((c for c in self.cues if c.status is CueStatus.DUE),
                       key=lambda c: (c.due_s, c.cue.key))
 
     @property
     def upcoming(self) -> list[CueState]:
+        if self.discharged_s is not None:
+            return []
         return sorted((c for c in self.cues
                        if c.status in (CueStatus.UPCOMING, CueStatus.SNOOZED)),
                       key=lambda c: (c.due_s, c.cue.key))
+
+    @property
+    def status_line(self) -> str | None:
+        """"Discharged at T+1:05" once discharged, else None."""
+        if self.discharged_s is None:
+            return None
+        return f"Discharged at {format_t_plus(self.discharged_s)}"
 
     @property
     def past(self) -> list[CueState]:
@@ -77,8 +93,9 @@ def cue_answered_by(snap: RoomSnapshot, entry_kind: str) -> CueState | None:
 def snapshot(session: Session, events: Sequence[CueEvent], now: datetime) -> RoomSnapshot:
     protocol = session.protocol
     elapsed = session.elapsed(now) if session.t0 is not None else 0.0
+    folded = session.clock_running or session.discharged
     states = tuple(fold_cues(expand_schedule(protocol), events,
-                             elapsed if session.clock_running else float("-inf")))
+                             elapsed if folded else float("-inf")))
     if session.t0 is None:
         return RoomSnapshot(session, 0.0, None, 0.0, states, ())
     phase = protocol.phase_at(elapsed / 60)
@@ -95,6 +112,12 @@ def format_elapsed(seconds: float) -> str:
     """H:MM:SS for the room clock (no sign before the dose)."""
     total = max(0, int(seconds))
     return f"{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
+
+
+def format_t_plus(seconds: float) -> str:
+    """T+h:mm since the dose."""
+    minutes = max(0, int(seconds // 60))
+    return f"T+{minutes // 60}:{minutes % 60:02d}"
 
 
 def format_countdown(seconds: float) -> str:

@@ -122,6 +122,7 @@ class Session:
     t0: datetime | None = None
     adjustments: tuple[ClockAdjustment, ...] = ()
     notes: dict[str, Any] = field(default_factory=dict)
+    discharged_s: float | None = None  # session seconds at discharge: the clock stops there
 
     @property
     def timeline(self) -> Timeline:
@@ -131,7 +132,8 @@ class Session:
         """Session seconds at `now` (never below 0 once dosed, whatever the clock did)."""
         if self.t0 is None:
             return 0.0
-        return max(0.0, self.timeline.elapsed_now(now))
+        seconds = max(0.0, self.timeline.elapsed_now(now))
+        return seconds if self.discharged_s is None else min(seconds, self.discharged_s)
 
     @property
     def is_running(self) -> bool:
@@ -139,8 +141,12 @@ class Session:
 
     @property
     def clock_running(self) -> bool:
-        return self.t0 is not None and self.state in (State.DOSED, State.RECOVERY,
-                                                       State.DISCHARGED)
+        """The session clock advances: dosed and not yet discharged."""
+        return self.t0 is not None and self.state in (State.DOSED, State.RECOVERY)
+
+    @property
+    def discharged(self) -> bool:
+        return self.state in (State.DISCHARGED, State.CLOSED) and self.t0 is not None
 
 
 def check_transition(session: Session, target: State, now: datetime,

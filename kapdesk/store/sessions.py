@@ -21,6 +21,7 @@ from kapdesk.core.session import (
     ClockAdjustment,
     Session,
     State,
+    Timeline,
     check_t0_correction,
     check_transition,
 )
@@ -80,14 +81,22 @@ class SessionStore:
 
     def _session(self, row: sqlite3.Row | tuple[Any, ...]) -> Session:
         (sid, proto_json, state, planned_at, t0, code) = row
+        events = self.events(sid, kinds=("clock_jump", "transition"))
         adjustments = tuple(
             ClockAdjustment(e.at, float(e.data["seconds"]), e.id,
                             e.data.get("observations_before"))
-            for e in self.events(sid, kinds=("clock_jump",)))
+            for e in events if e.kind == "clock_jump")
+        start = from_db(t0) if t0 else None
+        discharge = next((e for e in reversed(events) if e.kind == "transition"
+                          and e.data.get("to") == State.DISCHARGED.value), None)
+        discharged_s = None
+        if discharge is not None and start is not None:
+            discharged_s = max(0.0, Timeline(start, adjustments).elapsed_at(
+                discharge.at, event=discharge.id))
         return Session(
             id=sid, patient_code=code, protocol=stored_protocol(proto_json),
             state=State(state), planned_at=from_db(planned_at),
-            t0=from_db(t0) if t0 else None, adjustments=adjustments)
+            t0=start, adjustments=adjustments, discharged_s=discharged_s)
 
     def running(self) -> Session | None:
         """The session occupying the room, if any."""

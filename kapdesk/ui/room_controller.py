@@ -199,7 +199,8 @@ class RoomController(QObject):
 
     def _arm(self, snap: RoomSnapshot) -> None:
         if not snap.session.clock_running:
-            self._tick.start(_MAX_WAIT_MS if snap.session.t0 is None else 1000)
+            idle = snap.session.t0 is None or snap.session.discharged
+            self._tick.start(_MAX_WAIT_MS if idle else 1000)
             self._cue_timer.stop()
             return
         elapsed_ms = snap.elapsed_s * 1000

@@ -212,7 +212,9 @@ class RoomView(QStackedWidget):
                 self.phase_label.setText("Between phases")
         self.phase_bar.set_minute(snap.elapsed_s / 60)
         nxt = snap.next_cue
-        if nxt is not None and session.t0 is not None:
+        if snap.status_line is not None:  # discharged: the clock has stopped, no next cue
+            self.next_label.setText(snap.status_line)
+        elif nxt is not None and session.t0 is not None:
             self.next_label.setText(
                 f"Next: {nxt.cue.text}  in {format_countdown(nxt.due_s - snap.elapsed_s)}")
         elif nxt is not None:
