@@ -74,18 +74,48 @@ class RoomSnapshot:
 CUE_ANSWERED_BY = {"vitals": "vitals", "moaas": "rating", "rass": "rating",
                    "dissociation": "rating", "cadss6": "rating", "medication": "medication",
                    "dose": "medication", "discharge": "checklist"}
-ANSWER_EARLY_S = 5 * 60  # an entry this early still answers the coming cue
+@dataclass(frozen=True)
+class AnswerWindow:
+    """How near its due time an entry must be to answer a cue (a clinic setting,
+    `cue_answer_window`). By default from 2 min before it is due to 15 min after: a
+    reading at T+10:32 does not answer the T+15 vitals cue, which still comes; a reading
+    late by more than 15 min leaves the cue open, to be done or skipped with a reason."""
+
+    before_s: float = 2 * 60
+    after_s: float = 15 * 60
+
+    @classmethod
+    def from_setting(cls, value: object) -> AnswerWindow:
+        """{"before_min": 2, "after_min": 15}; anything else (or out of 0-60 min) gives
+        the default."""
+        if not isinstance(value, dict):
+            return cls()
+        numbers = [value.get("before_min"), value.get("after_min")]
+        if not all(isinstance(n, int | float) and not isinstance(n, bool)
+                   and 0 <= n <= 60 for n in numbers):
+            return cls()
+        return cls(float(numbers[0]) * 60, float(numbers[1]) * 60)  # type: ignore[arg-type]
+
+    def holds(self, due_s: float, at_s: float) -> bool:
+        return due_s - self.before_s <= at_s <= due_s + self.after_s
+
+    def describe(self) -> str:
+        return (f"an entry answers a cue from {self.before_s / 60:g} min before it is due "
+                f"until {self.after_s / 60:g} min after")
 
 
-def cue_answered_by(snap: RoomSnapshot, entry_kind: str) -> CueState | None:
-    """The open cue that an entry of `entry_kind` answers now, if any: one entry, one cue,
-    the longest-waiting first."""
+def cue_answered_by(snap: RoomSnapshot, entry_kind: str, at_s: float | None = None,
+                    window: AnswerWindow | None = None) -> CueState | None:
+    """The open cue that an entry of `entry_kind` taken at session second `at_s` (default:
+    now) answers, if any: one entry, one cue, the longest-waiting first among those whose
+    due time is within the answer window."""
     cue_kind = CUE_ANSWERED_BY.get(entry_kind)
     if cue_kind is None or snap.session.t0 is None:
         return None
+    at = snap.elapsed_s if at_s is None else at_s
+    window = window or AnswerWindow()
     for state in sorted(snap.cues, key=lambda c: (c.due_s, c.cue.key)):
-        if state.cue.kind == cue_kind and state.open and \
-                state.due_s <= snap.elapsed_s + ANSWER_EARLY_S:
+        if state.cue.kind == cue_kind and state.open and window.holds(state.due_s, at):
             return state
     return None
 

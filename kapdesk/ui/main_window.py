@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_NAME} {__version__}")
         self.room = room
         self.records = records
+        records.answer_window = lambda: settings.get("cue_answer_window")
         self.protocols = protocols
         self.users = users
         self.settings = settings

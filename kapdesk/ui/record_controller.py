@@ -7,7 +7,7 @@ message naming the field and the range; nothing already stored is touched.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -15,9 +15,9 @@ from PySide6.QtCore import QObject, Signal
 
 from kapdesk.core.cues import CueEventKind
 from kapdesk.core.errors import KapdeskError
-from kapdesk.core.observations import Kind, describe
+from kapdesk.core.observations import Kind, Observation, describe
 from kapdesk.core.permissions import Action, require
-from kapdesk.core.room import cue_answered_by
+from kapdesk.core.room import AnswerWindow, cue_answered_by
 from kapdesk.core.session import Session
 from kapdesk.store.patients import PatientStore
 from kapdesk.store.records import Alert, RecordStore, Saved
@@ -38,6 +38,8 @@ class RecordController(QObject):
         self.records = records
         self.patients = patients
         self.room = room
+        # the clinic's `cue_answer_window` setting, read at each entry (set by the window)
+        self.answer_window: Callable[[], object] = lambda: None
 
     def weight_kg(self) -> float | None:
         session = self.room.session
@@ -63,17 +65,22 @@ class RecordController(QObject):
             self.failed.emit(str(exc))
             return None
         log.info("saved observation %s (%s) in session %s", saved.observation.id, kind, sid)
-        self._satisfy_cues(kind, saved.observation.id)
+        self._satisfy_cues(kind, saved.observation)
         self.saved.emit(saved)
         self.alerts_changed.emit(self.open_alerts())
         return saved
 
-    def _satisfy_cues(self, kind: Kind, observation_id: int) -> None:
+    def _satisfy_cues(self, kind: Kind, observation: Observation) -> None:
         snap = self.room.current
-        state = cue_answered_by(snap, kind.value) if snap is not None else None
+        if snap is None or snap.session.t0 is None:
+            return
+        at_s = snap.session.timeline.elapsed_at(observation.observed_at,
+                                                observation=observation.id)
+        state = cue_answered_by(snap, kind.value, at_s,
+                                AnswerWindow.from_setting(self.answer_window()))
         if state is not None:
             self.room.record_cue_done(state.cue.key, CueEventKind.ACKNOWLEDGED,
-                                      {"satisfied_by": observation_id})
+                                      {"satisfied_by": observation.id})
 
     def correct(self, observation_id: int, reason: str, values: Mapping[str, Any] | None = None,
                 observed_at: datetime | None = None) -> Saved | None:
