@@ -12,7 +12,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QInputDialog,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -42,6 +41,7 @@ from kapdesk.ui.db_check import DatabaseCheck
 from kapdesk.ui.lock_view import LockView
 from kapdesk.ui.music_controller import MusicController, NowPlaying
 from kapdesk.ui.record_actions import RecordActions
+from kapdesk.ui.widgets.status_message import StatusMessage
 
 if TYPE_CHECKING:
     from kapdesk.ui.dialogs import PlanChoice
@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
         self.playlists: PlaylistEditorLauncher | None = None  # set by app.py: the editor
         self._build_actions()
         self._build_toolbar()
-        self.status = QLabel(objectName="status_message")
+        self.status = StatusMessage(room.clock.monotonic)  # expires after 10 s
         self.statusBar().addWidget(self.status, 1)
         self._connect()
         self.set_theme(str(settings.get("theme_level")))
