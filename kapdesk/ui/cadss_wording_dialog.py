@@ -45,13 +45,15 @@ class CadssWordingDialog(QDialog):
         now = cadss_wording(current) or {}
         self.edits: dict[int, QLineEdit] = {}
         for number in CADSS6_ITEMS:
-            edit = QLineEdit(objectName=f"cadss_wording_{number}")
+            edit = QLineEdit()
+            edit.setObjectName(f"cadss_wording_{number}")
             edit.setAccessibleName(f"Wording of CADSS item {number}")
             edit.setText(now.get(number) or str(known.get(str(number), "") or ""))
             form.addRow(f"Item {number}", edit)
             self.edits[number] = edit
         layout.addLayout(form)
-        self.error_label = QLabel(objectName="cadss_wording_error")
+        self.error_label = QLabel()
+        self.error_label.setObjectName("cadss_wording_error")
         self.error_label.setWordWrap(True)
         self.error_label.setProperty("role", "alert")
         self.error_label.hide()

@@ -159,7 +159,8 @@ class DissociationDialog(ChoiceDialog):
             else None
         self.wording_missing = QLabel(
             "The clinic has not entered the wording of the CADSS items yet, so only their "
-            f"numbers show. Set it under {CADSS_WORDING_PLACE}.", objectName="cadss_no_wording")
+            f"numbers show. Set it under {CADSS_WORDING_PLACE}.")
+        self.wording_missing.setObjectName("cadss_no_wording")
         self.wording_missing.setWordWrap(True)
         self.wording_missing.setVisible(wording is None)
         grid.addWidget(self.wording_missing, 0, 0, 1, 2)
@@ -245,7 +246,7 @@ class MedicineDialog(EntryDialog):
         self.drug.addItems([drug] if dose else list(PRN_MEDICINES))
         if not dose:  # the dose is the protocol's drug; an as-needed medicine is chosen
             self.drug.setCurrentIndex(-1)
-            self.drug.lineEdit().setPlaceholderText("Choose or type the medicine")
+            self.drug.setPlaceholderText("Choose or type the medicine")
         self.mg = QDoubleSpinBox(objectName="medicine_mg", minimum=0, maximum=2000,
                                  decimals=1, suffix=" mg")
         self.mg.setAccessibleName("Amount in mg")
@@ -256,7 +257,7 @@ class MedicineDialog(EntryDialog):
             self.route.setCurrentText(route)  # the protocol's route
         else:
             self.route.setCurrentIndex(-1)
-            self.route.lineEdit().setPlaceholderText("Choose or type the route")
+            self.route.setPlaceholderText("Choose or type the route")
         self.per_kg = QLabel(objectName="dose_per_kg")
         self.lot = QLineEdit(objectName="dose_lot")
         self.lot.setAccessibleName("Lot number")
