@@ -12,7 +12,8 @@ from enum import StrEnum
 from typing import Any
 
 from kapdesk.core.limits import MAX_CUE_OCCURRENCES
-from kapdesk.core.protocol import Protocol, cue_minutes
+from kapdesk.core.protocol import Protocol
+from kapdesk.core.protocol_rules import cue_minutes
 
 SNOOZE_CHOICES_MIN = (2, 5)
 

@@ -22,15 +22,8 @@ from kapdesk.core.limits import (
     MAX_TEXT,
     finite_in,
 )
-from kapdesk.core.protocol import (
-    CueSpec,
-    Phase,
-    Protocol,
-    TimerSpec,
-    cue_minutes,
-    cue_problem,
-    timer_problem,
-)
+from kapdesk.core.protocol import CueSpec, Phase, Protocol, TimerSpec
+from kapdesk.core.protocol_rules import cue_minutes, cue_problem, timer_problem
 
 
 def _num(value: object) -> float | None:
