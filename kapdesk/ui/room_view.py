@@ -175,12 +175,16 @@ class RoomView(QStackedWidget):
         self.setCurrentIndex(1)
         self.state_label.setText(session.state.label)
         self.phase_bar.set_protocol(session.protocol)
+        # the same session shown again (a lock, a clock change): its ticks stay
+        kept = self.preparation_ticks() if self._session is not None and \
+            self._session.id == session.id else {}
         self._session = session
         self.prep_list.clear()
         for item in session.protocol.preparation:
             entry = QListWidgetItem(item)
             entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            entry.setCheckState(Qt.CheckState.Unchecked)
+            entry.setCheckState(Qt.CheckState.Checked if kept.get(item)
+                                else Qt.CheckState.Unchecked)
             self.prep_list.addItem(entry)
         self._list_signature = ()
         self._apply_visibility()

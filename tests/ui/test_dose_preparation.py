@@ -66,6 +66,15 @@ def test_complete_preparation_doses_without_a_question(make_window, clock, proto
     assert set(event.data["preparation"].values()) == {True}
 
 
+def test_ticks_survive_the_room_being_shown_again(make_window, protocols):
+    window = make_window()
+    _preparing(window, protocols)
+    window.view.prep_list.item(1).setCheckState(Qt.CheckState.Checked)
+    window.access.user_changed.emit(window.room.user)  # e.g. unlocked by another clinician
+    ticks = window.view.preparation_ticks()
+    assert [ticked for ticked in ticks.values()] == [False, True, False, False, False]
+
+
 def test_a_screening_with_items_unconfirmed_is_a_gap(make_window, protocols):
     window = make_window()
     _preparing(window, protocols)
