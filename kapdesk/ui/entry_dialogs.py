@@ -153,6 +153,7 @@ class DissociationDialog(ChoiceDialog):
         super().__init__("Dissociation", "dissociation_dialog",
                          [(s.capitalize(), s) for s in SEVERITIES], "severity", submit, parent)
         self._short = submit_short_form
+        self.setMinimumWidth(420)  # room for the item wording beside its score
         self.items: dict[int, QSpinBox] = {}
         grid = QGridLayout()
         wording = item_text if item_text and all(item_text.get(n) for n in CADSS6_ITEMS) \
@@ -163,29 +164,37 @@ class DissociationDialog(ChoiceDialog):
         self.wording_missing.setObjectName("cadss_no_wording")
         self.wording_missing.setWordWrap(True)
         self.wording_missing.setVisible(wording is None)
-        grid.addWidget(self.wording_missing, 0, 0, 1, 2)
-        for row, number in enumerate(CADSS6_ITEMS, start=1):
+        for row, number in enumerate(CADSS6_ITEMS):
             text = f"{number}. {wording[number]}" if wording else f"CADSS item {number}"
             spin = QSpinBox(objectName=f"cadss_item_{number}", minimum=-1, maximum=4)
             spin.setSpecialValueText("not rated")  # -1: no score until one is given
             spin.setValue(-1)
             spin.setAccessibleName(f"CADSS item {number}")
             label = QLabel(text)
-            label.setWordWrap(True)
+            label.setWordWrap(wording is not None)
             grid.addWidget(label, row, 0)
             grid.addWidget(spin, row, 1)
             self.items[number] = spin
         self.short_form = QWidget(objectName="cadss_short_form")
-        self.short_form.setLayout(grid)
+        column = QVBoxLayout(self.short_form)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.wording_missing)
+        column.addLayout(grid)
         self.short_form.hide()
         toggle = _big_button("6-item short form…", "show_short_form", "Show the short form")
-        toggle.clicked.connect(lambda: (self.short_form.show(), save.show()))
+        toggle.clicked.connect(lambda: (self.short_form.show(), save.show(), self._fit()))
         save = _big_button("Save short form", "save_short_form", "Save short form")
         save.hide()
         save.clicked.connect(self._on_save_short_clicked)
         self.body.insertWidget(self.body.count() - 2, toggle)
         self.body.insertWidget(self.body.count() - 2, self.short_form)
         self.body.insertWidget(self.body.count() - 2, save)
+
+    def _fit(self) -> None:
+        """Grow to show the whole form (wrapped text included) once it opens."""
+        self.body.activate()
+        height = self.body.totalHeightForWidth(self.width())
+        self.resize(self.width(), max(self.height(), height))
 
     def _on_save_short_clicked(self) -> None:
         unrated = [str(n) for n, s in self.items.items() if s.value() < 0]
