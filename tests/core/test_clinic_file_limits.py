@@ -261,3 +261,15 @@ def test_half_a_million_line_m3u_is_refused_quickly(tmp_path: Path) -> None:
     assert tracks == []
     assert problems[0].reason == ("lists 500,000 entries; a playlist may hold at most 10,000, "
                                   "so none of it was loaded")
+
+
+def test_an_entry_no_file_can_have_is_reported_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "a.ogg").write_bytes(b"x")
+    path = tmp_path / "peak.m3u8"
+    path.write_text("#EXTM3U\n" + "n" * 5000 + "\n" + "x/" * 3000 + "b.ogg\n"
+                    + "a\x00b.ogg\nesc\x1b[2J.ogg\na.ogg\n", encoding="utf-8")
+    tracks, problems = read_m3u(path)
+    assert [t.path.name for t in tracks] == ["a.ogg"]
+    assert [p.line for p in problems] == [2, 3, 4, 5]
+    assert "cannot be a file here (File name too long)" in problems[0].reason
+    assert problems[2].reason.endswith("holds a control character, so it cannot name a file")

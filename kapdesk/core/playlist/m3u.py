@@ -127,22 +127,37 @@ def _locate(entry: str, base: Path, source: str, number: int,
             ) -> tuple[Path | None, PlaylistProblem | None]:
     """The file an entry names, or None; and a problem to report, if any."""
     written = entry
+    if any(ord(char) < 32 or ord(char) == 127 for char in entry):
+        return None, PlaylistProblem(
+            source, number, f"{_shorten(written)!r} holds a control character, so it cannot "
+            "name a file", "missing")
     if entry[:7].lower() == "file://":
         entry = _file_url_path(entry)
     elif _URL.match(entry):
         return None, PlaylistProblem(
             source, number, f"'{written}' is a web address; only files on this computer "
             "can be played", "url")
-    path = _local_path(entry, base)
-    if path is None:
+    try:
+        path = _local_path(entry, base)
+        found = None if path is None else (path.is_file(), path.is_dir())
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte in it...
+        reason = getattr(exc, "strerror", None) or str(exc)
+        return None, PlaylistProblem(
+            source, number, f"'{_shorten(written)}' cannot be a file here ({reason})",
+            "missing")
+    if path is None or found is None:
         return None, PlaylistProblem(
             source, number, f"'{written}' was not found (a Windows path, not reachable on "
             "this computer)", "missing")
-    if not path.is_file():
-        what = "is a folder, not a file" if path.is_dir() else "was not found"
+    if not found[0]:
+        what = "is a folder, not a file" if found[1] else "was not found"
         return path, PlaylistProblem(source, number, f"'{written}' {what} ({path})",
                                      "missing", path)
     return path, None
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _local_path(entry: str, base: Path) -> Path | None:
