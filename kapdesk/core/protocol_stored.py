@@ -68,8 +68,12 @@ def stored_protocol(text: str) -> Protocol:
         preparation = []
     try:
         spacing = SpacingRules(**data.get("spacing", {}))
-        if not (finite_in(spacing.min_hours_between, 0, 24 * 366)
-                and finite_in(spacing.window_days, 0, 366, low_open=True)):
+        hours, days = _num(spacing.min_hours_between), _num(spacing.window_days)
+        count = spacing.max_in_window
+        if hours is None or days is None or not (
+                finite_in(hours, 0, 24 * 366) and finite_in(days, 0, 366, low_open=True)
+                and isinstance(count, int) and not isinstance(count, bool)
+                and 1 <= count <= 100 and isinstance(spacing.want_integration, bool)):
             raise ValueError
     except (TypeError, ValueError):
         problems.append("the spacing rules are unreadable; the defaults are used")

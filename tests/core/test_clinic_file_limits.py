@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kapdesk.core.course import SpacingRules
 from kapdesk.core.cues import expand_schedule
 from kapdesk.core.limits import MAX_CUE_OCCURRENCES, FileRefused, read_bounded
 from kapdesk.core.playlist import PlaylistError, load_set, load_sets, read_m3u
@@ -273,3 +274,13 @@ def test_an_entry_no_file_can_have_is_reported_not_a_crash(tmp_path: Path) -> No
     assert [p.line for p in problems] == [2, 3, 4, 5]
     assert "cannot be a file here (File name too long)" in problems[0].reason
     assert problems[2].reason.endswith("holds a control character, so it cannot name a file")
+
+
+@pytest.mark.parametrize("spacing", [{"max_in_window": float("nan")}, {"max_in_window": "2"},
+                                     {"want_integration": float("inf")}, {"window_days": None},
+                                     {"min_hours_between": True}, {"unknown": 1}, "x"])
+def test_stored_spacing_of_the_wrong_kind_gives_the_defaults(spacing: object) -> None:
+    protocol = stored_protocol(stored(spacing=spacing))
+    assert protocol.spacing == SpacingRules()
+    assert "the spacing rules are unreadable; the defaults are used" in protocol.problems
+    json.dumps(protocol.to_dict(), allow_nan=False)
