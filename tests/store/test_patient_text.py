@@ -93,3 +93,14 @@ def test_side_effect_names_and_correction_reasons_are_bounded(sessions, records,
         records.correct(saved.observation.id, user_id, "r" * 5000, {"name": "Nausea",
                                                              "severity": "moderate"})
     assert len(records.all(session.id)) == 1
+
+
+def test_veto_reasons_are_bounded(db, clock, audit, patients, user_id) -> None:
+    from kapdesk.store.music import MusicStore
+
+    patients.save("K-014", user_id)
+    music = MusicStore(db, clock, audit)
+    with pytest.raises(ValidationError, match="The reason for the veto is at most 2,000"):
+        music.add_veto("K-014", "/music/a.ogg", user_id, "r" * 2001)
+    assert music.vetoes("K-014") == []
+    assert music.add_veto("K-014", "/music/a.ogg", user_id, "Too loud").reason == "Too loud"
