@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.room = room
         self.records = records
         records.answer_window = lambda: settings.get("cue_answer_window")
+        records.cue_left_open.connect(lambda text: self.status.setText(text))
         self.protocols = protocols
         self.users = users
         self.settings = settings

@@ -24,6 +24,9 @@ def test_a_reading_at_t_plus_10_32_leaves_the_t_plus_15_cue_to_come(make_window,
     step(window, clock, 10 * 60 + 32)
     window.records.record(Kind.VITALS, {"systolic": 120, "diastolic": 80})
     assert _vitals_done(window) == []
+    assert window.status.text() == (
+        'Saved; it does not count for the cue "Take vitals" at T+0:15: an entry answers a '
+        "cue from 2 min before it is due until 15 min after.")
     step(window, clock, 4 * 60 + 28)  # T+15: the prompt comes
     assert "vitals#1" in [c.cue.key for c in window.room.current.due]
     step(window, clock, 60)
