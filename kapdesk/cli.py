@@ -133,6 +133,14 @@ def _check(args: argparse.Namespace) -> int:
     problems = integrity_report(db)
     _protocols, errors = load_protocols(paths.protocol_dirs())
     problems += [f"protocol: {e}" for e in errors]
+    from kapdesk.core.playlist import load_sets
+    from kapdesk.paths import resource_root
+    from kapdesk.store.sessions import SessionStore
+
+    _sets, found = load_sets([resource_root() / "playlists", paths.playlists_dir])
+    problems += [f"playlist: {p}" for p in found if p.kind in ("invalid", "unreadable")]
+    problems += [f"session {sid}: stored template: {why}"
+                 for sid, why in SessionStore(db, SystemClock()).template_problems()]
     for line in problems:
         print(line)
     print(f"{paths.database}: " + ("ok" if not problems else f"{len(problems)} problem(s)"))

@@ -8,9 +8,13 @@ the wall clock jumps (someone set it, NTP stepped it) or the laptop was suspende
 from __future__ import annotations
 
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
+
+_BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
 
 
 class Clock(Protocol):
@@ -24,6 +28,11 @@ class Clock(Protocol):
 
     def boottime(self) -> float:
         """Seconds on a clock that never jumps and keeps counting while suspended."""
+        ...
+
+    def boot_id(self) -> str:
+        """What names this start of the machine ("" when unknown): the boot clock of one
+        boot id can be compared with a later reading of the same boot id."""
         ...
 
 
@@ -42,6 +51,12 @@ class SystemClock:
             return time.monotonic()
         return time.clock_gettime(clock_id)
 
+    def boot_id(self) -> str:
+        try:
+            return _BOOT_ID.read_text(encoding="ascii").strip()[:64]
+        except (OSError, UnicodeDecodeError):
+            return ""  # not Linux: a change while closed can be seen only when set back
+
 
 class FakeClock:
     """A clock for tests and the self-test: time moves only when told to."""
@@ -52,9 +67,20 @@ class FakeClock:
             raise ValueError("FakeClock needs a timezone-aware start")
         self._mono = 1000.0
         self._boot = 1000.0
+        self._boot_id = "fake-boot-1"
 
     def now(self) -> datetime:
         return self._now
+
+    def boot_id(self) -> str:
+        return self._boot_id
+
+    def reboot(self, seconds: float = 60.0) -> None:
+        """The machine is switched off for `seconds` and started again: a new boot id and
+        boot clock; the wall clock moves on."""
+        self._now += timedelta(seconds=seconds)
+        self._mono = self._boot = 10.0
+        self._boot_id = f"fake-boot-{int(self._boot_id.rsplit('-', 1)[1]) + 1}"
 
     def monotonic(self) -> float:
         return self._mono
@@ -92,6 +118,7 @@ class ScaledClock:
         self._factor = factor
         self._start = start or datetime.now(UTC)
         self._t0 = time.monotonic()
+        self._boot_id = f"scaled-{uuid.uuid4()}"  # its clocks start again in each process
 
     def _scaled(self) -> float:
         return (time.monotonic() - self._t0) * self._factor
@@ -105,6 +132,9 @@ class ScaledClock:
     def boottime(self) -> float:
         return self._scaled()
 
+    def boot_id(self) -> str:
+        return self._boot_id
+
 
 @dataclass(frozen=True)
 class ClockDiscontinuity:
@@ -114,8 +144,14 @@ class ClockDiscontinuity:
     detected_at: datetime
     seconds: float  # suspend: how long asleep; clock_jump: how far the wall clock moved (+/-)
 
+    while_closed: bool = False  # found at start: the clock was set while the app was closed
+
     def describe(self) -> str:
         minutes = abs(self.seconds) / 60
+        if self.while_closed:
+            direction = "forward" if self.seconds > 0 else "back"
+            return (f"While KAPdesk was closed, the system clock was set {direction} by "
+                    f"{minutes:.1f} min; session times have been kept continuous.")
         if self.kind == "suspend":
             return f"The laptop was asleep for {minutes:.1f} min; the session clock kept counting."
         direction = "forward" if self.seconds > 0 else "back"
@@ -156,3 +192,54 @@ class ClockWatch:
         if abs(jump) > self._tolerance:
             found.append(ClockDiscontinuity("clock_jump", now, jump))
         return found
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    """The clocks read together, stored while the app runs and compared at the next start."""
+
+    boot_id: str
+    wall: datetime
+    boottime: float
+
+    @classmethod
+    def read(cls, clock: Clock) -> Heartbeat:
+        return cls(clock.boot_id(), clock.now(), clock.boottime())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"boot_id": self.boot_id, "wall": self.wall.isoformat(),
+                "boottime": self.boottime}
+
+    @classmethod
+    def from_dict(cls, data: object) -> Heartbeat | None:
+        """None for anything that is not a heartbeat this version wrote."""
+        if not isinstance(data, dict):
+            return None
+        try:
+            wall = datetime.fromisoformat(str(data["wall"]))
+            boot = float(data["boottime"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        if wall.tzinfo is None or boot != boot:
+            return None
+        return cls(str(data.get("boot_id", "")), wall, boot)
+
+
+def closed_change(last: Heartbeat | None, now: Heartbeat,
+                  tolerance_s: float = 5.0) -> ClockDiscontinuity | None:
+    """How far the wall clock was set while the app was closed, from the last heartbeat.
+
+    On the same boot the boot clock says how much time really passed (suspends included);
+    the rest of the wall clock's move is a change. After a restart of the machine the boot
+    clocks cannot be compared: only a wall clock now behind the heartbeat gives it away.
+    """
+    if last is None:
+        return None
+    wall_d = (now.wall - last.wall).total_seconds()
+    if last.boot_id and last.boot_id == now.boot_id:
+        jump = wall_d - (now.boottime - last.boottime)
+    else:
+        jump = min(0.0, wall_d)
+    if abs(jump) <= tolerance_s:
+        return None
+    return ClockDiscontinuity("clock_jump", now.wall, jump, while_closed=True)

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from kapdesk.core.limits import MAX_CUE_OCCURRENCES
 from kapdesk.core.protocol import Protocol
+from kapdesk.core.protocol_rules import cue_minutes
 
 SNOOZE_CHOICES_MIN = (2, 5)
 
@@ -74,22 +76,12 @@ def expand_schedule(protocol: Protocol) -> tuple[CueInstance, ...]:
     """Every cue occurrence of the protocol, repeats and timer ends included, by due time."""
     out: list[CueInstance] = []
     for spec in protocol.cues:
-        times = [spec.at_min]
-        if spec.repeat_every_min:
-            phase = protocol.phase(spec.repeat_within) if spec.repeat_within else None
-            if spec.repeat_until_min is not None:
-                end, inclusive = spec.repeat_until_min, True
-            elif phase is not None:
-                end, inclusive = phase.end_min, False
-            else:
-                end, inclusive = protocol.session_minutes, True
-            t = spec.at_min + spec.repeat_every_min
-            while t < end - 1e-9 or (inclusive and abs(t - end) < 1e-9):
-                times.append(t)
-                t += spec.repeat_every_min
-        for n, minute in enumerate(times, start=1):
+        if len(out) >= MAX_CUE_OCCURRENCES:
+            break  # a checked template never gets here; a stored one is cut short
+        for n, minute in enumerate(cue_minutes(spec, protocol), start=1):
             out.append(CueInstance(f"{spec.id}#{n}", spec.kind, spec.text, spec.detail,
                                    minute * 60.0, spec.escalate_after_min * 60.0))
+    del out[MAX_CUE_OCCURRENCES:]
     for timer in protocol.timers:
         out.append(CueInstance(f"timer:{timer.id}#1", "medication", timer.end_text,
                                f"{timer.name}: {timer.minutes:g} min are up",

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from kapdesk.core.errors import ValidationError
+from kapdesk.core.text_rules import MAX_REASON, check_text
 
 
 class Kind(StrEnum):
@@ -74,6 +75,31 @@ SEVERITIES = ("none", "mild", "moderate", "severe")
 
 # The CADSS short form's item numbers; the wording is the clinic's to supply.
 CADSS6_ITEMS = (1, 2, 6, 7, 15, 22)
+
+CADSS_WORDING_PLACE = "More… > CADSS item wording… (an admin's setting)"
+
+
+def check_cadss_wording(wording: Mapping[Any, Any]) -> dict[str, str]:
+    """The clinic's wording of the six short-form items: every item, in words."""
+    clean: dict[str, str] = {}
+    for number in CADSS6_ITEMS:
+        text = check_text(wording.get(number, wording.get(str(number))),
+                          f"The wording of CADSS item {number}", 500)
+        if not text:
+            raise ValidationError(f"Enter the wording of CADSS item {number}.")
+        clean[str(number)] = text
+    return clean
+
+
+def cadss_wording(setting: object) -> dict[int, str] | None:
+    """The stored wording by item number, or None until all six items are set."""
+    if not isinstance(setting, Mapping):
+        return None
+    try:
+        return {int(k): v for k, v in check_cadss_wording(setting).items()}
+    except ValidationError:
+        return None
+
 
 SIDE_EFFECTS = (
     "Unconsciousness", "Cognitive difficulties", "Agitation", "Depression", "Amnesia",
@@ -149,7 +175,7 @@ def check_values(kind: Kind, values: Mapping[str, Any]) -> dict[str, Any]:
                                       f"CADSS item {k}") for k, v in items.items()}
         return {"items": clean, "total": sum(clean.values())}
     if kind is Kind.SIDE_EFFECT:
-        name = str(values.get("name", "")).strip()
+        name = check_text(values.get("name", ""), "The side effect's name")
         if not name:
             raise ValidationError("Name the side effect.")
         return {"name": name,
@@ -158,8 +184,8 @@ def check_values(kind: Kind, values: Mapping[str, Any]) -> dict[str, Any]:
         return _check_medicine(values)
     if kind is Kind.DOSE:
         clean = _check_medicine(values)
-        clean["route"] = str(values.get("route", "")).strip()
-        clean["lot"] = str(values.get("lot", "")).strip()
+        clean["route"] = check_text(values.get("route", ""), "The route")
+        clean["lot"] = check_text(values.get("lot", ""), "The lot number")
         if "device" in values:
             device = values["device"]
             if isinstance(device, bool) or not isinstance(device, int | str) or \
@@ -175,7 +201,8 @@ def check_values(kind: Kind, values: Mapping[str, Any]) -> dict[str, Any]:
         clean_items = {str(k): bool(v) for k, v in items.items()}
         out: dict[str, Any] = {"items": clean_items}
         if "comment" in values:
-            out["comment"] = str(values["comment"])
+            out["comment"] = check_text(str(values["comment"]), "The comment", MAX_REASON,
+                                        lines=True)
         if kind is Kind.DISCHARGE and values.get("ready_at"):
             out["ready_at"] = _iso_instant(values["ready_at"])
         return out
@@ -195,14 +222,14 @@ def _iso_instant(value: object) -> str:
 
 
 def _check_medicine(values: Mapping[str, Any]) -> dict[str, Any]:
-    drug = str(values.get("drug", "")).strip()
+    drug = check_text(values.get("drug", ""), "The medicine's name")
     if not drug:
         raise ValidationError("Name the medicine.")
     dose = values.get("dose_mg")
     if isinstance(dose, bool) or not isinstance(dose, int | float) or not 0 < dose <= 2000:
         raise ValidationError(f"Dose of {drug} must be more than 0 and at most 2000 mg.")
     return {"drug": drug, "dose_mg": float(dose),
-            "route": str(values.get("route", "")).strip()}
+            "route": check_text(values.get("route", ""), "The route")}
 
 
 def mg_per_kg(dose_mg: float, weight_kg: float | None) -> float | None:

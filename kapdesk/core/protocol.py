@@ -7,6 +7,7 @@ file, the line and the reason, and a broken template never stops the others load
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -15,8 +16,24 @@ from pathlib import Path
 from typing import Any
 
 from kapdesk.core.course import SpacingRules
-
-CUE_KINDS = ("lights", "vitals", "rating", "music", "medication", "checklist", "custom")
+from kapdesk.core.limits import (
+    MAX_CUE_OCCURRENCES,
+    MAX_CUES,
+    MAX_TEMPLATE_BYTES,
+    MAX_TEXT,
+    FileRefused,
+    finite_in,
+    read_bounded,
+)
+from kapdesk.core.protocol_rules import (
+    CUE_KINDS as CUE_KINDS,
+)
+from kapdesk.core.protocol_rules import (
+    cue_problem,
+    occurrences,
+    session_problem,
+    timer_problem,
+)
 
 
 class ProtocolError(Exception):
@@ -78,6 +95,8 @@ class Protocol:
     preparation: tuple[str, ...] = ()
     spacing: SpacingRules = field(default_factory=SpacingRules)
     source: str = field(default="", compare=False)
+    # what was wrong with a stored template and left out when it was read back
+    problems: tuple[str, ...] = field(default=(), compare=False)
 
     def phase_at(self, minute: float) -> Phase | None:
         for phase in self.phases:
@@ -91,6 +110,7 @@ class Protocol:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("source")
+        data.pop("problems")
         return data
 
     @classmethod
@@ -167,24 +187,45 @@ class _Locator:
 
 def _number(value: object, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{what} must be a number of minutes, not {value!r}")
+        raise ValueError(f"{what} must be a number of minutes, not {_short(value)}")
+    if not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number of minutes, not {value!r}")
     return float(value)
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _text(value: object, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{what} must be non-empty text")
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"{what} is {len(value):,} characters long; at most {MAX_TEXT}")
     return value.strip()
+
+
+def _optional_text(value: object, what: str) -> str:
+    if value is None or value == "":
+        return ""
+    return _text(value, what)
 
 
 def parse_protocol(text: str, source: str = "<protocol>") -> Protocol:
     """Parse and check one template. Raises ProtocolError naming the line and reason."""
+    if len(text) > MAX_TEMPLATE_BYTES:
+        raise ProtocolError(source, None, f"is {len(text):,} characters long; a template may "
+                            f"be at most {MAX_TEMPLATE_BYTES:,}")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise ProtocolError(source, int(match.group(1)) if match else None,
                             f"not valid TOML ({exc})") from None
+    except RecursionError:
+        raise ProtocolError(source, None, "is nested too deeply to read (arrays or tables "
+                            "inside each other hundreds of levels deep)") from None
     loc = _Locator(text)
 
     def fail(line: int | None, reason: str) -> ProtocolError:
@@ -203,16 +244,21 @@ def parse_protocol(text: str, source: str = "<protocol>") -> Protocol:
         name = _text(data["name"], "name")
         route = _text(data["route"], "route")
         session_minutes = _number(data["session_minutes"], "session_minutes")
-        if session_minutes <= 0:
-            raise ValueError("session_minutes must be more than 0")
         min_monitoring = _number(data.get("min_monitoring_minutes", 0), "min_monitoring_minutes")
         default_escalate = _number(data.get("escalate_after", 5), "escalate_after")
+        out_of_range = session_problem(session_minutes, min_monitoring, default_escalate)
+        if out_of_range:
+            raise ValueError(out_of_range[1])
+        drug = _optional_text(data.get("drug", "ketamine"), "drug") or "ketamine"
+        description = data.get("description", "")
+        if not isinstance(description, str) or len(description) > 20 * MAX_TEXT:
+            raise ValueError(f"description must be text of at most {20 * MAX_TEXT} characters")
         strict = data.get("min_monitoring_strict", False)
         if not isinstance(strict, bool):
             raise ValueError("min_monitoring_strict must be true or false")
         preparation = data.get("preparation", [])
-        if not isinstance(preparation, list) or not all(
-            isinstance(p, str) and p.strip() for p in preparation
+        if not isinstance(preparation, list) or len(preparation) > MAX_CUES or not all(
+            isinstance(p, str) and p.strip() and len(p) <= MAX_TEXT for p in preparation
         ):
             raise ValueError("preparation must be a list of checklist items (text)")
     except ValueError as exc:
@@ -224,12 +270,12 @@ def parse_protocol(text: str, source: str = "<protocol>") -> Protocol:
     cues = _parse_cues(data["cues"], session_minutes, default_escalate, phase_keys, loc, fail)
     timers = _parse_timers(data.get("timers", []), session_minutes, loc, fail)
     spacing = _parse_spacing(data.get("spacing", {}), text, fail)
-    return Protocol(
+    protocol = Protocol(
         id=proto_id,
         name=name,
         route=route,
-        drug=str(data.get("drug", "ketamine")),
-        description=str(data.get("description", "")).strip(),
+        drug=drug,
+        description=description.strip(),
         session_minutes=session_minutes,
         min_monitoring_minutes=min_monitoring,
         min_monitoring_strict=strict,
@@ -240,6 +286,11 @@ def parse_protocol(text: str, source: str = "<protocol>") -> Protocol:
         spacing=spacing,
         source=source,
     )
+    count = occurrences(protocol)
+    if count > MAX_CUE_OCCURRENCES:
+        raise fail(loc.key("cues"), f"its cues fall due {count:,} times or more in one "
+                   f"session (repeats included); at most {MAX_CUE_OCCURRENCES:,}")
+    return protocol
 
 
 def _spacing_line(text: str) -> int | None:
@@ -277,15 +328,19 @@ def _parse_spacing(value: object, text: str, fail: Any) -> SpacingRules:
         )
     except ValueError as exc:
         raise fail(line, str(exc)) from None
-    if rules.min_hours_between < 0 or rules.max_in_window < 1 or rules.window_days <= 0:
-        raise fail(line, "spacing: hours must be 0 or more, max_in_window at least 1, "
-                         "window_days more than 0")
+    if not (finite_in(rules.min_hours_between, 0, 24 * 366)
+            and 1 <= rules.max_in_window <= 100
+            and finite_in(rules.window_days, 0, 366, low_open=True)):
+        raise fail(line, "spacing: min_hours_between must be 0 to 8784 hours, max_in_window "
+                         "1 to 100, window_days more than 0 and at most 366")
     return rules
 
 
 def _tables(value: object, name: str, loc: _Locator, fail: Any) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise fail(loc.key(name), f"'{name}' must be a list of [[{name}]] tables")
+    if len(value) > MAX_CUES:
+        raise fail(loc.key(name), f"{len(value):,} [[{name}]] tables; at most {MAX_CUES}")
     return value
 
 
@@ -347,13 +402,17 @@ def _parse_cues(value: object, session_minutes: float, default_escalate: float,
             at = _number(table.get("at"), f"{label}: at")
             every = table.get("repeat_every")
             until = table.get("repeat_until")
+            within = table.get("repeat_within")
+            if within is not None and not isinstance(within, str):
+                raise ValueError(f"{label}: repeat_within must be the key of a phase (text), "
+                                 f"not {_short(within)}")
             cue = CueSpec(
                 id=_text(table.get("id", f"cue-{i + 1}"), f"{label}: id"),
                 at_min=at, kind=kind, text=text,
-                detail=str(table.get("detail", "")).strip(),
+                detail=_optional_text(table.get("detail", ""), f"{label}: detail"),
                 repeat_every_min=None if every is None
                 else _number(every, f"{label}: repeat_every"),
-                repeat_within=table.get("repeat_within"),
+                repeat_within=within,
                 repeat_until_min=None if until is None
                 else _number(until, f"{label}: repeat_until"),
                 escalate_after_min=_number(table.get("escalate_after", default_escalate),
@@ -361,24 +420,12 @@ def _parse_cues(value: object, session_minutes: float, default_escalate: float,
             )
         except ValueError as exc:
             raise fail(loc.table("cues", i), str(exc)) from None
-        if not 0 <= cue.at_min <= session_minutes:
-            raise fail(loc.table_key("cues", i, "at"),
-                       f"{label} is at {cue.at_min:g} min, outside the session "
-                       f"(0-{session_minutes:g} min after the dose)")
-        if cue.repeat_every_min is not None and cue.repeat_every_min <= 0:
-            raise fail(loc.table_key("cues", i, "repeat_every"),
-                       f"{label}: repeat_every must be more than 0 minutes")
-        if cue.repeat_until_min is not None and not (
-                cue.at_min <= cue.repeat_until_min <= session_minutes):
-            raise fail(loc.table_key("cues", i, "repeat_until"),
-                       f"{label}: repeat_until must lie between the cue's time and the end of "
-                       f"the session ({cue.at_min:g}-{session_minutes:g} min)")
-        if cue.repeat_within is not None and cue.repeat_within not in phase_keys:
-            raise fail(loc.table_key("cues", i, "repeat_within"),
-                       f"{label}: repeat_within names no phase ('{cue.repeat_within}')")
-        if cue.escalate_after_min <= 0:
-            raise fail(loc.table_key("cues", i, "escalate_after"),
-                       f"{label}: escalate_after must be more than 0 minutes")
+        problem = cue_problem(cue, session_minutes, phase_keys)
+        if problem is not None:
+            key = next((k for k in ("repeat_every", "repeat_until", "repeat_within",
+                                    "escalate_after") if problem.startswith(k)), "at")
+            sep = " " if key == "at" else ": "
+            raise fail(loc.table_key("cues", i, key), f"{label}{sep}{problem}")
         if any(c.id == cue.id for c in cues):
             raise fail(loc.table("cues", i), f"cue id '{cue.id}' is used twice")
         cues.append(cue)
@@ -404,18 +451,19 @@ def _parse_timers(value: object, session_minutes: float, loc: _Locator, fail: An
             )
         except ValueError as exc:
             raise fail(loc.table("timers", i), str(exc)) from None
-        if timer.minutes <= 0 or not 0 <= timer.start_min + timer.minutes <= session_minutes:
-            raise fail(loc.table("timers", i),
-                       f"{label} ('{timer.name}') must run for more than 0 minutes and end "
-                       f"within the session (0-{session_minutes:g} min)")
+        problem = timer_problem(timer, session_minutes)
+        if problem is not None:
+            raise fail(loc.table("timers", i), f"{label} ('{timer.name}') {problem}")
         timers.append(timer)
     return tuple(timers)
 
 
 def load_protocol_file(path: Path) -> Protocol:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_bounded(path, MAX_TEMPLATE_BYTES).decode("utf-8")
+    except FileRefused as exc:
+        raise ProtocolError(str(path), None, str(exc)) from None
+    except UnicodeDecodeError as exc:
         raise ProtocolError(str(path), None, f"cannot be read ({exc})") from None
     return parse_protocol(text, str(path))
 
@@ -423,18 +471,26 @@ def load_protocol_file(path: Path) -> Protocol:
 def load_protocols(folders: Iterable[Path]) -> tuple[list[Protocol], list[ProtocolError]]:
     """Every *.toml template in the folders, in order; a later folder's id wins.
 
-    Returns the templates that loaded and the errors of those that did not.
+    Returns the templates that loaded and the errors of those that did not. Two files of
+    one folder with the same id are an error: the first (by file name) loads.
     """
     found: dict[str, Protocol] = {}
     errors: list[ProtocolError] = []
     for folder in folders:
         if not folder.is_dir():
             continue
+        here: dict[str, str] = {}
         for path in sorted(folder.glob("*.toml")):
             try:
                 protocol = load_protocol_file(path)
             except ProtocolError as exc:
                 errors.append(exc)
                 continue
+            if protocol.id in here:
+                errors.append(ProtocolError(
+                    str(path), None, f"has the id '{protocol.id}' of {here[protocol.id]} "
+                    "in the same folder; it was not loaded (give each template its own id)"))
+                continue
+            here[protocol.id] = path.name
             found[protocol.id] = protocol
     return list(found.values()), errors

@@ -130,7 +130,7 @@ def _bp(r: SessionReport, obs: Observation | None) -> str | None:
     if obs is None:
         return None
     v = obs.values
-    return f"{v['systolic']:g}/{v['diastolic']:g} mmHg ({_t(r.minute_of(obs.observed_at))})"
+    return f"{v['systolic']:g}/{v['diastolic']:g} mmHg ({_t(r.minute_of_entry(obs))})"
 
 
 def _ok(r: SessionReport, obs: Observation | None) -> str | None:
@@ -148,8 +148,8 @@ def _sedation(r: SessionReport) -> str | None:
     if worst >= 5:
         return f"no (MOAA/S 5 at all {len(scores)} assessments)"
     last, score = scores[-1]
-    return (f"yes: lowest MOAA/S {worst} at {_t(r.minute_of(low.observed_at))}; "
-            f"last MOAA/S {score} at {_t(r.minute_of(last.observed_at))}")
+    return (f"yes: lowest MOAA/S {worst} at {_t(r.minute_of_entry(low))}; "
+            f"last MOAA/S {score} at {_t(r.minute_of_entry(last))}")
 
 
 def _dissociation(r: SessionReport) -> str | None:
@@ -159,8 +159,8 @@ def _dissociation(r: SessionReport) -> str | None:
     worst = max(rated, key=lambda s: SEVERITIES.index(s[1]))
     if worst[1] == "none":
         return f"no (none at all {len(rated)} assessments)"
-    return (f"yes: {worst[1]} at {_t(r.minute_of(worst[0].observed_at))}; last "
-            f"{rated[-1][1]} at {_t(r.minute_of(rated[-1][0].observed_at))}")
+    return (f"yes: {worst[1]} at {_t(r.minute_of_entry(worst[0]))}; last "
+            f"{rated[-1][1]} at {_t(r.minute_of_entry(rated[-1][0]))}")
 
 
 def _breathing(r: SessionReport) -> str | None:
@@ -181,14 +181,14 @@ def _oximetry(r: SessionReport) -> str | None:
         return None
     low = min(readings, key=lambda o: float(o.values["spo2"]))
     return (f"yes: {len(readings)} readings, lowest {float(low.values['spo2']):g}% at "
-            f"{_t(r.minute_of(low.observed_at))}")
+            f"{_t(r.minute_of_entry(low))}")
 
 
 def _serious(r: SessionReport) -> str | None:
     answer = _answer(_discharge(r), SERIOUS_EVENT)
     if answer is None:
         return None
-    seen = [f"{o.values['name']} (severe, {_t(r.minute_of(o.observed_at))})"
+    seen = [f"{o.values['name']} (severe, {_t(r.minute_of_entry(o))})"
             for o in r.side_effects if o.values.get("severity") == "severe"]
     seen += [a.message for a in r.alerts if a.severity == "emergency"]
     return answer + (f"; the record shows: {'; '.join(seen)}" if seen else "")
@@ -205,12 +205,12 @@ def _provider(r: SessionReport) -> str | None:
 def fill(report: SessionReport, setting: RemsSetting, tz: tzinfo | None = None,
          given_in_room: Mapping[str, str] | None = None) -> RemsForm:
     """The form as far as the record fills it."""
-    r, m = report, report.minute_of
+    r, m = report, report.minute_of_entry  # session time: right across clock changes
     bp = [o for o in r.vitals if "systolic" in o.values]
-    pre = [o for o in bp if r.t0 and o.observed_at < r.t0]
-    post = [o for o in bp if r.t0 and o.observed_at >= r.t0]
-    bp40 = min((o for o in post if 30 <= m(o.observed_at) <= 55),
-               key=lambda o: abs(m(o.observed_at) - 40), default=None)
+    pre = [o for o in bp if r.t0 and m(o) < 0]
+    post = [o for o in bp if r.t0 and m(o) >= 0]
+    bp40 = min((o for o in post if 30 <= m(o) <= 55),
+               key=lambda o: abs(m(o) - 40), default=None)
     end_at = r.discharged_at or datetime.max.replace(tzinfo=r.planned_at.tzinfo)
     before_end = [o for o in r.vitals if o.observed_at <= end_at]
     total = r.total_dose_mg

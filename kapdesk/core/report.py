@@ -249,6 +249,10 @@ class SessionReport:
         """Minutes since the dose (negative before it); 0 when there was no dose."""
         return self.timeline.elapsed_at(instant) / 60
 
+    def minute_of_entry(self, entry: Observation) -> float:
+        """Minutes since the dose of an entry, right across a clock set back or forward."""
+        return self.timeline.elapsed_at(entry.observed_at, observation=entry.id) / 60
+
     def user_name(self, user_id: int | None) -> str:
         if user_id is None:
             return "system"

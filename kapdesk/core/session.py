@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -61,10 +61,18 @@ ACTION_WORDS = {
 
 @dataclass(frozen=True)
 class ClockAdjustment:
-    """The wall clock was set by `seconds` at `at` (UTC, after the jump)."""
+    """The wall clock was set by `seconds` at `at` (UTC, after the jump).
+
+    `seq` is the id of the session event that recorded it and `observations_before` the
+    highest observation id of the session then: what was stored before it is on the old
+    clock, what came after on the new one. (A clock set back makes wall instants of the two
+    overlap, so the order of the record, not the instant, says which side one is on.)
+    """
 
     at: datetime
     seconds: float
+    seq: int | None = None
+    observations_before: int | None = None
 
 
 @dataclass(frozen=True)
@@ -72,18 +80,34 @@ class Timeline:
     """Turns stored UTC instants into session seconds since the dose.
 
     A clock jump recorded during the session is taken out again, so that session time
-    stays continuous whichever of the two clock readings was wrong.
+    stays continuous whichever of the two clock readings was wrong, and however far the
+    clock was set back.
     """
 
     t0: datetime | None
     adjustments: tuple[ClockAdjustment, ...] = ()
 
-    def elapsed_at(self, instant: datetime) -> float:
+    def elapsed_now(self, now: datetime) -> float:
+        """Session seconds at `now`, read from the clock after every recorded jump."""
+        if self.t0 is None:
+            return 0.0
+        return (now - self.t0).total_seconds() - sum(a.seconds for a in self.adjustments)
+
+    def elapsed_at(self, instant: datetime, *, event: int | None = None,
+                   observation: int | None = None) -> float:
+        """Session seconds at a stored instant: of the session event `event`, of the
+        observation `observation`, or (neither known) judged by the wall instant alone."""
         if self.t0 is None:
             return 0.0
         seconds = (instant - self.t0).total_seconds()
         for adj in self.adjustments:
-            if adj.at <= instant and adj.at > self.t0:
+            if event is not None and adj.seq is not None:
+                applies = adj.seq < event
+            elif observation is not None and adj.observations_before is not None:
+                applies = observation > adj.observations_before
+            else:
+                applies = adj.at <= instant and adj.at > self.t0
+            if applies:
                 seconds -= adj.seconds
         return seconds
 
@@ -98,13 +122,18 @@ class Session:
     t0: datetime | None = None
     adjustments: tuple[ClockAdjustment, ...] = ()
     notes: dict[str, Any] = field(default_factory=dict)
+    discharged_s: float | None = None  # session seconds at discharge: the clock stops there
 
     @property
     def timeline(self) -> Timeline:
         return Timeline(self.t0, self.adjustments)
 
     def elapsed(self, now: datetime) -> float:
-        return self.timeline.elapsed_at(now)
+        """Session seconds at `now` (never below 0 once dosed, whatever the clock did)."""
+        if self.t0 is None:
+            return 0.0
+        seconds = max(0.0, self.timeline.elapsed_now(now))
+        return seconds if self.discharged_s is None else min(seconds, self.discharged_s)
 
     @property
     def is_running(self) -> bool:
@@ -112,8 +141,12 @@ class Session:
 
     @property
     def clock_running(self) -> bool:
-        return self.t0 is not None and self.state in (State.DOSED, State.RECOVERY,
-                                                       State.DISCHARGED)
+        """The session clock advances: dosed and not yet discharged."""
+        return self.t0 is not None and self.state in (State.DOSED, State.RECOVERY)
+
+    @property
+    def discharged(self) -> bool:
+        return self.state in (State.DISCHARGED, State.CLOSED) and self.t0 is not None
 
 
 def check_transition(session: Session, target: State, now: datetime,
@@ -143,6 +176,30 @@ def check_transition(session: Session, target: State, now: datetime,
                 raise TransitionError(message + " The session cannot be closed before then.")
             if not (reason and reason.strip()):
                 raise TransitionError(message + " To discharge earlier, give a reason.")
+
+
+# A session is often planned at the bedside after the injection: the dose time may be put
+# back to this long before the session was planned (with a reason, like every correction).
+T0_BEFORE_PLAN = timedelta(hours=12)
+
+
+def check_t0_correction(session: Session, new_t0: datetime, now: datetime,
+                        reason: str) -> None:
+    """Raise TransitionError, in words, when the dose time cannot be corrected to `new_t0`."""
+    if session.t0 is None or session.state not in (State.DOSED, State.RECOVERY):
+        raise TransitionError("The dose time can be corrected only after the dose is "
+                              "recorded and before discharge.")
+    if new_t0 > now:
+        raise TransitionError("The corrected dose time is in the future.")
+    earliest = session.planned_at - T0_BEFORE_PLAN
+    if new_t0 < earliest:
+        hours = T0_BEFORE_PLAN.total_seconds() / 3600
+        raise TransitionError(
+            f"The corrected dose time is more than {hours:g} h before the session was "
+            f"planned ({session.planned_at.astimezone():%Y-%m-%d %H:%M}); the earliest is "
+            f"{earliest.astimezone():%Y-%m-%d %H:%M}.")
+    if not reason.strip():
+        raise TransitionError("Correcting the dose time needs a reason.")
 
 
 def monitoring_minutes(session: Session, now: datetime) -> float:

@@ -65,7 +65,7 @@ def session_dict(report: SessionReport) -> dict[str, Any]:
         "observations": [
             {"id": o.id, "kind": o.kind.value, "observed_at": utc_iso(o.observed_at),
              "recorded_at": utc_iso(o.recorded_at),
-             "minute": round(report.minute_of(o.observed_at), 2) if report.t0 else None,
+             "minute": round(report.minute_of_entry(o), 2) if report.t0 else None,
              "user_id": o.user_id, "values": plain(o.values), "corrects": o.corrects,
              "amendment": o.amendment, "reason": o.reason, "current": o.id in current}
             for o in report.entries],

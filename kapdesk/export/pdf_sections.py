@@ -25,9 +25,15 @@ class Sections:
 
     # -- cells -------------------------------------------------------------------------
 
-    def time(self, instant: datetime) -> Cell:
-        minute = t_plus(self.r.minute_of(instant)) if self.r.t0 else ""
+    def time(self, instant: datetime, minute_of: float | None = None) -> Cell:
+        """The local time and T+ minute; `minute_of` when known better than the instant
+        tells (an entry's or a cue's own session time, right across a clock change)."""
+        at = self.r.minute_of(instant) if minute_of is None else minute_of
+        minute = t_plus(at) if self.r.t0 else ""
         return [(hhmm(instant, self.tz), "body"), (minute, "muted")]
+
+    def entry_time(self, entry: Observation) -> Cell:
+        return self.time(entry.observed_at, self.r.minute_of_entry(entry) if self.r.t0 else None)
 
     def by(self, user_id: int | None) -> Cell:
         return (self.r.user_name(user_id), "muted")
@@ -97,7 +103,7 @@ class Sections:
         r = self.r
         self.l.heading("Dose")
         weight = r.patient.weight_kg
-        rows = [[self.time(o.observed_at), str(o.values["drug"]), f"{o.values['dose_mg']:g} mg",
+        rows = [[self.entry_time(o), str(o.values["drug"]), f"{o.values['dose_mg']:g} mg",
                  _v(mg_per_kg(float(o.values["dose_mg"]), weight)), o.values.get("route") or "-",
                  o.values.get("lot") or "-", _v(o.values.get("device")), self.by(o.user_id),
                  self.changes(o)] for o in r.doses]
@@ -113,7 +119,7 @@ class Sections:
         for o in self.r.vitals:
             v = o.values
             bp = f"{v['systolic']:g}/{v['diastolic']:g}" if "systolic" in v else "-"
-            rows.append([self.time(o.observed_at), bp, _v(v.get("heart_rate")),
+            rows.append([self.entry_time(o), bp, _v(v.get("heart_rate")),
                          _v(v.get("spo2")), _v(v.get("resp_rate")), self.by(o.user_id),
                          self.changes(o)])
         self.l.table([("Time", 0.8), ("BP mmHg", 1), ("HR /min", 0.8), ("SpO2 %", 0.8),
@@ -121,7 +127,7 @@ class Sections:
 
     def ratings(self) -> None:
         self.l.heading("Sedation and dissociation ratings")
-        rows = [[self.time(o.observed_at), describe(o.kind, o.values), self.by(o.user_id),
+        rows = [[self.entry_time(o), describe(o.kind, o.values), self.by(o.user_id),
                  self.changes(o)] for o in self.r.ratings]
         self.l.table([("Time", 0.8), ("Rating", 4), ("By", 1.3), ("Alerts and changes", 3.4)],
                      rows)
@@ -129,7 +135,7 @@ class Sections:
     def effects_and_medicines(self) -> None:
         self.l.heading("Side effects and medicines given")
         items = sorted(self.r.side_effects + self.r.medications, key=lambda o: o.observed_at)
-        rows = [[self.time(o.observed_at),
+        rows = [[self.entry_time(o),
                  "Side effect" if o.kind is Kind.SIDE_EFFECT else "Medicine",
                  describe(o.kind, o.values), self.by(o.user_id), self.changes(o)]
                 for o in items]
@@ -147,8 +153,9 @@ class Sections:
 
     def cues(self) -> None:
         self.l.heading("Cues and room events")
-        rows = [[self.time(c.at), c.text, EVENT_WORDS[c.event], self.by(c.user_id),
-                 c.reason or ""] for c in self.r.cue_events if c.event in EVENT_WORDS]
+        rows = [[self.time(c.at, c.elapsed_s / 60), c.text, EVENT_WORDS[c.event],
+                 self.by(c.user_id), c.reason or ""]
+                for c in self.r.cue_events if c.event in EVENT_WORDS]
         self.l.table([("Time", 0.8), ("Cue", 4), ("Status", 0.9), ("By", 1.3), ("Reason", 2.4)],
                      rows, "No cues recorded.")
 
@@ -187,7 +194,7 @@ class Sections:
                     "Amendment" if o.amendment else f"Correction {i}")
                 style = "strike" if i < len(chain) - 1 else "body"
                 rows.append([o.kind.value.replace("_", " ") if i == 0 else "", label,
-                             self.time(o.observed_at), (describe(o.kind, o.values), style),
+                             self.entry_time(o), (describe(o.kind, o.values), style),
                              [(day_time(o.recorded_at, self.tz), "muted"),
                               (self.r.user_name(o.user_id), "muted")], o.reason or ""])
         self.l.table([("Entry", 0.9), ("Version", 1.2), ("Time", 0.7), ("Value", 3),

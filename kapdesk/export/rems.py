@@ -41,10 +41,10 @@ BY_HAND = "complete on the form (KAPdesk does not record it)"
 
 def given_in_room(report: SessionReport) -> dict[str, str]:
     """Medicines of the form's classes given during the session, class by class."""
-    m = report.minute_of
+    m = report.minute_of_entry  # session time: right across clock changes
     out: dict[str, str] = {}
     for cls, names in CLASSES.items():
-        found = [f"{o.values['drug']} {o.values['dose_mg']:g} mg ({t_plus(m(o.observed_at))})"
+        found = [f"{o.values['drug']} {o.values['dose_mg']:g} mg ({t_plus(m(o))})"
                  for o in report.medications if any(n in str(o.values["drug"]).lower()
                                                     for n in names)]
         out[cls] = ", ".join(found) or "none given during the session"

@@ -16,7 +16,7 @@ from datetime import datetime
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPolygonF
 
-from kapdesk.core.observations import SEVERITIES, Kind
+from kapdesk.core.observations import SEVERITIES, Kind, Observation
 from kapdesk.core.report import SessionReport
 from kapdesk.export.common import t_plus
 from kapdesk.export.painting import Pencil
@@ -71,6 +71,12 @@ class _Chart(Pencil):
         if self.r.t0 is not None:
             return self.r.minute_of(instant)
         return (instant - self.r.planned_at).total_seconds() / 60
+
+    def entry_minute(self, entry: Observation) -> float:
+        """An entry's minute, right across a clock set back past the dose."""
+        if self.r.t0 is not None:
+            return self.r.minute_of_entry(entry)
+        return self.minute(entry.observed_at)
 
     def _span(self) -> tuple[float, float]:
         r = self.r
@@ -192,7 +198,7 @@ class _Chart(Pencil):
                 continue
             color = self.pal.cue if cue.event == "cue_skipped" else (
                 self.pal.lights if cue.cue_kind == "lights" else self.pal.text)
-            x = self.x(self.minute(cue.at))
+            x = self.x(cue.elapsed_s / 60 if r.t0 is not None else self.minute(cue.at))
             glyph = GLYPHS.get(cue.cue_kind)
             if glyph:
                 self.text(QRectF(x - 5 * u, row1 - self.line_h / 2, 10 * u, self.line_h),
@@ -201,13 +207,13 @@ class _Chart(Pencil):
                 self.p.setPen(self.pen(color, 0.6))
                 self.p.drawLine(QPointF(x, row1 - 2 * u), QPointF(x, row1 + 2 * u))
         for dose in r.doses:
-            x = self.x(self.minute(dose.observed_at))
+            x = self.x(self.entry_minute(dose))
             self.marker("down", QPointF(x, row1), self.pal.dose, 3.4)
         last_right = {"medication": -math.inf, "side_effect": -math.inf}
         items = [(o, "medication", "diamond", str(o.values["drug"])) for o in r.medications]
         items += [(o, "side_effect", "circle", str(o.values["name"])) for o in r.side_effects]
         for obs, row, shape, label in sorted(items, key=lambda i: i[0].observed_at):
-            x, y = self.x(self.minute(obs.observed_at)), rows[row]
+            x, y = self.x(self.entry_minute(obs)), rows[row]
             color = getattr(self.pal, row)
             self.marker(shape, QPointF(x, y), color, 2.8)
             width = min(self.fm.horizontalAdvance(label), 70 * u)
@@ -219,7 +225,7 @@ class _Chart(Pencil):
             obs = next((o for o in r.entries if o.id == alert.observation_id), None)
             if obs is None:
                 continue
-            x = self.x(self.minute(obs.observed_at))
+            x = self.x(self.entry_minute(obs))
             self.p.setPen(self.pen(self.pal.alert, 0.7, Qt.PenStyle.DotLine))
             self.p.drawLine(QPointF(x, self.vitals.top()), QPointF(x, self.vitals.bottom()))
             self.marker("down", QPointF(x, self.vitals.top() + self.line_h + 3 * u),
@@ -227,7 +233,7 @@ class _Chart(Pencil):
 
     def _vitals(self) -> None:
         u, rect = self.u, self.vitals
-        series = {key: [(self.minute(o.observed_at), float(o.values[key]))
+        series = {key: [(self.entry_minute(o), float(o.values[key]))
                         for o in self.r.vitals if key in o.values] for key, _ in VITAL_SERIES}
         left_values = [v for k in ("systolic", "diastolic", "heart_rate") for _, v in series[k]]
         low = min(40.0, *(v for v in left_values)) if left_values else 40.0
@@ -281,7 +287,7 @@ class _Chart(Pencil):
                   self.pal.muted)
         self.p.setPen(self.pen(self.pal.grid, 0.4))
         self.p.drawLine(QPointF(rect.left(), top.bottom()), QPointF(rect.right(), top.bottom()))
-        scores = [(self.minute(o.observed_at), int(o.values["score"]))
+        scores = [(self.entry_minute(o), int(o.values["score"]))
                   for o in self.r.of_kind(Kind.MOAAS)]
         pad = 3 * u
 
@@ -301,7 +307,7 @@ class _Chart(Pencil):
         for obs in self.r.of_kind(Kind.DISSOCIATION):
             severity = str(obs.values["severity"])
             level = SEVERITIES.index(severity) if severity in SEVERITIES else 0
-            x = self.x(self.minute(obs.observed_at))
+            x = self.x(self.entry_minute(obs))
             self.p.setPen(self.pen(self.pal.muted, 0.5))
             self.p.setBrush(QColor(self.pal.dissociation[level]))
             self.p.drawRect(QRectF(x - 3 * u, cy - 3 * u, 6 * u, 6 * u))

@@ -7,6 +7,7 @@ from typing import Any
 
 from kapdesk.core.clock import Clock
 from kapdesk.core.history import SIGNABLE_STATES, HistoryFilter, PatientRow, RemsDue
+from kapdesk.core.text_rules import like_contains
 from kapdesk.store.connection import Database
 from kapdesk.store.reports import rems_due
 from kapdesk.store.timefmt import from_db, to_db
@@ -48,8 +49,8 @@ def search_patients(db: Database, flt: HistoryFilter, limit: int = 300,
     where, where_params = "", []
     text = flt.text.strip()
     if text:
-        where = "WHERE (p.code LIKE ? OR p.name LIKE ?)"
-        where_params = [f"%{text}%", f"%{text}%"]
+        where = "WHERE (p.code LIKE ? ESCAPE '\\' OR p.name LIKE ? ESCAPE '\\')"
+        where_params = [like_contains(text), like_contains(text)]
     having = "HAVING count(s.id) > 0" if flt.narrows_sessions else ""
     sql = (f"SELECT p.code, p.name, count(s.id), max({_WHEN}), "
            f"coalesce(sum({_UNSIGNED}), 0), coalesce(sum({_ALERTS} > 0), 0) "

@@ -19,6 +19,7 @@ from typing import Any
 from kapdesk.core.clock import Clock
 from kapdesk.core.errors import ValidationError
 from kapdesk.core.playlist import TrackInfo, track_key
+from kapdesk.core.text_rules import check_reason
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
 from kapdesk.store.timefmt import from_db, to_db
@@ -130,6 +131,7 @@ class MusicStore:
 
     def add_veto(self, code: str, path: Path | str, user_id: int, reason: str = "") -> Veto:
         """The patient does not want this track. Adding it again changes nothing."""
+        reason = check_reason(reason, "The reason for the veto")
         patient_id = self._patient_id(code)
         key = track_key(path)
         existing = next((v for v in self.vetoes(code) if v.path == key), None)
@@ -147,6 +149,7 @@ class MusicStore:
 
     def remove_veto(self, code: str, path: Path | str, user_id: int, reason: str = "") -> bool:
         """Lift a veto. False if there was none. The audit keeps what was lifted and why."""
+        reason = check_reason(reason, "The reason for lifting the veto")
         key = track_key(path)
         existing = next((v for v in self.vetoes(code) if v.path == key), None)
         if existing is None:

@@ -11,6 +11,7 @@ from kapdesk.core.clock import Clock
 from kapdesk.core.course import Course
 from kapdesk.core.errors import ValidationError
 from kapdesk.core.protocol import Phase, Protocol
+from kapdesk.core.text_rules import MAX_NAME, check_patient_code, check_text, like_contains
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
 from kapdesk.store.timefmt import to_db
@@ -58,18 +59,17 @@ class PatientStore:
         return Patient(*row) if row else None
 
     def find(self, query: str, limit: int = 50) -> list[Patient]:
-        """Patients whose code or name contains the words typed (any case)."""
-        like = f"%{query.strip()}%"
+        """Patients whose code or name contains the words typed (any case); `%` and `_`
+        are letters here, not wildcards."""
+        like = like_contains(query.strip())
         rows = self._db.execute(
-            f"SELECT {_COLS} FROM patients WHERE code LIKE ? OR name LIKE ? "
-            "ORDER BY code LIMIT ?", [like, like, limit]).fetchall()
+            f"SELECT {_COLS} FROM patients WHERE code LIKE ? ESCAPE '\\' OR name LIKE ? "
+            "ESCAPE '\\' ORDER BY code LIMIT ?", [like, like, limit]).fetchall()
         return [Patient(*r) for r in rows]
 
     def save(self, code: str, user_id: int, **fields: Any) -> Patient:
         """Create the patient, or update the fields given. Audited with old and new."""
-        code = code.strip()
-        if not code:
-            raise ValidationError("A patient needs a pseudonymous code.")
+        code = check_patient_code(code)
         clean = _check_fields(fields, self._clock.now().date())
         existing = self.by_code(code)
         with self._db.atomic():
@@ -165,9 +165,11 @@ def _check_fields(fields: dict[str, Any], today: date) -> dict[str, Any]:
             raise ValidationError(f"Sex {clean['sex']!r} is not one of {', '.join(SEXES)} "
                                   "(or empty: not recorded).")
         clean["sex"] = sex
-    for key in ("name", "allergies", "notes"):
+    if "name" in clean:
+        clean["name"] = check_text(clean["name"], "The patient's name", MAX_NAME)
+    for key, what in (("allergies", "Allergies"), ("notes", "The patient notes")):
         if key in clean:
-            clean[key] = str(clean[key] or "").strip()
+            clean[key] = check_text(clean[key], what, 20_000, lines=True)
     json.dumps(clean)  # only plain values reach the audit trail
     return clean
 

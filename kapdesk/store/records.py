@@ -16,6 +16,7 @@ from kapdesk.core.alerts import Finding, Reading, Thresholds, evaluate_moaas, ev
 from kapdesk.core.clock import Clock
 from kapdesk.core.errors import ValidationError
 from kapdesk.core.observations import Kind, Observation, check_values
+from kapdesk.core.text_rules import check_reason
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
 from kapdesk.store.sessions import SessionStore
@@ -222,7 +223,8 @@ class RecordStore:
     def add_amendment(self, session_id: int, kind: Kind, values: Mapping[str, Any],
                       user_id: int, reason: str, observed_at: datetime | None = None) -> Saved:
         """A new entry added to a signed session (e.g. a late note)."""
-        if not reason.strip():
+        reason = check_reason(reason)
+        if not reason:
             raise ValidationError("An amendment to a signed session needs a reason.")
         clean = check_values(kind, values)
         when = observed_at or self._clock.now()
@@ -237,7 +239,8 @@ class RecordStore:
     def _revise(self, old: Observation, user_id: int, reason: str,
                 values: Mapping[str, Any] | None, observed_at: datetime | None,
                 amendment: bool) -> Saved:
-        if not reason.strip():
+        reason = check_reason(reason)
+        if not reason:
             raise ValidationError("A correction needs a reason.")
         clean = check_values(old.kind, values) if values is not None else dict(old.values)
         when = observed_at or old.observed_at
@@ -256,13 +259,16 @@ class RecordStore:
         findings: list[Finding] = []
         if obs.kind is Kind.VITALS:
             session = self._sessions.get(obs.session_id)
-            dosed = session.t0 is not None and obs.observed_at >= session.t0
+            line = session.timeline  # session time: right after any clock change
+
+            def at(o: Observation) -> float:
+                return line.elapsed_at(o.observed_at, observation=o.id)
+            dosed = session.t0 is not None and at(obs) >= 0
             vitals = [o for o in self.current(obs.session_id, Kind.VITALS) if o.id != obs.id]
             baseline = next((o.values for o in vitals if "systolic" in o.values and (
-                session.t0 is None or o.observed_at < session.t0)), None)
+                session.t0 is None or at(o) < 0)), None)
             earlier = [Reading(o.observed_at, o.values) for o in vitals
-                       if o.observed_at <= obs.observed_at
-                       and (session.t0 is None or o.observed_at >= session.t0)]
+                       if at(o) <= at(obs) and (session.t0 is None or at(o) >= 0)]
             findings = evaluate_vitals(obs.values, obs.observed_at, dosed=dosed,
                                        baseline=baseline, earlier=earlier, t=self.thresholds)
         elif obs.kind is Kind.MOAAS:

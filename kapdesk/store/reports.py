@@ -19,7 +19,7 @@ from kapdesk.core.course_report import CourseReport, SessionSummary
 from kapdesk.core.cues import CueEventKind, expand_schedule
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.observations import Kind, Observation
-from kapdesk.core.protocol import Protocol
+from kapdesk.core.protocol_stored import stored_protocol
 from kapdesk.core.report import (
     AlertInfo,
     CueRecord,
@@ -103,17 +103,17 @@ def load_session_report(db: Database, session_id: int, clinic_name: str,
     if row is None:
         raise UnknownSessionError(f"There is no session {session_id}.")
     (proto_json, state, planned_at, t0_text, kind, course_id, number, created_by, code) = row
-    protocol = Protocol.from_dict(json.loads(proto_json))
+    protocol = stored_protocol(proto_json)
     _pid, patient = _patient(db, code)
     t0 = from_db(t0_text) if t0_text else None
-    events = db.execute("SELECT at, kind, cue_key, user_id, data FROM session_events "
+    events = db.execute("SELECT at, kind, cue_key, user_id, data, id FROM session_events "
                         "WHERE session_id = ? ORDER BY id", [session_id]).fetchall()
     transitions: list[Transition] = []
     corrections: list[T0Correction] = []
     adjustments: list[ClockAdjustment] = []
-    cue_rows: list[tuple[datetime, str, str, int | None, dict[str, Any]]] = []
+    cue_rows: list[tuple[datetime, str, str, int | None, dict[str, Any], int]] = []
     cue_kinds = {k.value for k in CueEventKind}
-    for at_text, ev_kind, cue_key, user_id, data_text in events:
+    for at_text, ev_kind, cue_key, user_id, data_text, event_id in events:
         at, data = from_db(at_text), json.loads(data_text)
         if ev_kind == "transition":
             transitions.append(Transition(
@@ -124,17 +124,18 @@ def load_session_report(db: Database, session_id: int, clinic_name: str,
             corrections.append(T0Correction(at, from_db(data["old"]), from_db(data["new"]),
                                             user_id, str(data.get("reason", ""))))
         elif ev_kind == "clock_jump":
-            adjustments.append(ClockAdjustment(at, float(data["seconds"])))
+            adjustments.append(ClockAdjustment(at, float(data["seconds"]), event_id,
+                                               data.get("observations_before")))
         elif ev_kind in cue_kinds:
-            cue_rows.append((at, ev_kind, cue_key or "", user_id, data))
+            cue_rows.append((at, ev_kind, cue_key or "", user_id, data, event_id))
     timeline = Timeline(t0, tuple(adjustments))
     schedule = {c.key: c for c in expand_schedule(protocol)}
     cues = tuple(
-        CueRecord(at, timeline.elapsed_at(at), key, ev_kind,
+        CueRecord(at, timeline.elapsed_at(at, event=event_id), key, ev_kind,
                   schedule[key].kind if key in schedule else "",
                   schedule[key].text if key in schedule else key, user_id,
                   str(data.get("reason", "")))
-        for at, ev_kind, key, user_id, data in cue_rows)
+        for at, ev_kind, key, user_id, data, event_id in cue_rows)
     entries = tuple(observation(r) for r in db.execute(
         _OBS + "WHERE session_id = ? ORDER BY id", [session_id]).fetchall())
     alerts = tuple(

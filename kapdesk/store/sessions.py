@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from kapdesk.core.clock import Clock
+from kapdesk.core.checklists import preparation_gaps
+from kapdesk.core.clock import Clock, Heartbeat
 from kapdesk.core.course import spacing_warnings
 from kapdesk.core.cues import CueEvent, CueEventKind
 from kapdesk.core.errors import KapdeskError, SessionConflictError, TransitionError
 from kapdesk.core.protocol import Protocol
+from kapdesk.core.protocol_stored import stored_protocol
 from kapdesk.core.session import (
     RUNNING_STATES,
     ClockAdjustment,
     Session,
     State,
+    Timeline,
+    check_t0_correction,
     check_transition,
 )
+from kapdesk.core.text_rules import check_patient_code, check_reason
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
 from kapdesk.store.timefmt import from_db, to_db
@@ -45,6 +50,16 @@ class SpacingError(KapdeskError):
         super().__init__(" ".join(warnings) + " To go ahead, give a reason.")
 
 
+class PreparationError(KapdeskError):
+    """The dose is about to be given with the preparation incomplete: it needs a reason."""
+
+    def __init__(self, gaps: list[str]) -> None:
+        self.gaps = gaps
+        super().__init__("The preparation is incomplete: " + "; ".join(gaps)
+                         + ". To give the dose anyway, give a reason.")
+
+
+_HEARTBEAT = "clock_heartbeat"  # a row of the settings table, not a clinic setting
 _SELECT = ("SELECT s.id, s.protocol_json, s.state, s.planned_at, s.t0, p.code "
            "FROM sessions s JOIN patients p ON p.id = s.patient_id ")
 
@@ -66,13 +81,22 @@ class SessionStore:
 
     def _session(self, row: sqlite3.Row | tuple[Any, ...]) -> Session:
         (sid, proto_json, state, planned_at, t0, code) = row
+        events = self.events(sid, kinds=("clock_jump", "transition"))
         adjustments = tuple(
-            ClockAdjustment(e.at, float(e.data["seconds"]))
-            for e in self.events(sid, kinds=("clock_jump",)))
+            ClockAdjustment(e.at, float(e.data["seconds"]), e.id,
+                            e.data.get("observations_before"))
+            for e in events if e.kind == "clock_jump")
+        start = from_db(t0) if t0 else None
+        discharge = next((e for e in reversed(events) if e.kind == "transition"
+                          and e.data.get("to") == State.DISCHARGED.value), None)
+        discharged_s = None
+        if discharge is not None and start is not None:
+            discharged_s = max(0.0, Timeline(start, adjustments).elapsed_at(
+                discharge.at, event=discharge.id))
         return Session(
-            id=sid, patient_code=code, protocol=Protocol.from_dict(json.loads(proto_json)),
+            id=sid, patient_code=code, protocol=stored_protocol(proto_json),
             state=State(state), planned_at=from_db(planned_at),
-            t0=from_db(t0) if t0 else None, adjustments=adjustments)
+            t0=start, adjustments=adjustments, discharged_s=discharged_s)
 
     def running(self) -> Session | None:
         """The session occupying the room, if any."""
@@ -108,7 +132,8 @@ class SessionStore:
     def cue_events(self, session: Session) -> list[CueEvent]:
         kinds = tuple(k.value for k in CueEventKind)
         timeline = session.timeline
-        return [CueEvent(e.cue_key or "", CueEventKind(e.kind), timeline.elapsed_at(e.at), e.data)
+        return [CueEvent(e.cue_key or "", CueEventKind(e.kind),
+                         timeline.elapsed_at(e.at, event=e.id), e.data)
                 for e in self.events(session.id, kinds)]
 
     def count(self) -> int:
@@ -128,7 +153,7 @@ class SessionStore:
                             data or {})
 
     def _patient_id(self, code: str) -> int:
-        code = code.strip()
+        code = check_patient_code(code)
         row = self._db.execute("SELECT id FROM patients WHERE code = ?", [code]).fetchone()
         if row:
             return int(row[0])
@@ -162,6 +187,8 @@ class SessionStore:
         """Plan a dosing session. When spacing rules apply, going ahead needs a reason."""
         if not patient_code.strip():
             raise TransitionError("A session needs a patient code.")
+        patient_code = check_patient_code(patient_code)
+        spacing_reason = check_reason(spacing_reason, "The reason to go ahead")
         warnings = self.spacing(patient_code, protocol)
         if warnings and not (spacing_reason and spacing_reason.strip()):
             raise SpacingError(warnings)
@@ -190,13 +217,40 @@ class SessionStore:
                                 **{k: v for k, v in data.items() if k.startswith("spacing")}})
         return self.get(sid)
 
+    def preparation_gaps(self, session_id: int, ticked: Mapping[str, bool]) -> list[str]:
+        """What is missing before the dose of this session, in words (core.checklists)."""
+        session = self.get(session_id)
+        row = self._db.execute(
+            "SELECT data FROM observations WHERE session_id = ? AND kind = 'screening' "
+            "ORDER BY id DESC LIMIT 1", [session_id]).fetchone()
+        screening = json.loads(row[0]).get("items", {}) if row else None
+        vitals = self._db.execute("SELECT 1 FROM observations WHERE session_id = ? AND "
+                                  "kind = 'vitals' LIMIT 1", [session_id]).fetchone()
+        return preparation_gaps(session.protocol.preparation, ticked, screening,
+                                vitals is not None)
+
     def transition(self, session_id: int, target: State, user_id: int,
-                   reason: str | None = None) -> Session:
-        """Move the session on, if the state machine allows it now; stored with who and when."""
+                   reason: str | None = None,
+                   preparation: Mapping[str, bool] | None = None) -> Session:
+        """Move the session on, if the state machine allows it now; stored with who and when.
+
+        The dose given in the room passes its `preparation` ticks: when the preparation is
+        incomplete (core.checklists.preparation_gaps) the dose needs a reason. What was
+        missing is stored with every dose, whoever records it.
+        """
         now = self._clock.now()
         session = self.get(session_id)
+        reason = check_reason(reason) or None
         check_transition(session, target, now, reason)
         data: dict[str, Any] = {"from": session.state.value, "to": target.value}
+        if target is State.DOSED:
+            gaps = self.preparation_gaps(session_id, preparation or {})
+            if gaps and preparation is not None and not reason:
+                raise PreparationError(gaps)
+            if preparation is not None:
+                data["preparation"] = {str(k): bool(v) for k, v in preparation.items()}
+            if gaps:
+                data["preparation_gaps"] = gaps
         if reason:
             data["reason"] = reason.strip()
         if target is State.DISCHARGED:
@@ -224,19 +278,16 @@ class SessionStore:
                    ) -> Session:
         session = self.get(session_id)
         now = self._clock.now()
-        if session.t0 is None or session.state not in (State.DOSED, State.RECOVERY):
-            raise TransitionError("The dose time can be corrected only after the dose is "
-                                  "recorded and before discharge.")
-        if new_t0 > now:
-            raise TransitionError("The corrected dose time is in the future.")
-        if new_t0 < session.planned_at:
-            raise TransitionError("The corrected dose time is before the session was planned.")
-        if not reason.strip():
-            raise TransitionError("Correcting the dose time needs a reason.")
+        reason = check_reason(reason)
+        check_t0_correction(session, new_t0, now, reason)
+        assert session.t0 is not None
         with self._db.atomic():
             self._db.execute("UPDATE sessions SET t0 = ? WHERE id = ?",
                              [to_db(new_t0), session_id])
-            change = {"old": to_db(session.t0), "new": to_db(new_t0), "reason": reason.strip()}
+            change: dict[str, Any] = {"old": to_db(session.t0), "new": to_db(new_t0),
+                                      "reason": reason}
+            if new_t0 < session.planned_at:
+                change["before_planned"] = True
             self._event(session_id, "t0_corrected", user_id, change, at=now)
             self._audit.append(user_id, "correct", "session.t0", session_id,
                                {"t0": change["old"]}, {"t0": change["new"],
@@ -245,14 +296,48 @@ class SessionStore:
 
     def record_cue(self, session_id: int, cue_key: str, kind: CueEventKind,
                    user_id: int | None, data: dict[str, Any] | None = None) -> SessionEvent:
+        if data and "reason" in data:
+            data = {**data, "reason": check_reason(data["reason"], "The reason to skip")}
         with self._db.atomic():
             return self._event(session_id, kind.value, user_id, data, cue_key=cue_key)
 
     def record_clock(self, session_id: int, kind: str, seconds: float,
                      at: datetime) -> SessionEvent:
-        """A suspend or a clock jump, seen while the session ran."""
+        """A suspend or a clock jump, seen while the session ran (or, `closed`, found at
+        start: the clock was set while the app was closed)."""
+        data: dict[str, Any] = {"seconds": round(seconds, 3)}
         with self._db.atomic():
-            return self._event(session_id, kind, None, {"seconds": round(seconds, 3)}, at=at)
+            if kind == "clock_jump":
+                data["observations_before"] = int(self._db.execute(
+                    "SELECT coalesce(max(id), 0) FROM observations WHERE session_id = ?",
+                    [session_id]).fetchone()[0])
+            return self._event(session_id, kind, None, data, at=at)
+
+    def template_problems(self) -> list[tuple[int, str]]:
+        """(session id, what is wrong) for each stored template that reads back with parts
+        left out (for `kapdesk check`)."""
+        rows = self._db.execute("SELECT id, protocol_json FROM sessions ORDER BY id")
+        return [(int(sid), problem) for sid, text in rows
+                for problem in stored_protocol(text).problems]
+
+    # -- the clocks' heartbeat, compared at the next start --------------------------------
+
+    def heartbeat(self) -> Heartbeat | None:
+        row = self._db.execute("SELECT value FROM settings WHERE key = ?",
+                               [_HEARTBEAT]).fetchone()
+        if row is None:
+            return None
+        try:
+            return Heartbeat.from_dict(json.loads(row[0]))
+        except ValueError:
+            return None
+
+    def save_heartbeat(self, beat: Heartbeat) -> None:
+        with self._db.atomic():
+            self._db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [_HEARTBEAT, json.dumps(beat.to_dict())])
 
     def iter_all(self) -> Iterator[Session]:
         """Every session, oldest first (for checks over the whole record)."""

@@ -13,6 +13,8 @@ DEFAULTS: dict[str, Any] = {
     "default_protocol": "im-kap",
     "lock_minutes": 5,  # automatic lock after this long without a touch
     "clinic_name": "KAPdesk clinic",  # on every exported page
+    # an entry answers a cue from 2 min before it is due until 15 min after (core.room)
+    "cue_answer_window": {"before_min": 2, "after_min": 15},
 }
 
 

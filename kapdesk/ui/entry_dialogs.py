@@ -2,6 +2,8 @@
 
 Each dialog is handed a `submit` callable that stores the entry and returns an error
 message, or None once the entry is committed; only then does the dialog close.
+Nothing clinical is chosen for the clinician: no answer, side effect, medicine or item
+score is selected when a dialog opens, and Enter never records one.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from kapdesk.core.observations import (
     CADSS6_ITEMS,
+    CADSS_WORDING_PLACE,
     MOAAS_LEVELS,
     SEVERITIES,
     SIDE_EFFECTS,
@@ -49,6 +52,15 @@ def _big_button(text: str, name: str, accessible: str) -> QPushButton:
     button = QPushButton(text, objectName=name)
     button.setAccessibleName(accessible)
     button.setMinimumHeight(46)
+    return button
+
+
+def _answer_button(text: str, name: str, accessible: str) -> QPushButton:
+    """A button that records a clinical answer: only a click or Space on it does, never
+    Enter pressed somewhere in the dialog."""
+    button = _big_button(text, name, accessible)
+    button.setAutoDefault(False)
+    button.setDefault(False)
     return button
 
 
@@ -128,7 +140,7 @@ class ChoiceDialog(EntryDialog):
         super().__init__(title, name, submit, parent)
         self.buttons: list[QPushButton] = []
         for label, value in choices:
-            button = _big_button(label, f"{name}_{value}", label)
+            button = _answer_button(label, f"{name}_{value}", label)
             button.clicked.connect(lambda _c=False, v=value: self.submit({key: v}))
             self.body.addWidget(button)
             self.buttons.append(button)
@@ -148,20 +160,36 @@ class DissociationDialog(ChoiceDialog):
         super().__init__("Dissociation", "dissociation_dialog",
                          [(s.capitalize(), s) for s in SEVERITIES], "severity", submit, parent)
         self._short = submit_short_form
+        self.setMinimumWidth(420)  # room for the item wording beside its score
         self.items: dict[int, QSpinBox] = {}
         grid = QGridLayout()
+        wording = item_text if item_text and all(item_text.get(n) for n in CADSS6_ITEMS) \
+            else None
+        self.wording_missing = QLabel(
+            "The clinic has not entered the wording of the CADSS items yet, so only their "
+            f"numbers show. Set it under {CADSS_WORDING_PLACE}.")
+        self.wording_missing.setObjectName("cadss_no_wording")
+        self.wording_missing.setWordWrap(True)
+        self.wording_missing.setVisible(wording is None)
         for row, number in enumerate(CADSS6_ITEMS):
-            text = (item_text or {}).get(number, f"CADSS item {number}")
-            spin = QSpinBox(objectName=f"cadss_item_{number}", minimum=0, maximum=4)
-            spin.setAccessibleName(text)
-            grid.addWidget(QLabel(text), row, 0)
+            text = f"{number}. {wording[number]}" if wording else f"CADSS item {number}"
+            spin = QSpinBox(objectName=f"cadss_item_{number}", minimum=-1, maximum=4)
+            spin.setSpecialValueText("not rated")  # -1: no score until one is given
+            spin.setValue(-1)
+            spin.setAccessibleName(f"CADSS item {number}")
+            label = QLabel(text)
+            label.setWordWrap(wording is not None)
+            grid.addWidget(label, row, 0)
             grid.addWidget(spin, row, 1)
             self.items[number] = spin
         self.short_form = QWidget(objectName="cadss_short_form")
-        self.short_form.setLayout(grid)
+        column = QVBoxLayout(self.short_form)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.wording_missing)
+        column.addLayout(grid)
         self.short_form.hide()
         toggle = _big_button("6-item short form…", "show_short_form", "Show the short form")
-        toggle.clicked.connect(lambda: (self.short_form.show(), save.show()))
+        toggle.clicked.connect(lambda: (self.short_form.show(), save.show(), self._fit()))
         save = _big_button("Save short form", "save_short_form", "Save short form")
         save.hide()
         save.clicked.connect(self._on_save_short_clicked)
@@ -169,9 +197,20 @@ class DissociationDialog(ChoiceDialog):
         self.body.insertWidget(self.body.count() - 2, self.short_form)
         self.body.insertWidget(self.body.count() - 2, save)
 
+    def _fit(self) -> None:
+        """Grow to show the whole form (wrapped text included) once it opens."""
+        self.body.activate()
+        height = self.body.totalHeightForWidth(self.width())
+        self.resize(self.width(), max(self.height(), height))
+
     def _on_save_short_clicked(self) -> None:
-        values = {"items": {n: s.value() for n, s in self.items.items()}}
-        error = self._short(values)
+        unrated = [str(n) for n, s in self.items.items() if s.value() < 0]
+        error: str | None
+        if unrated:
+            error = (f"Rate every item (0-4) before saving: item{'s' if len(unrated) > 1 else ''}"
+                     f" {', '.join(unrated)} not rated yet.")
+        else:
+            error = self._short({"items": {n: s.value() for n, s in self.items.items()}})
         if error:
             self.show_error(error)
         else:
@@ -185,19 +224,24 @@ class SideEffectDialog(EntryDialog):
         self.effects.setAccessibleName("Side effect")
         for name in SIDE_EFFECTS:
             self.effects.addItem(QListWidgetItem(name))
-        self.effects.setCurrentRow(0)
+        self.effects.setCurrentRow(-1)  # nothing chosen until the clinician taps one
+        self.effects.clearSelection()
         self.body.addWidget(self.effects)
         buttons = []
         for severity in SEVERITIES[1:]:
-            button = _big_button(severity.capitalize(), f"side_effect_{severity}",
-                                 f"Record side effect as {severity}")
+            button = _answer_button(severity.capitalize(), f"side_effect_{severity}",
+                                    f"Record side effect as {severity}")
             button.clicked.connect(lambda _c=False, s=severity: self._save(s))
             buttons.append(button)
         self.finish(*buttons)
 
     def _save(self, severity: str) -> None:
-        item = self.effects.currentItem()
-        self.submit({"name": item.text() if item else "", "severity": severity})
+        chosen = self.effects.selectedItems()  # not currentItem: focus alone sets that
+        if not chosen:
+            self.error_label.setText("Tap the side effect first, then its severity.")
+            self.error_label.show()
+            return
+        self.submit({"name": chosen[0].text(), "severity": severity})
 
 
 class MedicineDialog(EntryDialog):
@@ -215,13 +259,20 @@ class MedicineDialog(EntryDialog):
         self.drug = QComboBox(objectName="medicine_drug", editable=True)
         self.drug.setAccessibleName("Medicine")
         self.drug.addItems([drug] if dose else list(PRN_MEDICINES))
+        if not dose:  # the dose is the protocol's drug; an as-needed medicine is chosen
+            self.drug.setCurrentIndex(-1)
+            self.drug.setPlaceholderText("Choose or type the medicine")
         self.mg = QDoubleSpinBox(objectName="medicine_mg", minimum=0, maximum=2000,
                                  decimals=1, suffix=" mg")
         self.mg.setAccessibleName("Amount in mg")
         self.route = QComboBox(objectName="medicine_route", editable=True)
         self.route.setAccessibleName("Route")
         self.route.addItems(list(ROUTES))
-        self.route.setCurrentText(route or ("oral" if not dose else ROUTES[2]))
+        if dose and route:
+            self.route.setCurrentText(route)  # the protocol's route
+        else:
+            self.route.setCurrentIndex(-1)
+            self.route.setPlaceholderText("Choose or type the route")
         self.per_kg = QLabel(objectName="dose_per_kg")
         self.lot = QLineEdit(objectName="dose_lot")
         self.lot.setAccessibleName("Lot number")

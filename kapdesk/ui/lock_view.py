@@ -102,9 +102,12 @@ class LockView(QWidget):
         self.phase_bar.set_minute(snap.elapsed_s / 60)
         self.phase_label.setText(snap.phase.name if snap.phase else "Between phases")
         nxt = snap.next_cue
-        self.next_label.setText(
-            f"Next: {nxt.cue.text}  in {format_countdown(nxt.due_s - snap.elapsed_s)}"
-            if nxt else "No more cues")
+        if snap.status_line is not None:  # discharged: no next cue
+            self.next_label.setText(snap.status_line)
+        else:
+            self.next_label.setText(
+                f"Next: {nxt.cue.text}  in {format_countdown(nxt.due_s - snap.elapsed_s)}"
+                if nxt else "No more cues")
         due = snap.due
         self.banner.show_cue(due[0] if due else None, snap.elapsed_s, len(due) - 1)
 

@@ -12,7 +12,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QInputDialog,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -37,10 +36,12 @@ from kapdesk.store.settings import SettingsStore
 from kapdesk.store.users import UserStore
 from kapdesk.ui.access import AccessControl
 from kapdesk.ui.backup_runner import BackupRunner
+from kapdesk.ui.cadss_wording_dialog import edit_cadss_wording
 from kapdesk.ui.db_check import DatabaseCheck
 from kapdesk.ui.lock_view import LockView
 from kapdesk.ui.music_controller import MusicController, NowPlaying
 from kapdesk.ui.record_actions import RecordActions
+from kapdesk.ui.widgets.status_message import StatusMessage
 
 if TYPE_CHECKING:
     from kapdesk.ui.dialogs import PlanChoice
@@ -75,6 +76,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_NAME} {__version__}")
         self.room = room
         self.records = records
+        records.answer_window = lambda: settings.get("cue_answer_window")
+        records.cue_left_open.connect(lambda text: self.status.setText(text))
         self.protocols = protocols
         self.users = users
         self.settings = settings
@@ -101,7 +104,7 @@ class MainWindow(QMainWindow):
         self.playlists: PlaylistEditorLauncher | None = None  # set by app.py: the editor
         self._build_actions()
         self._build_toolbar()
-        self.status = QLabel(objectName="status_message")
+        self.status = StatusMessage(room.clock.monotonic)  # expires after 10 s
         self.statusBar().addWidget(self.status, 1)
         self._connect()
         self.set_theme(str(settings.get("theme_level")))
@@ -133,7 +136,8 @@ class MainWindow(QMainWindow):
         self.act_prepare = a("Start preparing", "start_preparing", "Ctrl+Shift+P",
                              lambda: self.room.advance(State.PREPARING))
         self.act_dose = a("Dose given (T0)", "record_dose", "Ctrl+D",
-                          lambda: self.room.advance(State.DOSED), "Record dose given now")
+                          lambda: self.flows.dose(self.view.preparation_ticks()),
+                          "Record dose given now")
         self.act_correct = a("Correct dose time…", "correct_dose_time", None,
                              self.correct_dose_time, "Correct dose time")
         self.act_recovery = a("Begin recovery", "begin_recovery", "Ctrl+R",
@@ -152,6 +156,10 @@ class MainWindow(QMainWindow):
         self.act_night = a("Night", "night_level", "N", self.toggle_night,
                            "Switch between dark and night level")
         self.act_night.setCheckable(True)
+        self.act_cadss = a("CADSS item wording…", "edit_cadss_wording", None,
+                           lambda: edit_cadss_wording(
+                               self.settings.get, self.settings.set, lambda: self.room.user.role,
+                               self.entry.open_dialog, self), "Enter the CADSS item wording")
         self.act_chime = a("Soft chime when a cue waits too long", "chime_on_escalation", None,
                            self._on_chime_toggled, "Soft chime when a cue waits too long")
         self.act_chime.setCheckable(True)
@@ -183,6 +191,7 @@ class MainWindow(QMainWindow):
         more.addAction(self.act_cancel)
         more.addSeparator()
         more.addAction(self.act_chime)
+        more.addAction(self.act_cadss)
         self.more_button = QToolButton(objectName="more_actions")
         self.more_button.setText("More…")
         self.more_button.setAccessibleName("More session actions")
@@ -258,6 +267,7 @@ class MainWindow(QMainWindow):
         self.view.show_session(session, planned, unsigned)
         runs = self.room.may(Action.RUN_SESSION)
         self.act_playlists.setVisible(self.room.may(Action.CURATE_MUSIC))
+        self.act_cadss.setVisible(self.room.may(Action.EDIT_SETTINGS))
         allowed = TRANSITIONS[session.state] if session and runs else ()
         self.act_prepare.setEnabled(State.PREPARING in allowed)
         self.act_dose.setEnabled(State.DOSED in allowed)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from kapdesk.core import rems
 from kapdesk.core.checklists import DISCHARGE_ITEMS, SCREENING_ITEMS
-from kapdesk.core.observations import Kind
+from kapdesk.core.observations import Kind, cadss_wording
 from kapdesk.core.session import State
 from kapdesk.ui.record_controller import RecordController
 
@@ -75,7 +75,7 @@ class RecordActions(QObject):
         elif key == "moaas":
             dialog = moaas_dialog(self._submit(Kind.MOAAS), self.window)
         elif key == "dissociation":
-            items = {int(k): v for k, v in (self._setting("cadss_item_text") or {}).items()}
+            items = cadss_wording(self._setting("cadss_item_text"))
             dialog = DissociationDialog(self._submit(Kind.DISSOCIATION),
                                         self._submit(Kind.CADSS6), items, self.window)
         elif key == "side_effect":

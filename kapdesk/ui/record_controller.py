@@ -7,7 +7,7 @@ message naming the field and the range; nothing already stored is touched.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -15,9 +15,9 @@ from PySide6.QtCore import QObject, Signal
 
 from kapdesk.core.cues import CueEventKind
 from kapdesk.core.errors import KapdeskError
-from kapdesk.core.observations import Kind, describe
+from kapdesk.core.observations import Kind, Observation, describe
 from kapdesk.core.permissions import Action, require
-from kapdesk.core.room import cue_answered_by
+from kapdesk.core.room import CUE_ANSWERED_BY, AnswerWindow, cue_answered_by, format_t_plus
 from kapdesk.core.session import Session
 from kapdesk.store.patients import PatientStore
 from kapdesk.store.records import Alert, RecordStore, Saved
@@ -31,6 +31,7 @@ class RecordController(QObject):
     saved = Signal(object)  # Saved
     alerts_changed = Signal(list)  # open alerts of the session
     failed = Signal(str)
+    cue_left_open = Signal(str)  # words: the entry was too far from a cue's time to answer it
 
     def __init__(self, records: RecordStore, patients: PatientStore, room: RoomController,
                  parent: QObject | None = None) -> None:
@@ -38,6 +39,8 @@ class RecordController(QObject):
         self.records = records
         self.patients = patients
         self.room = room
+        # the clinic's `cue_answer_window` setting, read at each entry (set by the window)
+        self.answer_window: Callable[[], object] = lambda: None
 
     def weight_kg(self) -> float | None:
         session = self.room.session
@@ -63,17 +66,34 @@ class RecordController(QObject):
             self.failed.emit(str(exc))
             return None
         log.info("saved observation %s (%s) in session %s", saved.observation.id, kind, sid)
-        self._satisfy_cues(kind, saved.observation.id)
+        left_open = self._satisfy_cues(kind, saved.observation)
         self.saved.emit(saved)
         self.alerts_changed.emit(self.open_alerts())
+        if left_open:
+            self.cue_left_open.emit(left_open)
         return saved
 
-    def _satisfy_cues(self, kind: Kind, observation_id: int) -> None:
+    def _satisfy_cues(self, kind: Kind, observation: Observation) -> str | None:
+        """Mark the cue the entry answers done; words when a cue of its kind stays open
+        because the entry was outside its answer window."""
         snap = self.room.current
-        state = cue_answered_by(snap, kind.value) if snap is not None else None
+        if snap is None or snap.session.t0 is None:
+            return None
+        at_s = snap.session.timeline.elapsed_at(observation.observed_at,
+                                                observation=observation.id)
+        window = AnswerWindow.from_setting(self.answer_window())
+        state = cue_answered_by(snap, kind.value, at_s, window)
         if state is not None:
             self.room.record_cue_done(state.cue.key, CueEventKind.ACKNOWLEDGED,
-                                      {"satisfied_by": observation_id})
+                                      {"satisfied_by": observation.id})
+            return None
+        cue_kind = CUE_ANSWERED_BY.get(kind.value)
+        nearest = min((c for c in snap.cues if c.open and c.cue.kind == cue_kind),
+                      key=lambda c: abs(c.due_s - at_s), default=None)
+        if nearest is None or abs(nearest.due_s - at_s) > 30 * 60:
+            return None
+        return (f"Saved; it does not count for the cue \"{nearest.cue.text}\" at "
+                f"{format_t_plus(nearest.due_s)}: {window.describe()}.")
 
     def correct(self, observation_id: int, reason: str, values: Mapping[str, Any] | None = None,
                 observed_at: datetime | None = None) -> Saved | None:

@@ -3,7 +3,7 @@ note after sign-off, record an integration session. Each ends in one store call.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QWidget
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.observations import Kind
 from kapdesk.core.permissions import Action, require
+from kapdesk.core.session import State
 from kapdesk.store.accounts import AccountStore, AuthError
 from kapdesk.ui.record_controller import RecordController
 
@@ -31,6 +32,22 @@ class RecordFlows(QObject):
         self._report = report
         self._done = done
         self.accounts: AccountStore | None = None
+
+    def dose(self, ticked: Mapping[str, bool]) -> bool:
+        """Dose given (T0). With the preparation incomplete (no screening, no baseline
+        vitals, items not ticked) it asks why first; the reason is stored with the dose."""
+        room = self.records.room
+        gaps = room.preparation_gaps(ticked)
+        reason: str | None = None
+        if gaps:
+            listed = "\n".join(f"• {gap[0].upper()}{gap[1:]}" for gap in gaps)
+            reason = self._ask()("Preparation incomplete",
+                                 f"Before the dose:\n{listed}\n\nWhy give the dose now?")
+            if not (reason and reason.strip()):
+                self._report("The dose was not recorded: the preparation is incomplete and "
+                             "no reason was given.")
+                return False
+        return room.advance(State.DOSED, reason, preparation=ticked)
 
     def sign(self, session_id: int) -> bool:
         from kapdesk.ui.sign_dialog import SignDialog

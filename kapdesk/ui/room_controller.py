@@ -8,13 +8,13 @@ cannot make it wrong.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from kapdesk.core.clock import Clock, ClockWatch
+from kapdesk.core.clock import Clock, ClockDiscontinuity, ClockWatch, Heartbeat, closed_change
 from kapdesk.core.cues import CueEvent, CueEventKind, CueState, next_change_s
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.permissions import Action, allowed, require
@@ -27,6 +27,7 @@ from kapdesk.store.users import User
 log = logging.getLogger(__name__)
 
 _MAX_WAIT_MS = 60_000  # re-check at least every minute, whatever the timers think
+_HEARTBEAT_S = 30.0  # how often the clocks are stored, to compare at the next start
 
 
 class RoomController(QObject):
@@ -50,6 +51,8 @@ class RoomController(QObject):
         self._session: Session | None = None
         self._events: list[CueEvent] = []
         self._snapshot: RoomSnapshot | None = None
+        self._told: set[int] = set()  # sessions whose stored template's problems were shown
+        self._beat_at: float | None = None  # monotonic time of the last stored heartbeat
         self._tick = QTimer(self, objectName="room display tick")
         self._tick.setSingleShot(True)
         self._tick.setTimerType(Qt.TimerType.PreciseTimer)
@@ -82,9 +85,33 @@ class RoomController(QObject):
         return self._snapshot
 
     def resume(self) -> Session | None:
-        """Pick up the session that occupies the room (after a restart, too)."""
-        self._load(self._sessions.running())
+        """Pick up the session that occupies the room (after a restart, too). A clock set
+        while the app was closed is found here, stored with the session and shown."""
+        change = closed_change(self._sessions.heartbeat(), Heartbeat.read(self._clock))
+        session = self._sessions.running()
+        if change is not None:
+            self._closed_change(session, change)
+            session = self._sessions.running()
+        self._beat()
+        self._load(session)
         return self._session
+
+    def _closed_change(self, session: Session | None, change: ClockDiscontinuity) -> None:
+        log.warning("clock set while closed: %.1fs", change.seconds)
+        if session is not None and session.clock_running:
+            self._sessions.record_clock(session.id, change.kind, change.seconds,
+                                        change.detected_at)
+        self.clock_disturbed.emit(change.describe())
+
+    def _beat(self, force: bool = True) -> None:
+        mono = self._clock.monotonic()
+        if force or self._beat_at is None or mono - self._beat_at >= _HEARTBEAT_S:
+            try:
+                self._sessions.save_heartbeat(Heartbeat.read(self._clock))
+            except KapdeskError as exc:  # a full disk must never stop the session's clock
+                log.warning("heartbeat not stored: %s", type(exc).__name__)
+                return
+            self._beat_at = mono
 
     def planned(self) -> list[Session]:
         return self._sessions.planned()
@@ -101,6 +128,12 @@ class RoomController(QObject):
         self._events = self._sessions.cue_events(session) if session else []
         self.session_changed.emit(session)
         self.refresh()
+        if session is not None and session.protocol.problems and session.id not in self._told:
+            self._told.add(session.id)  # said once per session, not at every refresh
+            self.action_failed.emit(
+                f"Session {session.id} keeps the template it was planned with, and parts of "
+                "it cannot be used any more; they are left out: "
+                + "; ".join(session.protocol.problems[:5]) + ".")
 
     def now(self) -> datetime:
         return self._clock.now()
@@ -122,24 +155,35 @@ class RoomController(QObject):
     def stop(self) -> None:
         self._tick.stop()
         self._cue_timer.stop()
+        if self._beat_at is not None:
+            self._beat()  # the last reading before the app closes
 
     # -- the heartbeat ---------------------------------------------------------------
 
     def refresh(self) -> None:
         """Recompute what the room shows from the clock and the record; re-arm timers."""
         session = self._session
-        for change in self._watch.look():
+        changes = self._watch.look()
+        for change in changes:
             log.warning("clock discontinuity: %s %.1fs", change.kind, change.seconds)
             if session is not None and session.clock_running:
-                self._sessions.record_clock(session.id, change.kind, change.seconds,
-                                            change.detected_at)
+                try:
+                    self._sessions.record_clock(session.id, change.kind, change.seconds,
+                                                change.detected_at)
+                except KapdeskError as exc:  # said; the room's clock goes on regardless
+                    self.clock_disturbed.emit(f"{change.describe()} It could not be "
+                                              f"stored: {exc}")
+                    continue
                 session = self._session = self._sessions.get(session.id)
                 self._events = self._sessions.cue_events(session)
                 self.session_changed.emit(session)
             self.clock_disturbed.emit(change.describe())
+        if self._beat_at is not None:  # at once after a change, so it is never counted twice
+            self._beat(force=bool(changes))
         if session is None:
             self._snapshot = None
-            self.stop()
+            self._tick.stop()
+            self._cue_timer.stop()
             self.snapshot_changed.emit(None)
             return
         snap = snapshot(session, self._events, self._clock.now())
@@ -164,7 +208,8 @@ class RoomController(QObject):
 
     def _arm(self, snap: RoomSnapshot) -> None:
         if not snap.session.clock_running:
-            self._tick.start(_MAX_WAIT_MS if snap.session.t0 is None else 1000)
+            idle = snap.session.t0 is None or snap.session.discharged
+            self._tick.start(_MAX_WAIT_MS if idle else 1000)
             self._cue_timer.stop()
             return
         elapsed_ms = snap.elapsed_s * 1000
@@ -181,8 +226,9 @@ class RoomController(QObject):
                    data: dict[str, Any]) -> None:
         assert self._session is not None
         event = self._sessions.record_cue(self._session.id, key, kind, user_id, data)
-        self._events.append(CueEvent(key, kind, self._session.timeline.elapsed_at(event.at),
-                                     event.data))
+        self._events.append(CueEvent(
+            key, kind, self._session.timeline.elapsed_at(event.at, event=event.id),
+            event.data))
 
     # -- actions (each one click; each stored before it is shown) -----------------------
 
@@ -224,13 +270,20 @@ class RoomController(QObject):
         self._load(self._sessions.get(session_id))
         return True
 
-    def advance(self, target: State, reason: str | None = None) -> bool:
+    def preparation_gaps(self, ticked: Mapping[str, bool]) -> list[str]:
+        """What is missing before the dose, in words; [] when nothing is (or no session)."""
+        if self._session is None or self._session.state is not State.PREPARING:
+            return []
+        return self._sessions.preparation_gaps(self._session.id, ticked)
+
+    def advance(self, target: State, reason: str | None = None,
+                preparation: Mapping[str, bool] | None = None) -> bool:
         session = self._session
         if session is None:
             self.action_failed.emit("There is no session in the room.")
             return False
         done = self._do(lambda: self._sessions.transition(session.id, target, self.user_id,
-                                                          reason))
+                                                          reason, preparation))
         if done and target is State.CLOSED:
             self.session_closed.emit(session.id)
         return done

@@ -193,16 +193,25 @@ class RoomView(QStackedWidget):
         self.setCurrentIndex(1)
         self.state_label.setText(session.state.label)
         self.phase_bar.set_protocol(session.protocol)
+        # the same session shown again (a lock, a clock change): its ticks stay
+        kept = self.preparation_ticks() if self._session is not None and \
+            self._session.id == session.id else {}
         self._session = session
         self.prep_list.clear()
         for item in session.protocol.preparation:
             entry = QListWidgetItem(item)
             entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            entry.setCheckState(Qt.CheckState.Unchecked)
+            entry.setCheckState(Qt.CheckState.Checked if kept.get(item)
+                                else Qt.CheckState.Unchecked)
             self.prep_list.addItem(entry)
         self._fit_prep()
         self._list_signature = ()
         self._apply_visibility()
+
+    def preparation_ticks(self) -> dict[str, bool]:
+        """The preparation list as ticked now: item -> ticked."""
+        items = (self.prep_list.item(i) for i in range(self.prep_list.count()))
+        return {item.text(): item.checkState() == Qt.CheckState.Checked for item in items}
 
     def show_snapshot(self, snap: RoomSnapshot | None) -> None:
         if snap is None:
@@ -226,7 +235,9 @@ class RoomView(QStackedWidget):
                 self.phase_label.setText("Between phases")
         self.phase_bar.set_minute(snap.elapsed_s / 60)
         nxt = snap.next_cue
-        if nxt is not None and session.t0 is not None:
+        if snap.status_line is not None:  # discharged: the clock has stopped, no next cue
+            self.next_label.setText(snap.status_line)
+        elif nxt is not None and session.t0 is not None:
             self.next_label.setText(
                 f"Next: {nxt.cue.text}  in {format_countdown(nxt.due_s - snap.elapsed_s)}")
         elif nxt is not None:

@@ -160,12 +160,14 @@ def test_bad_spacing_values_are_refused_in_words(body: str, reason: str) -> None
 
 @pytest.mark.parametrize("body", [
     "min_hours_between = -1", "max_in_window = 0", "window_days = 0", "window_days = -7",
+    "min_hours_between = inf", "min_hours_between = nan", "window_days = inf",
+    "max_in_window = 100000",
 ])
 def test_out_of_range_spacing_values_are_refused(body: str) -> None:
     error = refused(with_spacing(body + "\n"))
     assert error.line == SPACING_LINE
-    assert error.reason == ("spacing: hours must be 0 or more, max_in_window at least 1, "
-                            "window_days more than 0")
+    assert error.reason == ("spacing: min_hours_between must be 0 to 8784 hours, "
+                            "max_in_window 1 to 100, window_days more than 0 and at most 366")
 
 
 def test_spacing_that_is_not_a_table_is_refused() -> None:

@@ -171,7 +171,7 @@ def test_repeat_every_must_be_positive(every: int) -> None:
     text = with_cue(f'id = "bp"\nat = 20\nrepeat_every = {every}\nkind = "vitals"\ntext = "BP"\n')
     error = refused(text)
     assert error.line == line_of(text, f"repeat_every = {every}")
-    assert "repeat_every must be more than 0 minutes" in error.reason
+    assert "repeat_every must be between 1 and 1440 minutes" in error.reason
 
 
 def test_duplicate_cue_ids_are_refused() -> None:
@@ -192,7 +192,7 @@ def test_missing_required_setting_is_named() -> None:
     ("session_minutes = 120", 'session_minutes = "rapid"', "session_minutes",
      "session_minutes must be a number of minutes, not 'rapid'"),
     ("session_minutes = 120", "session_minutes = 0", "session_minutes",
-     "session_minutes must be more than 0"),
+     "session_minutes must be more than 0 and at most 1440 (24 h), not 0"),
     ('id = "test"', 'id = "Test Protocol"', "id",
      "id must be lower-case letters, digits, '-' or '_'"),
     ("min_monitoring_minutes = 90", "min_monitoring_minutes = true", "min_monitoring_minutes",

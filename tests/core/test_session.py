@@ -147,8 +147,9 @@ def test_running_and_clock_flags(protocols: dict[str, Protocol], clock: FakeCloc
         dosed = state in (State.DOSED, State.RECOVERY, State.DISCHARGED, State.CLOSED)
         session = make(protocols["im-kap"], state, now, 5 if dosed else None)
         assert session.is_running == (state in RUNNING_STATES)
-        assert session.clock_running == (state in (State.DOSED, State.RECOVERY,
-                                                   State.DISCHARGED))
+        # the clock stops at discharge (issue 10 item 10)
+        assert session.clock_running == (state in (State.DOSED, State.RECOVERY))
+        assert session.discharged == (state in (State.DISCHARGED, State.CLOSED))
     assert set(RUNNING_STATES) == {State.PREPARING, State.DOSED, State.RECOVERY,
                                    State.DISCHARGED}
 

@@ -158,7 +158,8 @@ def test_correct_t0_records_old_new_and_reason(store: SessionStore, clock: FakeC
 @pytest.mark.parametrize(("shift_s", "reason", "message"), [
     (60, "typo", "The corrected dose time is in the future."),
     (-60, "  ", "Correcting the dose time needs a reason."),
-    (-3600, "typo", "The corrected dose time is before the session was planned."),
+    (-13 * 3600, "typo", "The corrected dose time is more than 12 h before the session was "
+                         "planned"),
 ])
 def test_correct_t0_refusals(store: SessionStore, clock: FakeClock,
                              protocols: dict[str, Protocol], user_id: int, shift_s: float,
@@ -168,9 +169,25 @@ def test_correct_t0_refusals(store: SessionStore, clock: FakeClock,
     before = store.get(sid)
     with pytest.raises(TransitionError) as info:
         store.correct_t0(sid, clock.now() + timedelta(seconds=shift_s), user_id, reason)
-    assert str(info.value) == message
+    assert str(info.value).startswith(message)
     assert store.get(sid).t0 == before.t0
     assert store.events(sid, kinds=("t0_corrected",)) == []
+
+
+def test_dose_time_can_go_back_to_12_h_before_the_plan_with_the_reason(
+        store: SessionStore, clock: FakeClock, protocols: dict[str, Protocol],
+        user_id: int) -> None:
+    sid = dosed(store, protocols["im-kap"], user_id, clock)
+    planned = store.get(sid).planned_at
+    clock.advance(600)
+    new = planned - timedelta(hours=11, minutes=59)  # planned at the bedside after the dose
+    session = store.correct_t0(sid, new, user_id, "Planned after the injection")
+    assert session.t0 == new
+    event = store.events(sid, kinds=("t0_corrected",))[-1]
+    assert event.data["reason"] == "Planned after the injection"
+    assert event.data["before_planned"] is True
+    with pytest.raises(TransitionError, match="the earliest is"):
+        store.correct_t0(sid, planned - timedelta(hours=12, seconds=1), user_id, "x")
 
 
 def test_correct_t0_before_the_dose_is_refused(store: SessionStore, clock: FakeClock,

@@ -1,7 +1,7 @@
 """Recording in the room: one tap, committed before it says saved, cues answered, alerts."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from kapdesk.core.cues import CueEventKind
 from kapdesk.core.observations import Kind
@@ -86,7 +86,7 @@ def test_high_blood_pressure_raises_a_calm_alert_and_asks_for_a_confirming_readi
     window.entry.open("vitals")
     box = window.view.alerts
     assert box.isVisible()
-    assert "186/104" in box.findChild(type(window.status), "alert_warning").text()
+    assert "186/104" in box.findChild(QLabel, "alert_warning").text()
     assert "due in 5:00" in box.confirm_label.text()
     step(window, clock, 5 * 60)
     assert "due now" in box.confirm_label.text()

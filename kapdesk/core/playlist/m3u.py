@@ -18,6 +18,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from kapdesk.core.limits import (
+    MAX_PLAYLIST_BYTES,
+    MAX_PLAYLIST_ENTRIES,
+    FileRefused,
+    read_bounded,
+)
 from kapdesk.core.playlist.model import PlaylistProblem, Track
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -40,10 +46,9 @@ def decode_playlist(data: bytes) -> str:
 def read_m3u(path: Path) -> tuple[list[Track], list[PlaylistProblem]]:
     """Read an .m3u or .m3u8 file; relative entries are resolved against its folder."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        reason = f"cannot be read ({exc.strerror or exc})"
-        return [], [PlaylistProblem(str(path), None, reason, "unreadable")]
+        data = read_bounded(path, MAX_PLAYLIST_BYTES)
+    except FileRefused as exc:
+        return [], [PlaylistProblem(str(path), None, str(exc), "unreadable")]
     return parse_m3u(decode_playlist(data), path.parent, str(path))
 
 
@@ -54,7 +59,13 @@ def parse_m3u(text: str, base_dir: Path, source: str = "<playlist>",
     tracks: list[Track] = []
     problems: list[PlaylistProblem] = []
     info: tuple[float | None, str, str] | None = None
-    for number, raw in enumerate(_LINE_END.split(text.removeprefix("\ufeff")), start=1):
+    lines = _LINE_END.split(text.removeprefix("\ufeff"))
+    entries = sum(1 for raw in lines if raw.strip() and not raw.lstrip().startswith("#"))
+    if entries > MAX_PLAYLIST_ENTRIES:
+        return [], [PlaylistProblem(
+            source, None, f"lists {entries:,} entries; a playlist may hold at most "
+            f"{MAX_PLAYLIST_ENTRIES:,}, so none of it was loaded", "unreadable")]
+    for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line:
             continue
@@ -116,22 +127,37 @@ def _locate(entry: str, base: Path, source: str, number: int,
             ) -> tuple[Path | None, PlaylistProblem | None]:
     """The file an entry names, or None; and a problem to report, if any."""
     written = entry
+    if any(ord(char) < 32 or ord(char) == 127 for char in entry):
+        return None, PlaylistProblem(
+            source, number, f"{_shorten(written)!r} holds a control character, so it cannot "
+            "name a file", "missing")
     if entry[:7].lower() == "file://":
         entry = _file_url_path(entry)
     elif _URL.match(entry):
         return None, PlaylistProblem(
             source, number, f"'{written}' is a web address; only files on this computer "
             "can be played", "url")
-    path = _local_path(entry, base)
-    if path is None:
+    try:
+        path = _local_path(entry, base)
+        found = None if path is None else (path.is_file(), path.is_dir())
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte in it...
+        reason = getattr(exc, "strerror", None) or str(exc)
+        return None, PlaylistProblem(
+            source, number, f"'{_shorten(written)}' cannot be a file here ({reason})",
+            "missing")
+    if path is None or found is None:
         return None, PlaylistProblem(
             source, number, f"'{written}' was not found (a Windows path, not reachable on "
             "this computer)", "missing")
-    if not path.is_file():
-        what = "is a folder, not a file" if path.is_dir() else "was not found"
+    if not found[0]:
+        what = "is a folder, not a file" if found[1] else "was not found"
         return path, PlaylistProblem(source, number, f"'{written}' {what} ({path})",
                                      "missing", path)
     return path, None
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _local_path(entry: str, base: Path) -> Path | None:

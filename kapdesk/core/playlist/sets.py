@@ -19,12 +19,21 @@ reason; `load_sets` reports it and loads the other sets.
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from kapdesk.core.limits import (
+    MAX_PLAYLIST_ENTRIES,
+    MAX_TARGET_MINUTES,
+    MAX_TEMPLATE_BYTES,
+    FileRefused,
+    finite_in,
+    read_bounded,
+)
 from kapdesk.core.playlist.m3u import playlist_entry, read_m3u, write_m3u8, write_text_atomic
 from kapdesk.core.playlist.model import (
     LYRICS,
@@ -94,9 +103,11 @@ def _targets(value: object, fail: Any) -> dict[str, float]:
         if phase not in PHASES:
             raise fail(("targets",), phase,
                        f"unknown phase '{phase}' (use one of: {', '.join(PHASES)})")
-        if isinstance(minutes, bool) or not isinstance(minutes, int | float) or minutes < 0:
+        if isinstance(minutes, bool) or not isinstance(minutes, int | float) or \
+                not finite_in(minutes, 0, MAX_TARGET_MINUTES):
             raise fail(("targets",), phase,
-                       f"the target of '{phase}' must be a number of minutes, 0 or more")
+                       f"the target of '{phase}' must be a number of minutes from 0 to "
+                       f"{MAX_TARGET_MINUTES}, not {minutes!r}")
         targets[phase] = float(minutes)
     return targets
 
@@ -105,6 +116,9 @@ def _track_meta(value: object, folder: Path, fail: Any,
                 ) -> dict[str, tuple[frozenset[str], Lyrics]]:
     if not isinstance(value, dict):
         raise fail((), "tracks", "'tracks' must hold one [tracks.\"path\"] table per track")
+    if len(value) > MAX_PLAYLIST_ENTRIES:
+        raise fail((), "tracks", f"{len(value):,} [tracks] tables; at most "
+                   f"{MAX_PLAYLIST_ENTRIES:,}")
     meta: dict[str, tuple[frozenset[str], Lyrics]] = {}
     for entry, table in value.items():
         where = ("tracks", entry)
@@ -126,11 +140,13 @@ def load_set(folder: Path) -> tuple[PlaylistSet, list[PlaylistProblem]]:
     """Read one set folder. Raises PlaylistError when its set.toml cannot be used;
     returns the set and the problems that do not stop it (missing files, web addresses)."""
     source = folder / "set.toml"
+    if not os.path.lexists(source):
+        raise PlaylistError(str(source), None, "missing: a set folder needs a set.toml")
     try:
-        text = source.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise PlaylistError(str(source), None, "missing: a set folder needs a set.toml") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_bounded(source, MAX_TEMPLATE_BYTES).decode("utf-8-sig")
+    except FileRefused as exc:
+        raise PlaylistError(str(source), None, str(exc)) from None
+    except UnicodeDecodeError as exc:
         raise PlaylistError(str(source), None, f"cannot be read ({exc})") from None
     try:
         data = tomllib.loads(text)
@@ -138,6 +154,9 @@ def load_set(folder: Path) -> tuple[PlaylistSet, list[PlaylistProblem]]:
         at = re.search(r"line (\d+)", str(exc))
         raise PlaylistError(str(source), int(at.group(1)) if at else None,
                             f"not valid TOML ({exc})") from None
+    except RecursionError:
+        raise PlaylistError(str(source), None, "is nested too deeply to read (arrays or "
+                            "tables inside each other hundreds of levels deep)") from None
 
     def fail(table: tuple[str, ...], key: str, reason: str) -> PlaylistError:
         return PlaylistError(str(source), _line_of(text, table, key), reason)
@@ -156,7 +175,7 @@ def load_set(folder: Path) -> tuple[PlaylistSet, list[PlaylistProblem]]:
     problems: list[PlaylistProblem] = []
     for phase in PHASES:
         path = playlist_set.phase_file(phase)
-        if not path.exists():
+        if not os.path.lexists(path):
             minutes = playlist_set.target_minutes[phase]
             if minutes > 0:
                 problems.append(PlaylistProblem(
@@ -184,7 +203,8 @@ def load_sets(folders: Iterable[Path]) -> tuple[list[PlaylistSet], list[Playlist
     for folder in folders:
         if not folder.is_dir():
             continue
-        for sub in sorted(p for p in folder.iterdir() if (p / "set.toml").is_file()):
+        subs = sorted(p for p in folder.iterdir() if os.path.lexists(p / "set.toml"))
+        for sub in subs:
             try:
                 playlist_set, more = load_set(sub)
             except PlaylistError as exc:
