@@ -83,7 +83,7 @@ def test_a_full_database_file_is_said_and_nothing_is_lost(folder: Path,
     try:
         with pytest.raises(DiskFullError, match=r"^Not saved: the disk is full"):
             for n in range(200):
-                patients.save(f"K-FULL-{n:03d}-" + "x" * 30, None)
+                patients.save(f"K-FULL-{n:03d}", None, notes="n" * 400)
         saved = codes(db)
         assert saved[0] == "K-1"
         db.execute(f"PRAGMA max_page_count={pages * 10}")
@@ -103,7 +103,7 @@ def test_a_full_disk_under_the_room_is_said_and_what_was_saved_stays(
     try:
         with pytest.raises(DiskFullError):
             for n in range(2000):
-                patients.save(f"K-{n:04d}-" + "x" * 200, None)
+                patients.save(f"K-{n:04d}", None, notes="n" * 2000)
         saved = codes(opened.db)
         filler.unlink()
         patients.save("K-AFTER", None)
