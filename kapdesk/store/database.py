@@ -8,6 +8,7 @@ read-only is respected. Only SQLite reads the file: nothing here opens it, its -
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -37,12 +38,17 @@ def _ro_uri(path: Path, immutable: bool = False) -> str:
 
 
 def _header_version(path: Path) -> int:
-    """user_version of an existing file, read through SQLite without writing anything
-    beside it (immutable: no -wal or -shm is created next to a newer database). Never an
-    open() of the file: in a process that has the database open, closing such a
-    descriptor would drop SQLite's locks (DESIGN.md)."""
+    """user_version of an existing file, read through SQLite. Never an open() of the file:
+    in a process that has the database open, closing such a descriptor would drop SQLite's
+    locks (DESIGN.md).
+
+    With no -wal beside it nobody is writing, and it is read immutable, so that no -wal or
+    -shm is created next to a newer database that is to be refused untouched. With a -wal,
+    someone may be writing (a checkpoint rewrites the file under an immutable reader), so
+    it is read with SQLite's locks, which only use the sidecars that are already there."""
+    has_wal = path.with_name(path.name + "-wal").exists()
     try:
-        conn = sqlite3.connect(_ro_uri(path, immutable=True), uri=True)
+        conn = sqlite3.connect(_ro_uri(path, immutable=not has_wal), uri=True)
     except sqlite3.Error as exc:
         raise DatabaseError(f"The database {path} cannot be opened ({exc}).") from None
     try:
@@ -53,6 +59,11 @@ def _header_version(path: Path) -> int:
             "that its folder is allowed to this user, or choose another with --data-dir."
         ) from None
     except sqlite3.DatabaseError as exc:
+        if not has_wal:  # a writer may have started meanwhile: ask again, with locks
+            conn.close()
+            conn = sqlite3.connect(_ro_uri(path), uri=True)
+            with contextlib.suppress(sqlite3.DatabaseError):
+                return int(conn.execute("PRAGMA user_version").fetchone()[0])
         raise CorruptDatabaseError(
             f"The database {path} is not a KAPdesk database or is damaged ({exc}). "
             "It was left untouched; restore a backup or choose another data folder.") from None
