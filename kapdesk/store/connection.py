@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -18,6 +18,12 @@ from typing import Any
 class Database:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self._after_commit: dict[str, Callable[[], None]] = {}
+
+    def after_commit(self, key: str, action: Callable[[], None]) -> None:
+        """Run `action` once the outermost transaction commits (once per key); dropped if
+        it rolls back. Used to seal the audit trail outside the database."""
+        self._after_commit[key] = action
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> sqlite3.Cursor:
         return self.conn.execute(sql, params or [])
@@ -45,11 +51,15 @@ class Database:
         try:
             yield self
         except BaseException:
+            self._after_commit.clear()
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
         else:
             self.conn.execute("COMMIT")
+            actions, self._after_commit = self._after_commit, {}
+            for action in actions.values():
+                action()
 
     def table_names(self) -> list[str]:
         rows = self.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")

@@ -168,8 +168,8 @@ class RoomView(QStackedWidget):
     def show_session(self, session: Session | None, planned: list[Session],
                      unsigned: list[Session]) -> None:
         if session is None or session.state in (State.CLOSED, State.CANCELLED):
-            self.empty.set_planned(planned)
-            self.empty.set_unsigned(unsigned)
+            self.empty.set_planned(planned, show_codes=self._view_record)
+            self.empty.set_unsigned(unsigned, show_codes=self._view_record)
             self.setCurrentIndex(0)
             return
         self.setCurrentIndex(1)
