@@ -125,12 +125,12 @@ def _check(args: argparse.Namespace) -> int:
     _protocols, errors = load_protocols(paths.protocol_dirs())
     problems += [f"protocol: {e}" for e in errors]
     signed = db.execute("SELECT count(*) FROM signatures").fetchone()[0]
+    for line in problems:  # the first mismatch first
+        print(line)
     print(f"verified: {signed} signature(s), each recomputed over the record it signed; the "
           "audit trail's chain, and its rows against the session record both ways")
     for line in anchors.compared:
         print(f"compared: {line}")
-    for line in problems:
-        print(line)
     print(f"{paths.database}: " + ("ok" if not problems else f"{len(problems)} problem(s)"))
     return 0 if not problems else 1
 

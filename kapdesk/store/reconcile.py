@@ -26,6 +26,7 @@ from kapdesk.store.audit import GENESIS, row_hash
 from kapdesk.store.connection import Database
 from kapdesk.store.signature import (
     event_digest,
+    loads,
     observation_digest,
     sha256,
     signed_sessions,
@@ -62,14 +63,24 @@ def write_baseline(conn: sqlite3.Connection, now: datetime | None = None) -> Non
 def _baseline(db: Database) -> dict[str, int]:
     row = db.execute("SELECT new FROM audit WHERE action = 'baseline' AND entity = 'database' "
                      "ORDER BY id DESC LIMIT 1").fetchone()
-    return {str(k): int(v) for k, v in json.loads(row[0])["below"].items()} if row else {}
+    below = _object(row[0]).get("below") if row else None
+    if not isinstance(below, dict):
+        return {}
+    return {str(k): v for k, v in below.items() if isinstance(v, int)}
+
+
+def _object(text: Any) -> dict[str, Any]:
+    """An audit row's JSON object; anything else (forged) as an empty one."""
+    value = loads(text)
+    return value if isinstance(value, dict) else {}
 
 
 def _audits(db: Database, where: str) -> Audits:
     found: Audits = defaultdict(list)
     for aid, action, entity_id, new in db.execute(
             f"SELECT id, action, entity_id, new FROM audit WHERE {where} ORDER BY id"):
-        found[int(entity_id)].append((int(aid), str(action), json.loads(new or "{}")))
+        if isinstance(entity_id, int):
+            found[entity_id].append((int(aid), str(action), _object(new)))
     return found
 
 
@@ -101,7 +112,7 @@ def _observations(db: Database, below: int) -> Iterator[str]:
                 yield _say("observations", oid, sid, _NO_AUDIT)
             continue
         aid, _action, new = mine[0]
-        values = json.loads(data)
+        values = loads(data)
         if "row" in new:
             same = new["row"] == observation_digest([*row[:6], values, *row[7:]])
         else:
@@ -122,7 +133,7 @@ def _events(db: Database, below: int) -> Iterator[str]:
             if row[0] > below:
                 yield _say("session_events", row[0], row[1], _NO_AUDIT)
             continue
-        if mine[0][2].get("row") != event_digest([*row[:6], json.loads(row[6])]):
+        if mine[0][2].get("row") != event_digest([*row[:6], loads(row[6])]):
             yield _say("session_events", row[0], row[1], _changed(mine[0][0]))
     for eid, mine in sorted(audits.items()):
         yield _say("session_events", eid, mine[0][2].get("session"),
@@ -143,9 +154,10 @@ def _sessions(db: Database, below: int) -> Iterator[str]:
             continue
         aid, _action, new = made[0]
         steps = moves.get(sid, [])
-        want_state = next((n["to"] for _a, act, n in reversed(steps) if act == "transition"),
+        want_state = next((n.get("to") for _a, act, n in reversed(steps)
+                           if act == "transition"),
                           "closed" if kind == "integration" else "planned")
-        want_t0 = next((n["t0"] for _a, _act, n in reversed(steps) if "t0" in n), None)
+        want_t0 = next((n.get("t0") for _a, _act, n in reversed(steps) if "t0" in n), None)
         if (new.get("patient", code) != code or new.get("protocol", protocol_id) != protocol_id
                 or state != want_state or t0 != want_t0):
             last = steps[-1][0] if steps else aid
@@ -226,11 +238,14 @@ def record_problems(db: Database, limit: int = LIMIT) -> list[str]:
     """The first `limit` mismatches in words (table, row, session), and how many more."""
     found: list[str] = []
     more = 0
-    for line in mismatches(db):
-        if len(found) < limit:
-            found.append(line)
-        else:
-            more += 1
+    try:
+        for line in mismatches(db):
+            if len(found) < limit:
+                found.append(line)
+            else:
+                more += 1
+    except sqlite3.Error as exc:  # a table or column removed behind KAPdesk's back
+        found.append(f"reconcile: the session record cannot be read ({exc})")
     if more:
         found.append(f"reconcile: and {more} more mismatch(es)")
     return found
