@@ -295,6 +295,8 @@ def _m0006(db: sqlite_utils.Database) -> None:
         -- what a signature covers, part by part (kapdesk/store/signature.py)
         ALTER TABLE signatures ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
         ALTER TABLE signatures ADD COLUMN parts TEXT;
+        -- what an entity's audit rows say, found without reading the whole trail
+        CREATE INDEX audit_entity ON audit(entity, entity_id);
         CREATE TRIGGER signatures_no_update BEFORE UPDATE ON signatures
             BEGIN SELECT RAISE(ABORT, 'a signature is never changed'); END;
         CREATE TRIGGER signatures_no_delete BEFORE DELETE ON signatures
