@@ -116,6 +116,7 @@ def _check(args: argparse.Namespace) -> int:
     from kapdesk.store.anchor import anchor_report
     from kapdesk.store.backup import list_backups
     from kapdesk.store.maintenance import integrity_report
+    from kapdesk.store.reconcile import signature_count
     from kapdesk.store.seal import seal_path
 
     paths, db = _open(args)
@@ -124,7 +125,7 @@ def _check(args: argparse.Namespace) -> int:
     problems += anchors.problems
     _protocols, errors = load_protocols(paths.protocol_dirs())
     problems += [f"protocol: {e}" for e in errors]
-    signed = db.execute("SELECT count(*) FROM signatures").fetchone()[0]
+    signed = signature_count(db)
     for line in problems:  # the first mismatch first
         print(line)
     print(f"verified: {signed} signature(s), each recomputed over the record it signed; the "

@@ -133,8 +133,21 @@ def test_a_forged_content_hash_is_named(folder, raw, capsys):
     code, out = check(folder, capsys)
     assert code == 1
     assert f"reconcile: signatures row {sid} (session {sid}): differs from" in out
-    assert (f"signature of session {sid}: Signature NOT valid: the signature's audit row, "
-            "the signature's own hash changed") in out
+    assert (f"signature of session {sid}: Signature NOT valid: the signer, meaning, time or "
+            "hash beside its audit row, the signature's own hash changed") in out
+
+
+@pytest.mark.parametrize(("column", "value"), [
+    ("name", "Someone Else"), ("meaning", "draft"), ("signed_at", "yesterday"),
+    ("user_id", 4)])  # the admin account: never a signer
+def test_a_changed_signer_meaning_or_time_is_named(folder, raw, capsys, column, value):
+    sid = signed_session(raw)
+    unlock(raw)
+    raw.execute(f"UPDATE signatures SET {column} = ? WHERE session_id = ?", [value, sid])
+    code, out = check(folder, capsys)
+    assert code == 1
+    assert (f"signature of session {sid}: Signature NOT valid: the signer, meaning, time or "
+            "hash beside its audit row changed") in out
 
 
 @pytest.mark.parametrize(("column", "value", "part"), [

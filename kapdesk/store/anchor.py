@@ -136,9 +136,13 @@ def _backups(db: Database, paths: list[Path], report: AnchorReport) -> None:
 def anchor_report(db: Database, seal: Path, backups: list[Path]) -> AnchorReport:
     """The trail against the seal and each backup: problems, and what was compared."""
     report = AnchorReport()
-    _seal(db, seal, report)
-    _backups(db, backups, report)
-    head = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    try:
+        _seal(db, seal, report)
+        _backups(db, backups, report)
+        head = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    except sqlite3.Error as exc:  # the trail itself removed or reshaped
+        report.problems.append(f"audit: the trail cannot be read ({exc})")
+        return report
     if head:
         report.compared.append(f"audit trail: {head[0]} rows, head {head[1]} (compare with "
                                "the head printed on an exported note)")

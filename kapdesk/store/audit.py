@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -102,9 +103,12 @@ class AuditTrail:
 def verify_chain(db: Database) -> str | None:
     """None when the audit chain is whole; else words naming the first broken row."""
     prev = GENESIS
-    cursor = db.execute(
-        "SELECT id, at, user_id, action, entity, entity_id, old, new, prev_hash, hash "
-        "FROM audit ORDER BY id")
+    try:
+        cursor = db.execute(
+            "SELECT id, at, user_id, action, entity, entity_id, old, new, prev_hash, hash "
+            "FROM audit ORDER BY id")
+    except sqlite3.Error as exc:  # the trail removed or reshaped behind KAPdesk's back
+        return f"audit: the trail cannot be read ({exc})"
     for (rid, at, user_id, action, entity, entity_id, old, new, prev_hash, digest) in cursor:
         if prev_hash != prev:
             return (f"audit row {rid}: does not follow the row before it "

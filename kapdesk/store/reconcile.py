@@ -61,8 +61,9 @@ def write_baseline(conn: sqlite3.Connection, now: datetime | None = None) -> Non
 
 
 def _baseline(db: Database) -> dict[str, int]:
+    # the first: migration 0006 writes one; a later one appended would excuse nothing
     row = db.execute("SELECT new FROM audit WHERE action = 'baseline' AND entity = 'database' "
-                     "ORDER BY id DESC LIMIT 1").fetchone()
+                     "ORDER BY id LIMIT 1").fetchone()
     below = _object(row[0]).get("below") if row else None
     if not isinstance(below, dict):
         return {}
@@ -187,12 +188,16 @@ def _notes(db: Database, below: int) -> Iterator[str]:
 
 def _signatures(db: Database) -> Iterator[str]:
     signs = _audits(db, "action = 'sign' AND entity = 'session'")
-    for sid, name, digest in db.execute("SELECT session_id, name, content_hash FROM "
-                                        "signatures ORDER BY session_id"):
+    for sid, *stored in db.execute("SELECT session_id, content_hash, name, meaning, signed_at "
+                                   "FROM signatures ORDER BY session_id"):
         mine = signs.pop(sid, [])
         if not mine:
             yield _say("signatures", sid, sid, _NO_AUDIT)
-        elif (mine[-1][2].get("content_hash"), mine[-1][2].get("name")) != (digest, name):
+            continue
+        new = mine[-1][2]  # hash and name always audited; meaning and time since 0006
+        keys = ("content_hash", "name", "meaning", "signed_at")
+        if any(new.get(k) != v for k, v in zip(keys, stored, strict=True)
+               if k in new or k in keys[:2]):
             yield _say("signatures", sid, sid, _changed(mine[-1][0]))
     for sid, mine in sorted(signs.items()):
         yield _say("signatures", sid, sid, _gone(mine[-1][0], "the signing"))
@@ -232,6 +237,14 @@ def mismatches(db: Database) -> Iterator[str]:
         check = verify(db, sid)
         if check is not None and not check.valid:
             yield f"signature of session {sid}: {check.words}"
+
+
+def signature_count(db: Database) -> int | str:
+    """How many signatures there are to verify ("no" when they cannot be read)."""
+    try:
+        return int(db.execute("SELECT count(*) FROM signatures").fetchone()[0])
+    except sqlite3.Error:
+        return "no"
 
 
 def record_problems(db: Database, limit: int = LIMIT) -> list[str]:

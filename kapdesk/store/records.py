@@ -363,13 +363,15 @@ class RecordStore:
         with self._db.atomic():
             parts = signed_record.part_hashes(self._db, session_id)
             digest = signed_record.content_hash(session_id, parts)
+            at = to_db(self._clock.now())
             self._db.execute(
                 "INSERT INTO signatures (session_id, user_id, name, meaning, signed_at, "
                 "content_hash, version, parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [session_id, user_id, name, SIGN_MEANING, to_db(self._clock.now()), digest,
+                [session_id, user_id, name, SIGN_MEANING, at, digest,
                  signed_record.VERSION, signed_record.canonical(parts)])
             self._audit.append(user_id, "sign", "session", session_id, None,
-                               {"name": name, "meaning": SIGN_MEANING, "content_hash": digest})
+                               {"name": name, "meaning": SIGN_MEANING, "content_hash": digest,
+                                "signed_at": at})
         signature = self.signature(session_id)
         assert signature is not None
         return signature

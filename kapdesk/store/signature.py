@@ -167,18 +167,17 @@ def _amendments(db: Database, session_id: int) -> int:
 
 def verify(db: Database, session_id: int) -> SignatureCheck | None:
     """Recompute the signed record's hash; None when the session is not signed."""
-    row = db.execute("SELECT name, signed_at, content_hash, version, parts FROM signatures "
-                     "WHERE session_id = ?", [session_id]).fetchone()
+    row = db.execute("SELECT name, signed_at, content_hash, version, parts, meaning, user_id "
+                     "FROM signatures WHERE session_id = ?", [session_id]).fetchone()
     if row is None:
         return None
-    name, signed_at, stored, version, parts_text = row
+    name, signed_at, stored, version, parts_text, meaning, user_id = row
     differs: list[str] = []
-    signed = db.execute("SELECT new FROM audit WHERE action = 'sign' AND entity = 'session' "
-                        "AND entity_id = ? ORDER BY id DESC LIMIT 1", [session_id]).fetchone()
-    recorded = loads(signed[0]) if signed is not None else None
-    if not isinstance(recorded, dict) or recorded.get("content_hash") != stored:
+    if not _as_audited(db, session_id, {"content_hash": stored, "name": name,
+                                         "meaning": meaning, "signed_at": signed_at},
+                       user_id):
         differs.append("audit")
-    if version is None or int(version) < VERSION or parts_text is None:
+    if not isinstance(version, int) or version < VERSION or parts_text is None:
         if legacy_hash(db, session_id) != stored:
             differs.append("entries or note")
     else:
@@ -198,12 +197,26 @@ def verify(db: Database, session_id: int) -> SignatureCheck | None:
     if not differs:
         return SignatureCheck(session_id, True, (), f"Signature valid: the record is as "
                               f"{name} signed it on {when}{since}.", amended)
-    what = ", ".join(PARTS.get(d, {"audit": "the signature's audit row",
+    what = ", ".join(PARTS.get(d, {"audit": "the signer, meaning, time or hash beside its "
+                                            "audit row",
                                    "signature": "the signature's own hash"}.get(d, d))
                      for d in differs)
     return SignatureCheck(session_id, False, tuple(differs),
                           f"Signature NOT valid: {what} changed since {name} signed "
                           f"on {when}.", amended)
+
+
+def _as_audited(db: Database, session_id: int, row: Mapping[str, Any], user_id: int) -> bool:
+    """Whether the signature row says what its audit row (chained and sealed) recorded:
+    who, what it means, when (audited since version 2) and the hash."""
+    signed = db.execute("SELECT new, user_id FROM audit WHERE action = 'sign' AND "
+                        "entity = 'session' AND entity_id = ? ORDER BY id DESC LIMIT 1",
+                        [session_id]).fetchone()
+    recorded = loads(signed[0]) if signed is not None else None
+    if not isinstance(recorded, dict) or signed[1] != user_id:
+        return False
+    return all(recorded[k] == v for k, v in row.items()
+               if k in recorded or k in ("content_hash", "name"))
 
 
 def signed_sessions(db: Database) -> list[int]:

@@ -68,7 +68,8 @@ def test_signature_records_name_time_meaning_and_content(
     [row] = audit.rows("session", signed)[-1:]
     assert (row["action"], row["user_id"]) == ("sign", user_id)
     assert json.loads(row["new"]) == {"name": "Dr Ana Silva", "meaning": SIGN_MEANING,
-                                      "content_hash": signature.content_hash}
+                                      "content_hash": signature.content_hash,
+                                      "signed_at": to_db(signature.signed_at)}
     with pytest.raises(ValidationError, match=re.escape("This session is already signed.")):
         records.sign(signed, user_id, "Dr Ana Silva")
 
