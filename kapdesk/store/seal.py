@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,11 +128,10 @@ def write_seal(path: Path, last_id: int, rows: int, head: str, at: str) -> Seal:
 def seal_now(db: Database, path: Path, at: str) -> None:
     """Seal the trail's committed head. A seal that cannot be written is logged (the
     entries are committed already) and `kapdesk check` will say the seal is behind."""
-    row = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-    if row is None:
-        return
     try:
-        write_seal(path, int(row[0]), int(row[0]), str(row[1]), at)
-    except OSError as exc:
-        log.warning("the audit seal could not be written (%s); audit row %s is not sealed",
-                    exc.strerror, row[0])
+        row = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        if row is not None:
+            write_seal(path, int(row[0]), int(row[0]), str(row[1]), at)
+    except (OSError, sqlite3.Error) as exc:  # the save itself is committed: never raise
+        log.warning("the audit seal could not be written (%s); `kapdesk check` will say "
+                    "which rows are not sealed", type(exc).__name__)

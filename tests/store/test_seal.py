@@ -146,3 +146,18 @@ def test_migration_0006_records_a_baseline_for_an_older_database(tmp_path: Path)
         assert report.problems == [] and report.compared[0].startswith("seal: none yet")
     finally:
         db.close()
+
+
+def test_a_seal_that_cannot_be_written_never_fails_the_save(
+        db: Database, db_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture) -> None:
+    audit = AuditTrail(db, clock)
+    add(audit, clock)
+    seal = seal_path(db_path)
+    seal.unlink()
+    seal.mkdir()  # the seal's place taken by a folder
+    with caplog.at_level("WARNING"):
+        add(audit, clock)  # committed all the same
+    assert db.execute("SELECT count(*) FROM audit").fetchone()[0] == 2
+    assert "the audit seal could not be written (IsADirectoryError)" in caplog.text
+    [problem] = anchor_report(db, seal, []).problems
+    assert problem.startswith(f"seal: the seal {seal} cannot be read")
