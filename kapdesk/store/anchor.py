@@ -53,7 +53,13 @@ def _seal(db: Database, path: Path, report: AnchorReport) -> None:
                                    f"(row {top}) cannot be checked")
         return
     at = _hash_at(db, seal.last_id)
-    if top < seal.last_id:
+    pending = seal.pending_id if seal.pending_id != seal.last_id else None
+    if (pending is not None and top == pending and _hash_at(db, top) == seal.pending_head
+            and (seal.last_id == 0 or at == seal.head)):
+        report.compared.append(f"seal: audit row {top} of {top}, head "
+                               f"{_short(seal.pending_head)}…, matches {path.name} (committed "
+                               "as the app stopped, before the seal was confirmed)")
+    elif top < seal.last_id:
         report.problems.append(
             f"seal: the audit trail ends at row {top} but the seal recorded {seal.rows} rows "
             f"(last row {seal.last_id}, sealed {seal.at}): rows were removed from its end")
@@ -64,10 +70,11 @@ def _seal(db: Database, path: Path, report: AnchorReport) -> None:
     elif top > seal.last_id:
         report.problems.append(
             f"seal: {top - seal.last_id} audit row(s) after row {seal.last_id} are not sealed "
-            "(written behind KAPdesk's back, or KAPdesk stopped before sealing them)")
+            "(written behind KAPdesk's back, or while the seal could not be written)")
     else:
+        after = " (the transaction after it did not commit)" if pending else ""
         report.compared.append(f"seal: audit row {seal.last_id} of {seal.rows}, head "
-                               f"{_short(seal.head)}…, matches {path.name}")
+                               f"{_short(seal.head)}…, matches {path.name}{after}")
 
 
 def _backup_head(path: Path, wanted: list[int],

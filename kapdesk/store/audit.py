@@ -48,19 +48,26 @@ class AuditTrail:
             self._seal = seal_path(file) if file is not None else None
         return self._seal if isinstance(self._seal, Path) else None
 
-    def _arm_seal(self) -> None:
+    def _arm_seal(self, first_id: int, prev: str) -> None:
+        """Seal in two steps around the commit: just before it, the head before this
+        transaction and the one it will make (fsync'd), so that a crash on either side of
+        the commit leaves a seal that matches; just after, the new head confirmed."""
         path = self._seal_path()
         if path is None:
             return
         from kapdesk.store.seal import seal_now
 
-        def seal() -> None:
-            seal_now(self._db, path, to_db(self._clock.now()))
+        def pending() -> None:
+            seal_now(self._db, path, to_db(self._clock.now()), before=(first_id - 1, prev))
+
+        def confirmed() -> None:
+            seal_now(self._db, path, to_db(self._clock.now()), durable=False)
 
         if self._db.conn.in_transaction:
-            self._db.after_commit("audit-seal", seal)
+            self._db.before_commit("audit-seal", pending)
+            self._db.after_commit("audit-seal", confirmed)
         else:
-            seal()
+            seal_now(self._db, path, to_db(self._clock.now()))
 
     def append(self, user_id: int | None, action: str, entity: str, entity_id: int | None,
                old: Any = None, new: Any = None) -> int:
@@ -74,8 +81,9 @@ class AuditTrail:
             "INSERT INTO audit (at, user_id, action, entity, entity_id, old, new, prev_hash, hash)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [at, user_id, action, entity, entity_id, old_s, new_s, prev, digest])
-        self._arm_seal()
-        return int(cursor.lastrowid or 0)
+        rid = int(cursor.lastrowid or 0)
+        self._arm_seal(rid, prev)
+        return rid
 
     def head(self) -> tuple[int, str] | None:
         """The last row's id and hash (what an exported note prints), if any."""

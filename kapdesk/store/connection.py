@@ -18,11 +18,20 @@ from typing import Any
 class Database:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self._before_commit: dict[str, Callable[[], None]] = {}
         self._after_commit: dict[str, Callable[[], None]] = {}
+
+    def before_commit(self, key: str, action: Callable[[], None]) -> bool:
+        """Run `action` just before the outermost transaction commits; the first action
+        given for a key is kept (True when this one was). Dropped on a rollback."""
+        if key in self._before_commit:
+            return False
+        self._before_commit[key] = action
+        return True
 
     def after_commit(self, key: str, action: Callable[[], None]) -> None:
         """Run `action` once the outermost transaction commits (once per key); dropped if
-        it rolls back. Used to seal the audit trail outside the database."""
+        it rolls back. Both are used to seal the audit trail outside the database."""
         self._after_commit[key] = action
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> sqlite3.Cursor:
@@ -51,11 +60,15 @@ class Database:
         try:
             yield self
         except BaseException:
+            self._before_commit.clear()
             self._after_commit.clear()
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
         else:
+            before, self._before_commit = self._before_commit, {}
+            for action in before.values():
+                action()
             self.conn.execute("COMMIT")
             actions, self._after_commit = self._after_commit, {}
             for action in actions.values():

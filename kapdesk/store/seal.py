@@ -2,11 +2,14 @@
 at its end, or rewritten and re-chained, no longer matches what was sealed.
 
 The seal is a small file beside the database (`kapdesk.seal` beside `kapdesk.sqlite3`),
-written after every committed transaction that added audit rows: the last row's id, the
-number of rows (ids are dense: rows are never removed), its hash and when. It holds two
-fixed-size slots, each one line of JSON with its own checksum and a sequence number; a
-write goes to the older slot and is fsync'd, so a write torn by a power cut leaves the
-other slot whole. `kapdesk check` compares the newest whole slot with the trail.
+written around every transaction that adds audit rows: just before its commit (fsync'd),
+the head before it and the head it will make ("pending"); just after, the new head
+confirmed. The committed head is the last row's id, the number of rows (ids are dense:
+rows are never removed), its hash and when; so whether the app stops before or after the
+commit, the seal matches the trail. The file holds two fixed-size slots, each one line of
+JSON with its own checksum and a sequence number; a write goes to the older slot, so a
+write torn by a power cut leaves the other slot whole. `kapdesk check` compares the newest
+whole slot with the trail.
 
 The seal is its own file: it is never the database, its -wal or its -shm (which only
 SQLite may open).
@@ -26,7 +29,7 @@ from kapdesk.store.connection import Database
 from kapdesk.store.signature import canonical, sha256
 
 log = logging.getLogger(__name__)
-SLOT = 256
+SLOT = 512
 SUFFIX = ".seal"
 
 
@@ -37,10 +40,12 @@ class SealError(KapdeskError):
 @dataclass(frozen=True)
 class Seal:
     seq: int
-    last_id: int
+    last_id: int  # the committed head
     rows: int
     head: str
     at: str
+    pending_id: int = 0  # the head the transaction being committed makes (0: none)
+    pending_head: str = ""
 
 
 def seal_path(database: Path) -> Path:
@@ -58,19 +63,23 @@ def database_file(db: Database) -> Path | None:
 
 def _encode(seal: Seal) -> bytes:
     body = {"seq": seal.seq, "last_id": seal.last_id, "rows": seal.rows, "head": seal.head,
-            "at": seal.at}
+            "at": seal.at, "pending_id": seal.pending_id, "pending_head": seal.pending_head}
     text = canonical({**body, "check": sha256(canonical(body))[:16]})
+    if len(text.encode("utf-8")) >= SLOT:  # never into the other slot
+        raise ValueError(f"a seal slot holds {SLOT - 1} bytes, not {len(text)}")
     return (text.ljust(SLOT - 1) + "\n").encode("utf-8")
 
 
 def _decode(raw: bytes) -> Seal | None:
     try:
         data = json.loads(raw.decode("utf-8"))
-        body = {k: data[k] for k in ("seq", "last_id", "rows", "head", "at")}
+        body = {k: data[k] for k in ("seq", "last_id", "rows", "head", "at", "pending_id",
+                                     "pending_head")}
         if data.get("check") != sha256(canonical(body))[:16]:
             return None
         return Seal(int(body["seq"]), int(body["last_id"]), int(body["rows"]),
-                    str(body["head"]), str(body["at"]))
+                    str(body["head"]), str(body["at"]), int(body["pending_id"]),
+                    str(body["pending_head"]))
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         return None
 
@@ -101,16 +110,22 @@ def _lock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_EX)
 
 
-def write_seal(path: Path, last_id: int, rows: int, head: str, at: str) -> Seal:
-    """Write the head into the older slot and fsync it (one writer at a time)."""
+def write_seal(path: Path, last_id: int, rows: int, head: str, at: str,
+               pending: tuple[int, str] | None = None, durable: bool = True) -> Seal:
+    """Write the head (and the pending one) into the older slot, fsync'd unless not
+    `durable`; one writer at a time."""
     created = not path.exists()
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         _lock(fd)
         current = _newest(os.pread(fd, 2 * SLOT, 0))
-        seal = Seal((current.seq + 1) if current else 1, last_id, rows, head, at)
+        pending_id, pending_head = pending or (last_id, head)
+        seal = Seal((current.seq + 1) if current else 1, last_id, rows, head, at,
+                    pending_id, pending_head)
         os.pwrite(fd, _encode(seal), (seal.seq % 2) * SLOT)
-        if hasattr(os, "fdatasync"):
+        if not durable:
+            pass
+        elif hasattr(os, "fdatasync"):
             os.fdatasync(fd)
         else:  # pragma: no cover - not posix
             os.fsync(fd)
@@ -125,13 +140,20 @@ def write_seal(path: Path, last_id: int, rows: int, head: str, at: str) -> Seal:
     return seal
 
 
-def seal_now(db: Database, path: Path, at: str) -> None:
-    """Seal the trail's committed head. A seal that cannot be written is logged (the
-    entries are committed already) and `kapdesk check` will say the seal is behind."""
+def seal_now(db: Database, path: Path, at: str, before: tuple[int, str] | None = None,
+             durable: bool = True) -> None:
+    """Seal the trail's head as the connection sees it: as committed, or (`before`, the
+    head before this transaction) as pending. A seal that cannot be written is logged
+    (the save goes on) and `kapdesk check` will say which rows are not sealed."""
     try:
         row = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-        if row is not None:
-            write_seal(path, int(row[0]), int(row[0]), str(row[1]), at)
+        if row is None:
+            return
+        top = (int(row[0]), str(row[1]))
+        if before is not None:
+            write_seal(path, before[0], before[0], before[1], at, pending=top)
+        else:
+            write_seal(path, top[0], top[0], top[1], at, durable=durable)
     except (OSError, sqlite3.Error) as exc:  # the save itself is committed: never raise
         log.warning("the audit seal could not be written (%s); `kapdesk check` will say "
                     "which rows are not sealed", type(exc).__name__)

@@ -161,3 +161,26 @@ def test_a_seal_that_cannot_be_written_never_fails_the_save(
     assert "the audit seal could not be written (IsADirectoryError)" in caplog.text
     [problem] = anchor_report(db, seal, []).problems
     assert problem.startswith(f"seal: the seal {seal} cannot be read")
+
+
+def test_a_stop_on_either_side_of_the_commit_leaves_a_matching_seal(
+        db: Database, db_path: Path, clock: FakeClock) -> None:
+    audit = AuditTrail(db, clock)
+    add(audit, clock, 2)
+    seal = seal_path(db_path)
+    (c_id, c_head), (p_id, p_head) = (1, db.execute("SELECT hash FROM audit WHERE id = 1"
+                                                    ).fetchone()[0]), audit.head()
+    # as written just before the commit of row 2, the app then killed before confirming
+    write_seal(seal, c_id, c_id, c_head, "t", pending=(p_id, p_head))
+    report = anchor_report(db, seal, [])
+    assert report.problems == [] and "before the seal was confirmed" in report.compared[0]
+    # as written before a commit that never happened (row 3 is not in the trail)
+    write_seal(seal, p_id, p_id, p_head, "t", pending=(3, "e" * 64))
+    report = anchor_report(db, seal, [])
+    assert report.problems == [] and "did not commit" in report.compared[0]
+    # once confirmed, a removed last row is found
+    write_seal(seal, p_id, p_id, p_head, "t")
+    db.execute("DROP TRIGGER audit_no_delete")
+    db.execute("DELETE FROM audit WHERE id = 2")
+    [problem, *_] = anchor_report(db, seal, []).problems
+    assert problem.startswith("seal: the audit trail ends at row 1 but the seal recorded 2")
