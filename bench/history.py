@@ -59,10 +59,17 @@ def give_sessions(db: Database, wanted: int = SESSIONS) -> tuple[str, int]:
         taken.append((first, last))
         have += n
     marks = ",".join("?" * len(moved))
+    # a signed session's patient cannot change (migration 0006): on this copy only, the lock
+    # is lifted for the move and put back (their signatures then no longer verify)
+    lock = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND "
+                      "name = 'sessions_signed_no_update'").fetchone()
     with db.atomic():
+        db.execute("DROP TRIGGER IF EXISTS sessions_signed_no_update")
         db.execute(f"UPDATE courses SET patient_id = ? WHERE id IN ({marks})", [pid, *moved])
         db.execute(f"UPDATE sessions SET patient_id = ? WHERE course_id IN ({marks})",
                    [pid, *moved])
+        if lock is not None:
+            db.execute(lock[0])
     code = db.execute("SELECT code FROM patients WHERE id = ?", [pid]).fetchone()[0]
     count = db.execute("SELECT count(*) FROM sessions WHERE patient_id = ?", [pid]).fetchone()
     return str(code), int(count[0])

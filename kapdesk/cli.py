@@ -63,8 +63,12 @@ def _parser() -> argparse.ArgumentParser:
                         "file: a folder, link, device or pipe is refused)")
     export.add_argument("--user", metavar="USERNAME", help="who exports (asked for the "
                         "password, or $KAPDESK_PASSWORD); required once accounts exist")
-    sub.add_parser("rems-due", parents=[common],
-                   help="esketamine sessions whose REMS monitoring form is still due")
+    rems = sub.add_parser("rems-due", parents=[common],
+                          help="esketamine sessions whose REMS monitoring form is still due "
+                          "(a clinician's sign-in)")
+    rems.add_argument("--user", metavar="USERNAME", required=True,
+                      help="the clinician asking (asked for the password, or "
+                      "$KAPDESK_PASSWORD)")
     return parser
 
 
@@ -127,10 +131,16 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from kapdesk.store.anchor import anchor_report
+    from kapdesk.store.backup import list_backups
     from kapdesk.store.maintenance import integrity_report
+    from kapdesk.store.reconcile import signature_count
+    from kapdesk.store.seal import seal_path
 
     paths, db = _open(args, read_only=True)
     problems = integrity_report(db)
+    anchors = anchor_report(db, seal_path(paths.database), list_backups(paths.backups_dir))
+    problems += anchors.problems
     _protocols, errors = load_protocols(paths.protocol_dirs())
     problems += [f"protocol: {e}" for e in errors]
     from kapdesk.core.playlist import load_sets
@@ -141,8 +151,13 @@ def _check(args: argparse.Namespace) -> int:
     problems += [f"playlist: {p}" for p in found if p.kind in ("invalid", "unreadable")]
     problems += [f"session {sid}: stored template: {why}"
                  for sid, why in SessionStore(db, SystemClock()).template_problems()]
-    for line in problems:
+    signed = signature_count(db)
+    for line in problems:  # the first mismatch first
         print(line)
+    print(f"verified: {signed} signature(s), each recomputed over the record it signed; the "
+          "audit trail's chain, and its rows against the session record both ways")
+    for line in anchors.compared:
+        print(f"compared: {line}")
     print(f"{paths.database}: " + ("ok" if not problems else f"{len(problems)} problem(s)"))
     return 0 if not problems else 1
 
@@ -229,10 +244,27 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _rems_due(args: argparse.Namespace) -> int:
+    """Patient codes are printed only to a signed-in clinician (as for export)."""
+    import getpass
+
+    from kapdesk.core.permissions import Action, require
+    from kapdesk.store.accounts import AccountStore
+    from kapdesk.store.audit import AuditTrail
     from kapdesk.store.reports import rems_due
 
-    _paths, db = _open(args, read_only=True)
-    due = rems_due(db, SystemClock())
+    _paths, db = _open(args)
+    clock = SystemClock()
+    if not args.user:
+        raise KapdeskError("listing the REMS forms due shows patient codes: it needs "
+                           "--user USERNAME of a clinician (and the password)")
+    password = os.environ.get("KAPDESK_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            raise KapdeskError("no password: set KAPDESK_PASSWORD or run in a terminal")
+        password = getpass.getpass(f"Password for {args.user}: ")
+    user = AccountStore(db, clock, AuditTrail(db, clock)).login(args.user, password)
+    require(user.role, Action.VIEW_RECORD)
+    due = rems_due(db, clock)
     for session_id, code, dosed, by in due:
         print(f"session {session_id}  patient {code}  dosed {dosed:%Y-%m-%d %H:%M} UTC  "
               f"REMS form due by {by:%Y-%m-%d}")

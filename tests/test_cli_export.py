@@ -95,7 +95,7 @@ def test_unwritable_destination_and_missing_credentials(demo, tmp_path):
 
 
 def test_rems_due_lists_unexported_esketamine_sessions(demo):
-    result = kapdesk("rems-due", "--data-dir", str(demo))
+    result = kapdesk("rems-due", "--data-dir", str(demo), "--user", "ada.quill")
     assert result.returncode == 0
     assert result.stdout.strip().endswith("REMS monitoring form(s) due")
 
@@ -118,3 +118,16 @@ def test_an_existing_file_needs_force_and_a_link_is_refused(demo, tmp_path):
     assert forced.returncode == 0, forced.stderr
     assert out.read_text(encoding="utf-8").startswith("observation_id,")
     assert not list(tmp_path.glob(".*.part"))
+
+
+def test_rems_due_lists_patient_codes_only_to_a_signed_in_clinician(demo):
+    nobody = kapdesk("rems-due", "--data-dir", str(demo))
+    assert nobody.returncode == 2 and "--user" in nobody.stderr and not nobody.stdout
+    wrong = kapdesk("rems-due", "--data-dir", str(demo), "--user", "ada.quill",
+                    password="not-the-password")
+    assert wrong.returncode == 2 and "wrong password" in wrong.stderr and not wrong.stdout
+    staff = kapdesk("rems-due", "--data-dir", str(demo), "--user", "riley.park")
+    assert staff.returncode == 2 and "cannot see notes and patient details" in staff.stderr
+    assert "K-1" not in staff.stdout + staff.stderr
+    asked = kapdesk("rems-due", "--data-dir", str(demo), "--user", "ada.quill", password=None)
+    assert asked.returncode == 2 and "KAPDESK_PASSWORD" in asked.stderr  # no terminal

@@ -39,6 +39,7 @@ from kapdesk.paths import builtin_protocols_dir  # noqa: E402
 from kapdesk.store.audit import GENESIS, row_hash  # noqa: E402
 from kapdesk.store.database import open_database  # noqa: E402
 from kapdesk.store.patients import INTEGRATION  # noqa: E402
+from kapdesk.store.reconcile import write_baseline  # noqa: E402
 
 CLINICIANS = ("Dr Ada Quill", "Sam Okafor, RN", "Dr Lena Marsh", "Theo Brandt, RN",
               "Dr Imani Cole", "Priya Nandan, NP", "Dr Felix Roe", "Noor Haddad, RN",
@@ -197,8 +198,9 @@ INSERTS = (
                "confirm_due_at"),
     ("acks:alert_acks", "alert_id, at, user_id"),
     ("notes:session_notes", "session_id, text, updated_at, updated_by"),
-    ("signatures", "session_id, user_id, name, meaning, signed_at, content_hash"),
     ("plays:music_plays", "session_id, phase, path, started_at, ended_at, outcome, reason"),
+    # last: a signed session's rows are locked (migration 0006)
+    ("signatures", "session_id, user_id, name, meaning, signed_at, content_hash"),
 )
 
 
@@ -218,6 +220,9 @@ def write(path: Path, rows: Rows) -> dict[str, int]:
                 "INSERT INTO audit (at, user_id, action, entity, entity_id, old, new, "
                 "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", chained(rows.audit))
             counts["audit"] = len(rows.audit)
+            # the history is written as an older KAPdesk wrote it (no audit row per session
+            # event, version-1 signatures); the baseline says so, as migration 0006 does
+            write_baseline(db.conn, max(r[0] for r in rows.audit) + timedelta(seconds=1))
             db.execute("INSERT INTO settings (key, value) VALUES ('current_user_id', '1')")
     finally:
         db.close()

@@ -146,6 +146,9 @@ class SessionReport:
     course_id: int | None = None
     number: int | None = None  # the dosing session's number within its course
     deidentified: bool = False
+    signature_check: str = ""  # the signature recomputed over the record, in words
+    signature_valid: bool | None = None  # None: not signed (or not checked)
+    audit_head: tuple[int, str] | None = None  # the audit trail's last row and hash
 
     # -- the record as it stands ------------------------------------------------------
 

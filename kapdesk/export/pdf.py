@@ -111,6 +111,8 @@ def _header(layout: Layout, r: SessionReport, tz: tzinfo | None,
         left = "KAPdesk session note" + (" · de-identified" if r.deidentified else "")
         if printed_at is not None:
             left += f" · printed {day_time(printed_at, tz)}"
+        if r.audit_head is not None:  # the chain's head, anchored on paper
+            left += f" · audit row {r.audit_head[0]} {r.audit_head[1][:16]}"
         layout.draw_text(p, 0, foot_y, left, "muted")
         pages = f"Page {number} of {total}"
         layout.draw_text(p, page.width() - fm.horizontalAdvance(pages), foot_y, pages, "muted")

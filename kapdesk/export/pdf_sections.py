@@ -241,8 +241,15 @@ class Sections:
         self.l.paragraph(f"Signed by {sig.name} on {day_time(sig.signed_at, self.tz)} "
                          f"({zone_label(sig.signed_at, self.tz)}). Meaning: {sig.meaning}.",
                          "bold", space_pt=3)
+        if self.r.signature_check:
+            self.l.paragraph(f"Checked when printed: {self.r.signature_check}",
+                             "body" if self.r.signature_valid else "alert", space_pt=2)
         self.l.paragraph(f"Content fingerprint at signing (SHA-256): {sig.content_hash}",
                          "muted", space_pt=2)
+        if self.r.audit_head is not None:
+            row, head = self.r.audit_head
+            self.l.paragraph(f"Audit trail when printed: row {row}, head (SHA-256) {head}",
+                             "muted", space_pt=2)
         if any(o.amendment for o in self.r.entries):
             self.l.paragraph("Amended after signing: each amendment is listed above beside "
                              "the entry it changes.", "muted", space_pt=2)

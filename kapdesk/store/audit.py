@@ -2,12 +2,16 @@
 
 Each row's hash covers the previous row's hash and its own content, so a row changed or
 removed behind the app's back breaks the chain at that row, and `kapdesk check` says which.
+After each committed transaction that appended rows, the chain's head is sealed outside the
+database (kapdesk.store.seal), so that a cut tail or a re-chained rewrite is found too.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 from kapdesk.core.clock import Clock
@@ -34,6 +38,36 @@ class AuditTrail:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
+        self._seal: Path | bool | None = False  # False: not looked up yet
+
+    def _seal_path(self) -> Path | None:
+        if self._seal is False:
+            from kapdesk.store.seal import database_file, seal_path
+
+            file = database_file(self._db)
+            self._seal = seal_path(file) if file is not None else None
+        return self._seal if isinstance(self._seal, Path) else None
+
+    def _arm_seal(self, first_id: int, prev: str) -> None:
+        """Seal in two steps around the commit: just before it, the head before this
+        transaction and the one it will make (fsync'd), so that a crash on either side of
+        the commit leaves a seal that matches; just after, the new head confirmed."""
+        path = self._seal_path()
+        if path is None:
+            return
+        from kapdesk.store.seal import seal_now
+
+        def pending() -> None:
+            seal_now(self._db, path, to_db(self._clock.now()), before=(first_id - 1, prev))
+
+        def confirmed() -> None:
+            seal_now(self._db, path, to_db(self._clock.now()), durable=False)
+
+        if self._db.conn.in_transaction:
+            self._db.before_commit("audit-seal", pending)
+            self._db.after_commit("audit-seal", confirmed)
+        else:
+            seal_now(self._db, path, to_db(self._clock.now()))
 
     def append(self, user_id: int | None, action: str, entity: str, entity_id: int | None,
                old: Any = None, new: Any = None) -> int:
@@ -47,7 +81,13 @@ class AuditTrail:
             "INSERT INTO audit (at, user_id, action, entity, entity_id, old, new, prev_hash, hash)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [at, user_id, action, entity, entity_id, old_s, new_s, prev, digest])
-        return int(cursor.lastrowid or 0)
+        rid = int(cursor.lastrowid or 0)
+        self._arm_seal(rid, prev)
+        return rid
+
+    def head(self) -> tuple[int, str] | None:
+        """The last row's id and hash (what an exported note prints), if any."""
+        return chain_head(self._db)
 
     def rows(self, entity: str | None = None, entity_id: int | None = None,
              ) -> list[dict[str, Any]]:
@@ -71,9 +111,12 @@ class AuditTrail:
 def verify_chain(db: Database) -> str | None:
     """None when the audit chain is whole; else words naming the first broken row."""
     prev = GENESIS
-    cursor = db.execute(
-        "SELECT id, at, user_id, action, entity, entity_id, old, new, prev_hash, hash "
-        "FROM audit ORDER BY id")
+    try:
+        cursor = db.execute(
+            "SELECT id, at, user_id, action, entity, entity_id, old, new, prev_hash, hash "
+            "FROM audit ORDER BY id")
+    except sqlite3.Error as exc:  # the trail removed or reshaped behind KAPdesk's back
+        return f"audit: the trail cannot be read ({exc})"
     for (rid, at, user_id, action, entity, entity_id, old, new, prev_hash, digest) in cursor:
         if prev_hash != prev:
             return (f"audit row {rid}: does not follow the row before it "
@@ -82,3 +125,8 @@ def verify_chain(db: Database) -> str | None:
             return f"audit row {rid}: its content does not match its hash (it was changed)"
         prev = digest
     return None
+
+
+def chain_head(db: Database) -> tuple[int, str] | None:
+    row = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    return (int(row[0]), str(row[1])) if row else None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -28,6 +28,21 @@ class Database:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.stopped: str | None = None  # why writes were stopped, once they are
+        self._before_commit: dict[str, Callable[[], None]] = {}
+        self._after_commit: dict[str, Callable[[], None]] = {}
+
+    def before_commit(self, key: str, action: Callable[[], None]) -> bool:
+        """Run `action` just before the outermost transaction commits; the first action
+        given for a key is kept (True when this one was). Dropped on a rollback."""
+        if key in self._before_commit:
+            return False
+        self._before_commit[key] = action
+        return True
+
+    def after_commit(self, key: str, action: Callable[[], None]) -> None:
+        """Run `action` once the outermost transaction commits (once per key); dropped if
+        it rolls back. Both are used to seal the audit trail outside the database."""
+        self._after_commit[key] = action
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -72,16 +87,25 @@ class Database:
         try:
             yield self
         except BaseException:
+            self._before_commit.clear()
+            self._after_commit.clear()
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
         else:
+            before, self._before_commit = self._before_commit, {}
             try:
+                for action in before.values():
+                    action()
                 self.execute("COMMIT")
             except BaseException:
+                self._after_commit.clear()
                 if self.conn.in_transaction:  # a failed COMMIT leaves the transaction open
                     self.conn.execute("ROLLBACK")
                 raise
+            actions, self._after_commit = self._after_commit, {}
+            for action in actions.values():
+                action()
 
     def table_names(self) -> list[str]:
         rows = self.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kapdesk.store.audit import verify_chain
 from kapdesk.store.connection import Database
+from kapdesk.store.reconcile import record_problems
 
 
 def integrity_report(db: Database) -> list[str]:
@@ -17,4 +18,5 @@ def integrity_report(db: Database) -> list[str]:
     broken = verify_chain(db)
     if broken:
         problems.append(broken)
+    problems += record_problems(db)  # the trail against the tables, and every signature
     return problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -133,7 +134,8 @@ class PatientStore:
                              "updated_by) VALUES (?, ?, ?, ?)",
                              [sid, text, to_db(self._clock.now()), user_id])
             self._audit.append(user_id, "create", "integration_session", sid, None,
-                               {"patient": code, "chars": len(text)})
+                               {"patient": code, "chars": len(text),
+                                "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()})
         return sid
 
 

@@ -17,13 +17,14 @@ from kapdesk.core.clock import Clock
 from kapdesk.core.errors import ValidationError
 from kapdesk.core.observations import Kind, Observation, check_values
 from kapdesk.core.text_rules import check_reason
+from kapdesk.store import signature as signed_record
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
 from kapdesk.store.sessions import SessionStore
 from kapdesk.store.timefmt import from_db, to_db
 
 MAX_NOTE_CHARS = 2_000_000
-SIGN_MEANING = "reviewed and signed"
+SIGN_MEANING = signed_record.MEANING
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,12 @@ class Saved:
 
 _OBS_COLS = "id, session_id, kind, observed_at, recorded_at, user_id, data, corrects, reason, " \
             "amendment"
+
+
+def _row_of(o: Observation) -> list[Any]:
+    """The observation's columns as kapdesk.store.signature.observation_digest reads them."""
+    return [o.id, o.session_id, o.kind.value, to_db(o.observed_at), to_db(o.recorded_at),
+            o.user_id, dict(o.values), o.corrects, o.reason, int(o.amendment)]
 
 
 def _observation(row: tuple[Any, ...]) -> Observation:
@@ -174,18 +181,42 @@ class RecordStore:
 
     def _insert(self, session_id: int, kind: Kind, values: Mapping[str, Any], user_id: int,
                 observed_at: datetime, corrects: int | None = None, reason: str = "",
-                amendment: bool = False) -> Observation:
-        now = self._clock.now()
+                amendment: bool = False, oid: int | None = None,
+                now: datetime | None = None) -> Observation:
+        now = now or self._clock.now()
         try:
             cursor = self._db.execute(
-                "INSERT INTO observations (session_id, kind, observed_at, recorded_at, user_id, "
-                "data, corrects, reason, amendment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [session_id, kind.value, to_db(observed_at), to_db(now), user_id,
+                "INSERT INTO observations (id, session_id, kind, observed_at, recorded_at, "
+                "user_id, data, corrects, reason, amendment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [oid, session_id, kind.value, to_db(observed_at), to_db(now), user_id,
                  json.dumps(dict(values), ensure_ascii=False, sort_keys=True), corrects, reason,
                  int(amendment)])
         except sqlite3.IntegrityError as exc:
             raise ValidationError(str(exc)) from None
         return self.get(int(cursor.lastrowid or 0))
+
+    def _amendment(self, session_id: int, kind: Kind, values: Mapping[str, Any],
+                   user_id: int, observed_at: datetime, corrects: int | None, reason: str,
+                   old: Any = None, new: Mapping[str, Any] | None = None) -> Observation:
+        """An amendment to a signed session: its audit row first, naming the row it comes
+        before (the database lets the row in only right after it). In a transaction."""
+        oid = int(self._db.execute("SELECT coalesce(max(id), 0) + 1 FROM observations"
+                                   ).fetchone()[0])
+        now = self._clock.now()
+        stored = json.loads(json.dumps(dict(values), ensure_ascii=False, sort_keys=True))
+        row = signed_record.observation_digest(
+            [oid, session_id, kind.value, to_db(observed_at), to_db(now), user_id, stored,
+             corrects, reason, 1])
+        self._audit.append(user_id, "amend", f"observation:{kind.value}", oid, old,
+                           {**(new or {}), "session": session_id, "row": row})
+        return self._insert(session_id, kind, values, user_id, observed_at, corrects, reason,
+                            True, oid=oid, now=now)
+
+    def _audited(self, obs: Observation, user_id: int, action: str, old: Any,
+                 new: Mapping[str, Any]) -> None:
+        self._audit.append(user_id, action, f"observation:{obs.kind.value}", obs.id, old,
+                           {**new, "session": obs.session_id,
+                            "row": signed_record.observation_digest(_row_of(obs))})
 
     def record(self, session_id: int, kind: Kind, values: Mapping[str, Any], user_id: int,
                observed_at: datetime | None = None) -> Saved:
@@ -196,8 +227,8 @@ class RecordStore:
         self._unsigned(session_id)
         with self._db.atomic():
             obs = self._insert(session_id, kind, clean, user_id, when)
-            self._audit.append(user_id, "create", f"observation:{kind.value}", obs.id,
-                               None, {"values": clean, "observed_at": to_db(when)})
+            self._audited(obs, user_id, "create", None,
+                          {"values": clean, "observed_at": to_db(when)})
             alerts = self._raise_alerts(obs)
         return Saved(obs, alerts)
 
@@ -229,11 +260,14 @@ class RecordStore:
         clean = check_values(kind, values)
         when = observed_at or self._clock.now()
         self._check_time(session_id, when)
+        new = {"values": clean, "reason": reason.strip()}
         with self._db.atomic():
-            obs = self._insert(session_id, kind, clean, user_id, when, None, reason.strip(),
-                               amendment=self.signature(session_id) is not None)
-            self._audit.append(user_id, "amend", f"observation:{kind.value}", obs.id, None,
-                               {"values": clean, "reason": reason.strip()})
+            if self.signature(session_id) is not None:
+                obs = self._amendment(session_id, kind, clean, user_id, when, None,
+                                      reason.strip(), None, new)
+            else:
+                obs = self._insert(session_id, kind, clean, user_id, when, None, reason.strip())
+                self._audited(obs, user_id, "amend", None, new)
         return Saved(obs, ())
 
     def _revise(self, old: Observation, user_id: int, reason: str,
@@ -245,14 +279,16 @@ class RecordStore:
         clean = check_values(old.kind, values) if values is not None else dict(old.values)
         when = observed_at or old.observed_at
         self._check_time(old.session_id, when)
+        was = {"id": old.id, "values": dict(old.values), "observed_at": to_db(old.observed_at)}
+        new = {"values": clean, "observed_at": to_db(when), "reason": reason.strip()}
         with self._db.atomic():
-            obs = self._insert(old.session_id, old.kind, clean, user_id, when, old.id,
-                               reason.strip(), amendment)
-            self._audit.append(
-                user_id, "amend" if amendment else "correct", f"observation:{old.kind.value}",
-                obs.id, {"id": old.id, "values": dict(old.values),
-                         "observed_at": to_db(old.observed_at)},
-                {"values": clean, "observed_at": to_db(when), "reason": reason.strip()})
+            if amendment:
+                obs = self._amendment(old.session_id, old.kind, clean, user_id, when, old.id,
+                                      reason.strip(), was, new)
+            else:
+                obs = self._insert(old.session_id, old.kind, clean, user_id, when, old.id,
+                                   reason.strip())
+                self._audited(obs, user_id, "correct", was, new)
         return Saved(obs, ())
 
     def _raise_alerts(self, obs: Observation) -> tuple[Alert, ...]:
@@ -284,7 +320,8 @@ class RecordStore:
                  to_db(self._clock.now()), to_db(due) if due else None])
             aid = int(cursor.lastrowid or 0)
             self._audit.append(None, "alert", "alert", aid, None,
-                               {"rule": f.rule, "observation": obs.id})
+                               {"rule": f.rule, "observation": obs.id,
+                                "session": obs.session_id})
             raised.append(Alert(aid, obs.session_id, obs.id, f.rule, f.severity, f.message,
                                 self._clock.now(), due, None))
         return tuple(raised)
@@ -328,15 +365,18 @@ class RecordStore:
                 "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()})
 
     def content_hash(self, session_id: int) -> str:
-        digest = hashlib.sha256()
-        for o in self.all(session_id):
-            digest.update(json.dumps([o.id, o.kind.value, to_db(o.observed_at), o.user_id,
-                                      dict(o.values), o.corrects], sort_keys=True).encode())
-        digest.update(self.note(session_id).encode("utf-8"))
-        return digest.hexdigest()
+        """The hash a signature would carry now: of the whole record as written, without
+        amendments (kapdesk.store.signature)."""
+        return signed_record.content_hash(session_id,
+                                          signed_record.part_hashes(self._db, session_id))
+
+    def verify_signature(self, session_id: int) -> signed_record.SignatureCheck | None:
+        """Recompute the signed record: valid, or which parts differ. None if unsigned."""
+        return signed_record.verify(self._db, session_id)
 
     def sign(self, session_id: int, user_id: int, name: str) -> Signature:
-        """Sign as 'reviewed and signed'; from then on the session is locked."""
+        """Sign the whole record (kapdesk.store.signature), meaning 'Reviewed and signed as
+        the session note'; from then on the session is locked."""
         if not name.strip():
             raise ValidationError("A signature needs the signer's name.")
         session = self._sessions.get(session_id)
@@ -345,13 +385,17 @@ class RecordStore:
         if self.signature(session_id) is not None:
             raise ValidationError("This session is already signed.")
         with self._db.atomic():
-            digest = self.content_hash(session_id)
+            parts = signed_record.part_hashes(self._db, session_id)
+            digest = signed_record.content_hash(session_id, parts)
+            at = to_db(self._clock.now())
             self._db.execute(
                 "INSERT INTO signatures (session_id, user_id, name, meaning, signed_at, "
-                "content_hash) VALUES (?, ?, ?, ?, ?, ?)",
-                [session_id, user_id, name, SIGN_MEANING, to_db(self._clock.now()), digest])
+                "content_hash, version, parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [session_id, user_id, name, SIGN_MEANING, at, digest,
+                 signed_record.VERSION, signed_record.canonical(parts)])
             self._audit.append(user_id, "sign", "session", session_id, None,
-                               {"name": name, "meaning": SIGN_MEANING, "content_hash": digest})
+                               {"name": name, "meaning": SIGN_MEANING, "content_hash": digest,
+                                "signed_at": at})
         signature = self.signature(session_id)
         assert signature is not None
         return signature

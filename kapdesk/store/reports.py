@@ -31,9 +31,10 @@ from kapdesk.core.report import (
     Transition,
 )
 from kapdesk.core.session import ClockAdjustment, State, Timeline
-from kapdesk.store.audit import AuditTrail
+from kapdesk.store.audit import AuditTrail, chain_head
 from kapdesk.store.connection import Database
 from kapdesk.store.course_rows import course_summaries
+from kapdesk.store.signature import verify as verify_signature
 from kapdesk.store.timefmt import from_db, to_db
 
 REMS_PROTOCOL = "esketamine-nasal"
@@ -150,6 +151,7 @@ def load_session_report(db: Database, session_id: int, clinic_name: str,
     sig = db.execute("SELECT name, meaning, signed_at, user_id, content_hash FROM signatures "
                      "WHERE session_id = ?", [session_id]).fetchone()
     signature = SignatureInfo(sig[0], sig[1], from_db(sig[2]), sig[3], sig[4]) if sig else None
+    check = verify_signature(db, session_id)
     people = ({created_by} | {o.user_id for o in entries} | {t.user_id for t in transitions}
               | {c.user_id for c in cues} | {a.acknowledged_by for a in alerts}
               | {c.user_id for c in corrections} | ({signature.user_id} if signature else set()))
@@ -160,7 +162,8 @@ def load_session_report(db: Database, session_id: int, clinic_name: str,
         t0_corrections=tuple(corrections), entries=entries, alerts=alerts, cue_events=cues,
         adjustments=tuple(adjustments), note=str(note_row[0]) if note_row else "",
         signature=signature, plays=_plays(db, session_id) if plays is None else tuple(plays),
-        course_id=course_id, number=number)
+        course_id=course_id, number=number, signature_check=check.words if check else "",
+        signature_valid=check.valid if check else None, audit_head=chain_head(db))
 
 
 def find_sessions(db: Database, patient_code: str) -> list[SessionSummary]:

@@ -294,3 +294,64 @@ def _m0007(db: sqlite_utils.Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'an acknowledgement is never removed'); END;
         """
     )
+
+
+_SIGNED = "EXISTS (SELECT 1 FROM signatures WHERE session_id = {})"
+_LOCKED = "SELECT RAISE(ABORT, 'the session is signed: changes must be amendments')"
+
+
+def _lock(table: str, event: str, session: str, extra: str = "") -> str:
+    """A trigger refusing `event` on `table` for a signed session."""
+    name = f"{table}_signed_no_{event.lower()}"
+    when = _SIGNED.format(session) + (f" AND {extra}" if extra else "")
+    return (f"CREATE TRIGGER {name} BEFORE {event} ON {table} WHEN {when} "
+            f"BEGIN {_LOCKED}; END;\n")
+
+
+@MIGRATIONS(name="0008_signed_record")
+def _m0008(db: sqlite_utils.Database) -> None:
+    from kapdesk.store.reconcile import write_baseline
+
+    kept = ("NEW.id IS OLD.id AND NEW.patient_id IS OLD.patient_id "
+            "AND NEW.protocol_id IS OLD.protocol_id AND NEW.protocol_json IS OLD.protocol_json "
+            "AND NEW.planned_at IS OLD.planned_at AND NEW.t0 IS OLD.t0 "
+            "AND NEW.created_by IS OLD.created_by AND NEW.course_id IS OLD.course_id "
+            "AND NEW.kind IS OLD.kind AND NEW.number IS OLD.number")
+    ack_session = "(SELECT session_id FROM alerts WHERE id = {}.alert_id)"
+    db.executescript(
+        """
+        -- what a signature covers, part by part (kapdesk/store/signature.py)
+        ALTER TABLE signatures ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE signatures ADD COLUMN parts TEXT;
+        -- what an entity's audit rows say, found without reading the whole trail
+        CREATE INDEX audit_entity ON audit(entity, entity_id);
+        CREATE TRIGGER signatures_no_update BEFORE UPDATE ON signatures
+            BEGIN SELECT RAISE(ABORT, 'a signature is never changed'); END;
+        CREATE TRIGGER signatures_no_delete BEFORE DELETE ON signatures
+            BEGIN SELECT RAISE(ABORT, 'a signature is never removed'); END;
+        -- an amendment to a signed session comes right after its own audit row
+        CREATE TRIGGER observations_amendment_audited BEFORE INSERT ON observations
+            WHEN NEW.amendment != 0
+             AND EXISTS (SELECT 1 FROM signatures WHERE session_id = NEW.session_id)
+             AND NOT EXISTS (SELECT 1 FROM audit WHERE id = (SELECT max(id) FROM audit)
+                             AND action = 'amend' AND entity = 'observation:' || NEW.kind
+                             AND entity_id = NEW.id)
+            BEGIN SELECT RAISE(ABORT,
+                'an amendment to a signed session is written with its audit row'); END;
+        """
+        + _lock("session_notes", "INSERT", "NEW.session_id")
+        + _lock("session_notes", "UPDATE", "OLD.session_id")
+        + _lock("session_notes", "DELETE", "OLD.session_id")
+        + _lock("sessions", "UPDATE", "OLD.id",
+                f"NOT (OLD.state = 'discharged' AND NEW.state = 'closed' AND {kept})")
+        + _lock("sessions", "DELETE", "OLD.id")
+        + _lock("session_events", "INSERT", "NEW.session_id",
+                "NOT (NEW.kind = 'transition' AND json_extract(NEW.data, '$.to') = 'closed')")
+        + "".join(_lock("alerts", e, f"{r}.session_id")
+                  for e, r in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD")))
+        + "".join(_lock("alert_acks", e, ack_session.format(r))
+                  for e, r in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD")))
+        + "".join(_lock("music_plays", e, f"{r}.session_id")
+                  for e, r in (("INSERT", "NEW"), ("UPDATE", "OLD")))
+    )
+    write_baseline(db.conn)

@@ -28,6 +28,7 @@ from kapdesk.core.session import (
 from kapdesk.core.text_rules import check_patient_code, check_reason
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
+from kapdesk.store.signature import event_digest
 from kapdesk.store.timefmt import from_db, to_db
 
 
@@ -149,8 +150,11 @@ class SessionStore:
         cursor = self._db.execute(
             "INSERT INTO session_events (session_id, at, kind, cue_key, user_id, data) "
             "VALUES (?, ?, ?, ?, ?, ?)", [session_id, to_db(at), kind, cue_key, user_id, payload])
-        return SessionEvent(int(cursor.lastrowid or 0), session_id, at, kind, cue_key, user_id,
-                            data or {})
+        eid = int(cursor.lastrowid or 0)
+        row = [eid, session_id, to_db(at), kind, cue_key, user_id, json.loads(payload)]
+        self._audit.append(user_id, "record", "session_event", eid, None,
+                           {"session": session_id, "kind": kind, "row": event_digest(row)})
+        return SessionEvent(eid, session_id, at, kind, cue_key, user_id, data or {})
 
     def _patient_id(self, code: str) -> int:
         code = check_patient_code(code)

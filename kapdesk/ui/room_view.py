@@ -63,6 +63,7 @@ class RoomView(QStackedWidget):
         self._list_signature: tuple[object, ...] = ()
         self._session: Session | None = None
         self._view_record = True
+        self._idle_lists: tuple[list[Session], list[Session]] = ([], [])
         self._record = True
 
     def _build_room(self) -> QWidget:
@@ -186,8 +187,8 @@ class RoomView(QStackedWidget):
     def show_session(self, session: Session | None, planned: list[Session],
                      unsigned: list[Session]) -> None:
         if session is None or session.state in (State.CLOSED, State.CANCELLED):
-            self.empty.set_planned(planned)
-            self.empty.set_unsigned(unsigned)
+            self._idle_lists = (planned, unsigned)
+            self._fill_idle_lists()
             self.setCurrentIndex(0)
             return
         self.setCurrentIndex(1)
@@ -290,7 +291,13 @@ class RoomView(QStackedWidget):
     def apply_access(self, view_record: bool, record: bool) -> None:
         """Staff see the clock, phase and cues; never notes or patient identifiers."""
         self._view_record, self._record = view_record, record
+        self._fill_idle_lists()  # the patient codes in them follow the access
         self._apply_visibility()
+
+    def _fill_idle_lists(self) -> None:
+        planned, unsigned = self._idle_lists
+        self.empty.set_planned(planned, show_codes=self._view_record)
+        self.empty.set_unsigned(unsigned, show_codes=self._view_record)
 
     def _apply_visibility(self) -> None:
         session = self._session

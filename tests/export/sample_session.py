@@ -38,7 +38,8 @@ class Sample:
 
 
 def write_session(db: Database, clock: FakeClock, protocol: Protocol, *, code: str = "K-204",
-                  signed: bool = True, amend: bool = True) -> Sample:
+                  signed: bool = True, amend: bool = True,
+                  course_id: int | None = None) -> Sample:
     """Plan, screen, dose, monitor (with an alert, a correction, ratings, a side effect and
     an antiemetic), discharge, and optionally sign and amend one session."""
     audit = AuditTrail(db, clock)
@@ -51,7 +52,8 @@ def write_session(db: Database, clock: FakeClock, protocol: Protocol, *, code: s
     PatientStore(db, clock, audit).save(code, doc, name=PATIENT_NAME,
                                         date_of_birth=PATIENT_DOB, weight_kg=68.0,
                                         allergies="Penicillin (rash)")
-    sid = sessions.plan(code, protocol, doc, spacing_reason="First session of the course").id
+    sid = sessions.plan(code, protocol, doc, spacing_reason="First session of the course",
+                        course_id=course_id).id
     clock.advance(10 * 60)
     sessions.transition(sid, State.PREPARING, doc)
     records.record(sid, Kind.SCREENING, {

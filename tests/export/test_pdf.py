@@ -44,7 +44,10 @@ def test_signed_note_has_the_record_and_its_signature(signed: SessionReport,
                  "Ready to leave: 2026-03-02 10:45 (T+80)", "Slow Tide (onset)"):
         assert fact in text, fact
     assert "Signed by Dr Ana Silva on 2026-03-02 11:30" in text
-    assert "Meaning: reviewed and signed" in text
+    assert "Meaning: Reviewed and signed as the session note" in text
+    assert "Checked when printed: Signature valid: the record is as Dr Ana Silva signed it" \
+        in text
+    assert "Audit trail when printed: row " in text and " audit row " in text  # and footer
     assert DRAFT not in text and "DRAFT" not in text
     # the amendment sits beside the reading it changes: the old values struck, the new kept
     assert "Was: BP 138/84 HR 88 SpO2 97% RR 15" in text
@@ -114,3 +117,15 @@ def test_course_summary_pdf(signed: SessionReport, db: Database, tmp_path: Path)
     course_pdf(load_course_report(db, "K-204", CLINIC), path, tz=UTC, deidentified=True,
                overwrite=True)
     assert PATIENT_NAME not in pdf_text(path)
+
+
+def test_a_changed_record_prints_that_its_signature_no_longer_holds(
+        signed: SessionReport, tmp_path: Path) -> None:
+    changed = replace(signed, signature_valid=False, signature_check=(
+        "Signature NOT valid: the note changed since Dr Ana Silva signed on 2026-03-02 11:30 "
+        "UTC."))
+    path = tmp_path / "changed.pdf"
+    session_pdf(changed, path, tz=UTC)
+    text = _words(pdf_text(path))
+    assert "Checked when printed: Signature NOT valid: the note changed since" in text
+    assert "Signed by Dr Ana Silva" in text  # who, when and what it meant stay printed

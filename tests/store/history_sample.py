@@ -36,19 +36,16 @@ def write_clinic(db: Database, clock: FakeClock, protocols: dict[str, Protocol])
     audit = AuditTrail(db, clock)
     users = UserStore(db, clock)
     patients = PatientStore(db, clock, audit)
-    signed = write_session(db, clock, protocols["im-kap"], code="K-204")
-    doc = users.get(signed.clinician)
+    doc = users.add("Dr Ana Silva")  # write_session finds its clinician by name
+    # the course first: a signed session's course cannot be set afterwards
     course = patients.add_course("K-204", "im-kap", 6, clock.now().date(), doc.id)
-    db.execute("UPDATE sessions SET course_id = ?, number = 1 WHERE id = ?",
-               [course.id, signed.session_id])
+    signed = write_session(db, clock, protocols["im-kap"], code="K-204", course_id=course.id)
     clock.advance(timedelta(days=1).total_seconds())
     talk = patients.record_integration("K-204", clock.now() - timedelta(hours=1), TALK_NOTE,
                                        "Journal daily", doc.id, course.id)
     clock.advance(timedelta(days=1).total_seconds())
     second = write_session(db, clock, protocols["im-kap"], code="K-204", signed=False,
-                           amend=False)
-    db.execute("UPDATE sessions SET course_id = ?, number = 2 WHERE id = ?",
-               [course.id, second.session_id])
+                           amend=False, course_id=course.id)
     clock.advance(timedelta(days=1).total_seconds())
     esketamine = write_session(db, clock, protocols["esketamine-nasal"], code="K-205",
                                signed=False, amend=False)

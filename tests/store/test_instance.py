@@ -77,7 +77,7 @@ def test_commands_that_write_records_are_refused_while_the_room_is_open(
 def test_read_commands_run_beside_the_room_and_its_wal_survives(room) -> None:
     folder, proc = room
     db = folder / "kapdesk.sqlite3"
-    for command in (["check"], ["backup"], ["rems-due"]):
+    for command in (["check"], ["backup"]):
         result = kapdesk(*command, "--data-dir", str(folder))
         assert result.returncode == 0, (command, result.stderr)
     conn = sqlite3.connect(db)  # a plain reader, as any tool on the laptop might be

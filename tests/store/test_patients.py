@@ -1,5 +1,6 @@
 """Patients, their courses and integration sessions: validated, audited, found by code or name."""
 
+import hashlib
 import json
 import re
 import sqlite3
@@ -162,7 +163,8 @@ def test_record_integration(patients: PatientStore, sessions: SessionStore, audi
     assert note == ("Reflected on the session.\n\nPlan: Journal daily", user_id)
     [entry] = audit.rows("integration_session", sid)
     assert (entry["action"], entry["user_id"]) == ("create", user_id)
-    assert json.loads(entry["new"]) == {"patient": "K-1", "chars": len(note[0])}
+    assert json.loads(entry["new"]) == {"patient": "K-1", "chars": len(note[0]),
+                                        "sha256": hashlib.sha256(note[0].encode()).hexdigest()}
     assert sessions.integration_since("K-1", when - timedelta(seconds=1))
     assert not sessions.integration_since("K-1", when)
     assert sessions.dose_times("K-1") == []

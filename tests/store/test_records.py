@@ -18,6 +18,7 @@ from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
 from kapdesk.store.records import RecordStore
 from kapdesk.store.sessions import SessionStore
+from kapdesk.store.signature import observation_digest
 from kapdesk.store.timefmt import to_db
 from tests.store.conftest import preparing
 
@@ -63,9 +64,13 @@ def test_record_is_committed_and_audited(records: RecordStore, audit: AuditTrail
     [row] = audit.rows("observation:vitals")
     assert (row["user_id"], row["action"], row["entity_id"], row["old"]) == (
         user_id, "create", obs.id, None)
-    assert json.loads(row["new"]) == {
+    new = json.loads(row["new"])
+    assert new == {
         "values": {"systolic": 122.0, "diastolic": 76.0, "spo2": 98.0},
-        "observed_at": to_db(clock.now())}
+        "observed_at": to_db(clock.now()), "session": sid,
+        "row": observation_digest([obs.id, sid, "vitals", to_db(clock.now()),
+                                   to_db(clock.now()), user_id, json.loads(
+                                       obs_rows(db_path)[0][6]), None, "", 0])}
     assert audit.verify() is None
 
 
@@ -112,7 +117,8 @@ def test_high_bp_alert_is_stored_with_its_observation_and_a_confirm_time(
     assert records.alerts(sid) == [alert]
     [row] = audit.rows("alert")
     assert (row["user_id"], row["entity_id"]) == (None, alert.id)
-    assert json.loads(row["new"]) == {"rule": "bp_high", "observation": saved.observation.id}
+    assert json.loads(row["new"]) == {"rule": "bp_high", "observation": saved.observation.id,
+                                      "session": sid}
 
     clock.advance(5 * 60)
     second = records.record(sid, Kind.VITALS, {"systolic": 181, "diastolic": 100}, user_id)

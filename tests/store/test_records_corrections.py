@@ -54,9 +54,11 @@ def test_correct_adds_a_row_pointing_at_the_original(
     assert json.loads(row["old"]) == {"id": original.id,
                                       "values": {"systolic": 210.0, "diastolic": 80.0},
                                       "observed_at": to_db(original.observed_at)}
-    assert json.loads(row["new"]) == {"values": {"systolic": 120.0, "diastolic": 80.0},
-                                      "observed_at": to_db(original.observed_at),
-                                      "reason": "typo: 120 not 210"}
+    new = json.loads(row["new"])
+    assert len(new.pop("row")) == 64  # the row's content hash, which `check` reconciles
+    assert new == {"values": {"systolic": 120.0, "diastolic": 80.0},
+                   "observed_at": to_db(original.observed_at),
+                   "reason": "typo: 120 not 210", "session": sid}
 
 
 def test_a_second_correction_extends_the_chain(records: RecordStore, clock: FakeClock,

@@ -62,13 +62,14 @@ def test_signature_records_name_time_meaning_and_content(
     assert signature is not None
     assert (signature.session_id, signature.user_id, signature.name, signature.meaning) == (
         signed, user_id, "Dr Ana Silva", SIGN_MEANING)
-    assert signature.meaning == "reviewed and signed"
+    assert signature.meaning == "Reviewed and signed as the session note"
     assert signature.signed_at == clock.now()
     assert signature.content_hash == records.content_hash(signed)
     [row] = audit.rows("session", signed)[-1:]
     assert (row["action"], row["user_id"]) == ("sign", user_id)
     assert json.loads(row["new"]) == {"name": "Dr Ana Silva", "meaning": SIGN_MEANING,
-                                      "content_hash": signature.content_hash}
+                                      "content_hash": signature.content_hash,
+                                      "signed_at": to_db(signature.signed_at)}
     with pytest.raises(ValidationError, match=re.escape("This session is already signed.")):
         records.sign(signed, user_id, "Dr Ana Silva")
 
@@ -103,8 +104,11 @@ def test_the_database_refuses_a_plain_insert_into_a_signed_session(
                        match="the session is signed: changes must be amendments"):
         db.execute("UPDATE session_notes SET text = 'forged' WHERE session_id = ?", [signed])
     assert records.note(signed) == "Settled quickly."
-    db.execute(insert, [signed, now, now, user_id, 1])  # an amendment is allowed
-    assert len(records.all(signed)) == 2
+    # an amendment only right after its own audit row (RecordStore.add_amendment)
+    with pytest.raises(sqlite3.IntegrityError,
+                       match="an amendment to a signed session is written with its audit row"):
+        db.execute(insert, [signed, now, now, user_id, 1])
+    assert len(records.all(signed)) == 1
 
 
 def test_amend_after_signing_needs_a_reason_and_keeps_the_original(
@@ -126,9 +130,12 @@ def test_amend_after_signing_needs_a_reason_and_keeps_the_original(
     row = audit.rows("observation:vitals", amended.id)[0]
     assert (row["action"], row["user_id"]) == ("amend", user_id)
     assert json.loads(row["old"])["values"] == {"systolic": 130.0, "diastolic": 80.0}
-    # the signature still records what was signed
+    # the signature still records what was signed, and still holds: the amendment is
+    # a row of its own, audited, not a change to what was signed
     signature = records.signature(signed)
-    assert signature is not None and signature.content_hash != records.content_hash(signed)
+    assert signature is not None and signature.content_hash == records.content_hash(signed)
+    check = records.verify_signature(signed)
+    assert check is not None and check.valid and check.amendments == 1
 
 
 def test_amend_before_signing_is_a_correction(records: RecordStore, sid: int,
@@ -156,8 +163,10 @@ def test_add_amendment_adds_a_late_entry(records: RecordStore, audit: AuditTrail
     assert late in records.current(signed)
     row = audit.rows("observation:note", late.id)[0]
     assert (row["action"], row["user_id"]) == ("amend", user_id)
-    assert json.loads(row["new"]) == {"values": {"text": "Patient called: slept well."},
-                                      "reason": "follow-up call"}
+    new = json.loads(row["new"])
+    assert len(new.pop("row")) == 64
+    assert new == {"values": {"text": "Patient called: slept well."},
+                   "reason": "follow-up call", "session": signed}
 
 
 def test_add_amendment_on_an_unsigned_session_is_a_plain_entry(records: RecordStore,
@@ -273,5 +282,9 @@ def test_signed_content_hash_is_of_the_signed_content(records: RecordStore, sign
     signature = records.signature(signed)
     assert signature is not None
     records.add_amendment(signed, Kind.NOTE, {"text": "late"}, user_id, "late entry")
-    assert signature.content_hash != records.content_hash(signed)
+    assert signature.content_hash == records.content_hash(signed)  # amendments are apart
     assert records.signature(signed) == signature
+    check = records.verify_signature(signed)
+    assert check is not None and check.valid
+    assert check.words.startswith("Signature valid: the record is as Dr Ana Silva signed it")
+    assert check.words.endswith("; 1 amendment since, each in the audit trail.")

@@ -61,7 +61,7 @@ def test_session_report_holds_the_whole_record(db: Database, clock: FakeClock,
     assert {a.rule for a in r.alerts} == {"bp_high", "bp_rise", "moaas_low"}
     assert all(a.acknowledged_by == sample.clinician for a in r.alerts)
     assert r.signature is not None and r.signature.name == "Dr Ana Silva"
-    assert r.signature.meaning == "reviewed and signed"
+    assert r.signature.meaning == "Reviewed and signed as the session note"
     lights = [c for c in r.cue_events if c.cue_kind == "lights" and c.event == "cue_acknowledged"]
     assert [round(c.elapsed_s / 60) for c in lights] == [3, 51]
     assert any(c.event == "cue_skipped" and c.reason for c in r.cue_events)

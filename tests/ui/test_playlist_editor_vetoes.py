@@ -47,9 +47,9 @@ def test_vetoes_are_added_and_lifted_with_a_reason_and_audited(qtbot, stores):
     assert not panel.add_button.isEnabled()  # no patient yet
     completer = panel.code_edit.completer().model()
     panel.code_edit.textEdited.emit("ali")  # as typed (without the popup: offscreen)
-    assert completer.stringList() == ["ALI-7"]  # codes only: never matched by name
+    assert completer.stringList() == []  # staff are offered no patient codes
     panel.code_edit.textEdited.emit("k-01")
-    assert completer.stringList() == ["K-014", "K-015"]
+    assert completer.stringList() == []  # they type the code they were given
     assert panel.show_patient("K-014") and panel.status.text().startswith("K-014 has vetoed 0")
     panel.reason_edit.setText("reminds her of the hospital")
     panel.add_button.click()
@@ -141,3 +141,13 @@ def test_preview_waits_while_the_rooms_music_plays(qtbot, stores):
     assert window.commands.preview_selected() is False
     assert window.status.text() == "The room's music is playing: preview after the session."
     assert made == []  # no player was even made
+
+
+def test_the_code_box_completes_codes_only_for_who_may_see_records(qtbot, stores):
+    window = open_editor(qtbot, stores, SHIPPED)
+    panel = window.vetoes
+    completer = panel.code_edit.completer().model()
+    for role, wanted in (("staff", []), ("clinician", ["ALI-7"])):
+        panel._user = lambda role=role: stores.staff if role == "staff" else stores.clinician
+        panel.code_edit.textEdited.emit("ali")
+        assert completer.stringList() == wanted  # codes only: never matched by name

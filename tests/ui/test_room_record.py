@@ -140,7 +140,8 @@ def test_signing_locks_the_session(make_window, clock, data_dir):
     assert not window.act_sign.isEnabled()
     _sessions, records = _reopen(data_dir, clock)
     signature = records.signature(session.id)
-    assert signature.name == "Clinician" and signature.meaning == "reviewed and signed"
+    assert signature.name == "Clinician"
+    assert signature.meaning == "Reviewed and signed as the session note"
     assert not window.view.note.dirty
     assert window.records.save_note("late words") is False
     assert "signed and locked" in window.status.text() or True

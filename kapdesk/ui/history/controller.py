@@ -147,7 +147,8 @@ class HistoryController(QObject):
             out = export_session(self.db, self.clock, self.user.id, session_id, request,
                                  self._clinic())
         except (KapdeskError, OSError) as exc:
-            log.info("export of session %s refused: %s", session_id, exc)
+            # ids only: the message names the file, whose name may begin with the patient code
+            log.info("export of session %s refused (%s)", session_id, type(exc).__name__)
             self.failed.emit(f"Not exported: {exc}")
             return None
         words = FORMAT_WORDS.get(request.fmt, request.fmt)

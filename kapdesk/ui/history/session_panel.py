@@ -64,6 +64,15 @@ def header_words(r: SessionReport) -> str:
             f"{r.state.label} · {html.escape(signed)} · {alerts}")
 
 
+def signature_words(r: SessionReport) -> str:
+    """Who signed, when, what the signature means, and whether the record still matches."""
+    if r.signature is None:
+        return ""
+    sig = r.signature
+    return (f"Signed by {sig.name} on {moment(sig.signed_at)}. Meaning: {sig.meaning}.\n"
+            f"{r.signature_check}")
+
+
 class SessionPanel(QWidget):
     sign_requested = Signal(int)
     export_requested = Signal(int)
@@ -80,6 +89,11 @@ class SessionPanel(QWidget):
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.header)
+        self.verdict = QLabel(objectName="signature_verdict")
+        self.verdict.setAccessibleName("Signature check")
+        self.verdict.setWordWrap(True)
+        self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.verdict)
         self.timeline = TimelineWidget()
         self.entries_model = ObjectTableModel(entry_columns(theme, lambda: self._t0), self)
         self.entries_view = table("session_entries", "Entries as they stand")
@@ -136,6 +150,7 @@ class SessionPanel(QWidget):
         self.report = report
         self._t0 = report.t0 if report else None
         self.timeline.set_report(report)
+        self._show_verdict(report)
         if report is None:
             self.header.setText("Choose a patient, then a session.")
             self.entries_model.set_rows([])
@@ -155,6 +170,15 @@ class SessionPanel(QWidget):
         self.sign_button.setEnabled(signable and may_sign)
         self.export_button.setEnabled(may_export)
         self.print_button.setEnabled(may_export)
+
+    def _show_verdict(self, report: SessionReport | None) -> None:
+        words = signature_words(report) if report is not None else ""
+        self.verdict.setVisible(bool(words))
+        self.verdict.setText(words)
+        valid = report is not None and report.signature_valid is not False
+        self.verdict.setProperty("role", "muted" if valid else "alert")
+        self.verdict.style().unpolish(self.verdict)
+        self.verdict.style().polish(self.verdict)
 
     def _fit_rows(self) -> None:
         """Rows with a correction, amendment or alert grow to show it in full; the rest

@@ -1,6 +1,7 @@
-"""Per-patient vetoes: the patient's code (completed from the patients' codes only: staff
-see no names), the tracks they vetoed, and adding or lifting a veto with a reason. The
-MusicStore audits every change with who, when and why."""
+"""Per-patient vetoes: the patient's code (completed from the patients' codes for
+clinicians; staff, who see no patient identifiers, type the code they were given), the
+tracks they vetoed, and adding or lifting a veto with a reason. The MusicStore audits
+every change with who, when and why."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk.core.errors import KapdeskError
+from kapdesk.core.permissions import Action, allowed
 from kapdesk.core.playlist import Track
 from kapdesk.store.music import MusicStore, Veto
 from kapdesk.store.patients import PatientStore
@@ -153,9 +155,10 @@ class VetoPanel(QGroupBox):
         self._enable()
 
     def _on_code_edit_text_edited(self, text: str) -> None:
-        """Offer the patients' codes that contain what was typed (codes only)."""
+        """Offer the patients' codes that contain what was typed (codes only), to who may
+        see patient records: staff type the code they were given, and are offered none."""
         typed = text.strip().casefold()
-        if not typed:
+        if not typed or not allowed(self._user().role, Action.VIEW_RECORD):
             self._codes.setStringList([])
             return
         self._codes.setStringList([p.code for p in self._patients.find(typed, limit=50)

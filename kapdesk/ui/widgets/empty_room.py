@@ -94,21 +94,23 @@ class EmptyRoom(QWidget):
         layout.addStretch(1)
 
     @staticmethod
-    def _fill(widget: QListWidget, sessions: list[Session]) -> None:
+    def _fill(widget: QListWidget, sessions: list[Session], show_codes: bool) -> None:
         widget.clear()
         for s in sessions:
             when = (s.t0 or s.planned_at).astimezone()
-            item = QListWidgetItem(f"#{s.id}  ·  {s.patient_code}  ·  {s.protocol.name}  ·  "
+            who = f"  ·  {s.patient_code}" if show_codes else ""  # staff see no patient code
+            item = QListWidgetItem(f"#{s.id}{who}  ·  {s.protocol.name}  ·  "
                                    f"{when:%a %d %b %H:%M}")
             item.setData(Qt.ItemDataRole.UserRole, s.id)
             widget.addItem(item)
 
-    def set_planned(self, sessions: list[Session]) -> None:
-        self._fill(self.planned_list, sessions)
+    def set_planned(self, sessions: list[Session], show_codes: bool = False) -> None:
+        """The planned sessions; the patient's code only for who may see records."""
+        self._fill(self.planned_list, sessions, show_codes)
         self.open_button.setEnabled(bool(sessions))
 
-    def set_unsigned(self, sessions: list[Session]) -> None:
-        self._fill(self.unsigned_list, sessions)
+    def set_unsigned(self, sessions: list[Session], show_codes: bool = False) -> None:
+        self._fill(self.unsigned_list, sessions, show_codes)
         self.sign_button.setEnabled(bool(sessions))
 
     def _on_open_clicked(self) -> None:

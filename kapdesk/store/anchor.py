@@ -1,0 +1,156 @@
+"""The audit chain against its anchors outside the database: the seal file beside it and
+the backups. Each comparison is said in words, matched or not.
+
+A backup holds the trail as it was when it was made, so its last audit row must still be
+in the live trail, with the same hash, at the same id. A backup made before a restore
+that replaced the trail from some row on holds the old branch: it is named, not failed.
+Backups are opened read-only and immutable through SQLite (a backup has no -wal).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kapdesk.store.connection import Database
+from kapdesk.store.seal import SealError, read_seal
+
+
+@dataclass
+class AnchorReport:
+    problems: list[str] = field(default_factory=list)
+    compared: list[str] = field(default_factory=list)
+
+
+def _hash_at(db: Database, row_id: int) -> str | None:
+    row = db.execute("SELECT hash FROM audit WHERE id = ?", [row_id]).fetchone()
+    return str(row[0]) if row else None
+
+
+def _short(digest: str | None) -> str:
+    return (digest or "-")[:16]
+
+
+def _seal(db: Database, path: Path, report: AnchorReport) -> None:
+    last = db.execute("SELECT max(id), count(*) FROM audit").fetchone()
+    top, count = int(last[0] or 0), int(last[1])
+    if count != top:
+        report.problems.append(f"audit: {count} rows but the last is row {top}: rows were "
+                               "removed from the trail")
+    try:
+        seal = read_seal(path)
+    except SealError as exc:
+        report.problems.append(f"seal: {exc}")
+        return
+    if seal is None:
+        tail = db.execute("SELECT action FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        if tail is None or tail[0] == "baseline":
+            report.compared.append(f"seal: none yet ({path.name} is written with the next "
+                                   "save)")
+        else:
+            report.problems.append(f"seal: {path} is missing, so the end of the audit trail "
+                                   f"(row {top}) cannot be checked")
+        return
+    at = _hash_at(db, seal.last_id)
+    pending = seal.pending_id if seal.pending_id != seal.last_id else None
+    if (pending is not None and top == pending and _hash_at(db, top) == seal.pending_head
+            and (seal.last_id == 0 or at == seal.head)):
+        report.compared.append(f"seal: audit row {top} of {top}, head "
+                               f"{_short(seal.pending_head)}…, matches {path.name} (committed "
+                               "as the app stopped, before the seal was confirmed)")
+    elif top < seal.last_id:
+        report.problems.append(
+            f"seal: the audit trail ends at row {top} but the seal recorded {seal.rows} rows "
+            f"(last row {seal.last_id}, sealed {seal.at}): rows were removed from its end")
+    elif at != seal.head:
+        report.problems.append(
+            f"seal: audit row {seal.last_id} has hash {_short(at)}…, the seal recorded "
+            f"{_short(seal.head)}… ({seal.at}): the trail was rewritten at or before that row")
+    elif top > seal.last_id:
+        report.problems.append(
+            f"seal: {top - seal.last_id} audit row(s) after row {seal.last_id} are not sealed "
+            "(written behind KAPdesk's back, or while the seal could not be written)")
+    else:
+        after = " (the transaction after it did not commit)" if pending else ""
+        report.compared.append(f"seal: audit row {seal.last_id} of {seal.rows}, head "
+                               f"{_short(seal.head)}…, matches {path.name}{after}")
+
+
+def _backup_head(path: Path, wanted: list[int],
+                 ) -> tuple[int, str, dict[int, str]] | str:
+    """(last id, its hash, the hashes of its rows `wanted`) or why it cannot be read."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error as exc:
+        return f"cannot be opened ({exc})"
+    try:
+        row = conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        if row is None:
+            return "has no audit trail"
+        marks = ", ".join("?" * len(wanted)) or "NULL"
+        hashes = {int(i): str(h) for i, h in conn.execute(
+            f"SELECT id, hash FROM audit WHERE id IN ({marks})", wanted)}
+        return int(row[0]), str(row[1]), hashes
+    except sqlite3.Error as exc:
+        return f"cannot be read ({exc})"
+    finally:
+        conn.close()
+
+
+def _forked(db: Database, head: int, hashes: dict[int, str]) -> int | None:
+    """The restore row from which the live trail left the backup's branch, if one did."""
+    for (rid,) in db.execute("SELECT id FROM audit WHERE action = 'restore' AND "
+                             "entity = 'database' AND id <= ? ORDER BY id", [head]):
+        if hashes.get(rid - 1) == _hash_at(db, rid - 1) and hashes.get(rid) != _hash_at(db, rid):
+            return int(rid)
+    return None
+
+
+def _backups(db: Database, paths: list[Path], report: AnchorReport) -> None:
+    top = int(db.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0])
+    restores = [int(r[0]) for r in db.execute(
+        "SELECT id FROM audit WHERE action = 'restore' AND entity = 'database'")]
+    wanted = sorted({i for r in restores for i in (r - 1, r)})
+    matched = 0
+    for path in paths:
+        found = _backup_head(path, wanted)
+        if isinstance(found, str):
+            report.problems.append(f"backup {path.name}: {found}")
+            continue
+        head, digest, hashes = found
+        live = _hash_at(db, head)
+        if live == digest:
+            matched += 1
+            continue
+        fork = _forked(db, head, hashes)
+        if fork is not None:
+            report.compared.append(f"backup {path.name}: from before the restore at audit row "
+                                   f"{fork} (the branch it replaced); not compared")
+        elif head > top:
+            report.problems.append(f"backup {path.name}: holds audit row {head} but the "
+                                   f"trail ends at row {top}: rows were removed from its end")
+        else:
+            report.problems.append(f"backup {path.name}: its head, audit row {head} "
+                                   f"({_short(digest)}…), differs from the trail's "
+                                   f"({_short(live)}…): the trail was rewritten")
+    if paths:
+        report.compared.append(f"backups: {matched} of {len(paths)} heads match the trail")
+    else:
+        report.compared.append("backups: none in the backups folder to compare")
+
+
+def anchor_report(db: Database, seal: Path, backups: list[Path]) -> AnchorReport:
+    """The trail against the seal and each backup: problems, and what was compared."""
+    report = AnchorReport()
+    try:
+        _seal(db, seal, report)
+        _backups(db, backups, report)
+        head = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    except sqlite3.Error as exc:  # the trail itself removed or reshaped
+        report.problems.append(f"audit: the trail cannot be read ({exc})")
+        return report
+    if head:
+        report.compared.append(f"audit trail: {head[0]} rows, head {head[1]} (compare with "
+                               "the head printed on an exported note)")
+    return report
