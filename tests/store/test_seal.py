@@ -11,9 +11,10 @@ import pytest
 from kapdesk.core.clock import FakeClock
 from kapdesk.store.anchor import anchor_report
 from kapdesk.store.audit import AuditTrail
-from kapdesk.store.backup import BackupService, restore
+from kapdesk.store.backup import BackupService
 from kapdesk.store.connection import Database
 from kapdesk.store.database import open_database
+from kapdesk.store.restore import restore
 from kapdesk.store.seal import SLOT, SealError, read_seal, seal_path, write_seal
 
 
