@@ -264,11 +264,11 @@ class Engine:
             return
         playing = self.state is PlayerState.PLAYING
         if target >= len(self.list):
-            if playing:
-                self._list_done = True
-                self.stop()
+            if self.rendering:  # playing, or a pause or stop fade still sounding: the
+                self._list_done = True  # fade runs out (never shortened, never a cut),
+                self.stop()  # then the list ends
             else:
-                self._retire(0.0)
+                self._retire(0.0)  # nothing sounds: nothing to fade
                 self._events.append(PlaylistEnded())
                 self.state, self.list.index = PlayerState.STOPPED, 0
             return

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BLOCK_FRAMES = 8192  # per queued block: 171 ms at 48 kHz
+CLOSE_FADE_S = 0.25  # close() while music sounds: it fades out first
 STALL_S = 3.0  # a block that plays this much longer than its length: the output is stuck
 
 
@@ -114,9 +115,11 @@ class MusicPlayer:
             self.available = False
         return self.start()
 
-    def close(self) -> None:
-        """Stop the threads and release the output (if this player opened it)."""
+    def close(self, fade_s: float = CLOSE_FADE_S) -> None:
+        """Fade out what still sounds (never a cut), stop the threads and release the
+        output (if this player opened it)."""
         atexit.unregister(self._at_exit)
+        self._fade_out_before_close(fade_s)
         self._quit = True
         self._wake.put(None)
         if self._feeder is not None:
@@ -130,6 +133,21 @@ class MusicPlayer:
                 self._pool.stop()
             self._inflight.clear()
             self.available, self.reason = False, "closed"
+
+    def _fade_out_before_close(self, fade_s: float) -> None:
+        with self._lock:
+            engine = self._engine
+            feeding = self._feeder is not None and self._feeder.is_alive()
+            if engine is None or not (engine.rendering and self.available and feeding):
+                return
+            engine.stop(fade_s, self._unplayed_s())
+        self._wake.put(None)
+        deadline = time.monotonic() + fade_s + 2 * self._block_frames / self._device.rate
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not engine.rendering and self._unplayed_s() == 0.0:
+                    return
+            time.sleep(0.01)
 
     # -- commands (any thread; they return at once) ---------------------------------------
     def load(self, tracks: list[TrackSpec]) -> None:
