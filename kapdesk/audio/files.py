@@ -51,14 +51,43 @@ def open_audio(path: Path) -> StreamingFile:
     except AudioFileError:
         raise
     except sf.LibsndfileError as exc:
-        detail = str(exc).rsplit(": ", 1)[-1].rstrip(".")
-        raise AudioFileError(path, f"unsupported or damaged audio file ({detail})") from None
+        raise AudioFileError(path, not_audio_reason(path, str(exc))) from None
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
         raise AudioFileError(path, f"cannot read the file ({exc})") from None
     if handle.samplerate <= 0 or handle.channels <= 0:
         handle.close()
         raise AudioFileError(path, "no audio stream in the file")
     return handle
+
+
+_MAGIC = ((b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+          (b"GIF8", "a GIF image"), (b"%PDF", "a PDF document"), (b"PK\x03\x04", "a ZIP archive"),
+          (b"\x7fELF", "a program"), (b"MZ", "a program"))
+
+
+def not_audio_reason(path: Path, detail: str) -> str:
+    """Why libsndfile refused a file, in words: what the file is when it is plainly not
+    audio (text, an image...), else the decoder's own reason (never its "possibly a pipe?",
+    which it says of any MP3 it cannot sync to)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError as exc:
+        return f"cannot read the file ({exc.strerror or exc})"
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return f"this is {what}, not audio"
+    if head and b"\x00" not in head:
+        try:
+            text = head.decode("utf-8")
+        except UnicodeDecodeError:
+            text = ""
+        if text and sum(c.isprintable() or c in "\t\r\n" for c in text) >= 0.98 * len(text):
+            return "this is a text file, not audio"
+    detail = detail.rsplit(": ", 1)[-1].strip().rstrip(".")
+    if "possibly a pipe" in detail or "not a regular file" in detail:
+        detail = "Format not recognised"
+    return f"unsupported or damaged audio file ({detail})"
 
 
 def to_stereo(block: np.ndarray) -> np.ndarray:

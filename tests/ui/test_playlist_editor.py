@@ -288,7 +288,7 @@ def test_m3u_import_reports_problems_and_export_reads_back(qtbot, stores, music,
     c = window.controller
     assert [t.path.name for t in c.set.tracks("peak")] == ["a-dawn.ogg", "missing.ogg",
                                                            "b-tide.ogg"]
-    assert c.set.tracks("peak")[0].title == "First"
+    assert c.set.tracks("peak")[0].title == "Someone - First"  # a title is not split
     found = [str(f) for f in c.findings]
     assert any("line 4: 'http://radio.example/stream' is a web address" in f for f in found)
     assert any("line 5: 'missing.ogg' was not found" in f for f in found)
@@ -368,3 +368,19 @@ def test_a_screenshot_of_the_editor_with_the_shipped_set_is_dark(qtbot, stores):
     assert [str(f) for f in window.controller.findings] == [
         "OK: All 8 files are present and play from start to end; every phase reaches its "
         "target."]
+
+
+def test_pls_import_adds_its_tracks_in_entry_order(qtbot, stores, music, no_sets, tmp_path):
+    playlist = tmp_path / "lists" / "export.pls"
+    playlist.parent.mkdir()
+    playlist.write_text(f"[playlist]\nFile2={music / 'a-dawn.ogg'}\nTitle2=Dawn - Reprise\n"
+                        f"File1={music / 'b-tide.ogg'}\nLength1=4\nNumberOfEntries=2\n"
+                        "Version=2\n", encoding="utf-8")
+    window = open_editor(qtbot, stores, no_sets, Answers(to_import=playlist))
+    window.tabs.setCurrentIndex(PHASES.index("peak"))
+    window.actions_.import_.trigger()
+    tracks = window.controller.set.tracks("peak")
+    assert [(t.path.name, t.title) for t in tracks] == [("b-tide.ogg", "b-tide"),
+                                                        ("a-dawn.ogg", "Dawn - Reprise")]
+    assert window.status.text() == "Imported 2 tracks from export.pls into Peak."
+    wait_idle(qtbot, window)

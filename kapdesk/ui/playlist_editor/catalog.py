@@ -62,6 +62,9 @@ class TrackCatalog(QObject):
         playlist without #EXTINF names a track by its file: the tag is better.)"""
         given = track.title if track.title != track.path.stem else ""
         info = self._infos.get(track.key)
+        artist = self.artist(track)
+        if given and artist and given.startswith(f"{artist} - "):  # "#EXTINF:,A - T"
+            given = given[len(artist) + 3:].strip()
         return given or (info.tags.get("title", "") if info else "") or track.path.stem
 
     def artist(self, track: Track) -> str:

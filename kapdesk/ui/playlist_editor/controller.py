@@ -23,7 +23,7 @@ from kapdesk.core.playlist import (
     load_set,
     phase_name,
     phase_totals,
-    read_m3u,
+    read_playlist,
     save_set,
     track_key,
     write_m3u8,
@@ -132,7 +132,7 @@ class EditorController(QObject):
         audio: list[Path] = []
         for path in paths:
             if path.suffix.lower() in PLAYLIST_SUFFIXES and path.is_file():
-                listed, problems = read_m3u(path)
+                listed, problems = read_playlist(path)
                 tracks += [self._with_meta(t, known) for t in listed]
                 found += checking.from_problems(problems, f"Importing {path.name}")
             else:

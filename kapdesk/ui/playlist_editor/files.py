@@ -18,11 +18,9 @@ from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
-from kapdesk.core.playlist import TrackInfo, track_key
+from kapdesk.core.playlist import AUDIO_SUFFIXES, TrackInfo, track_key
 
-# What the player decodes (libsndfile): Ogg Vorbis/Opus, MP3, FLAC, WAV, AIFF.
-AUDIO_SUFFIXES = frozenset({".ogg", ".oga", ".opus", ".mp3", ".flac", ".wav", ".aif", ".aiff"})
-PLAYLIST_SUFFIXES = frozenset({".m3u", ".m3u8"})
+PLAYLIST_SUFFIXES = frozenset({".m3u", ".m3u8", ".pls"})
 GAIN_SOURCES = MappingProxyType({"tags": "replaygain", "measured": "measured"})  # analyse()
 
 
@@ -48,7 +46,7 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
             found.append(path)
         else:
             skipped.append(f"{path.name}: not an audio file KAPdesk plays "
-                           "(Ogg, Opus, MP3, FLAC, WAV or AIFF)")
+                           "(Ogg, Opus, MP3, FLAC, WAV, AIFF, or AAC/ALAC in M4A/MP4)")
     return found, skipped
 
 
