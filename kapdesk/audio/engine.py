@@ -257,7 +257,13 @@ class Engine:
         self._incoming_ramp = self._incoming_lead = 0
 
     def _prepare(self) -> None:
-        self.list.prepare(self.list.index + (1 if self._current is not None else 0))
+        """Open the next track ahead, telling it when it is due (for its measurement)."""
+        cur = self._current
+        if cur is None:
+            self.list.prepare(self.list.index)
+            return
+        left = cur.stream.remaining()
+        self.list.prepare(self.list.index + 1, 0.0 if left is None else left / self.rate)
 
     def _go(self, target: int) -> None:
         if not len(self.list):
