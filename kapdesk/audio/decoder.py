@@ -248,6 +248,11 @@ class DecodedStream:
         return None
 
     @property
+    def open_by(self) -> float:
+        """When it opens even without its measurement (time.monotonic())."""
+        return self._open_by
+
+    @property
     def waiting(self) -> bool:
         """Not opened yet because its measurement is awaited."""
         return self.status is Status.PENDING and self._asked
@@ -360,10 +365,10 @@ class DecoderPool:
             busy = False
             for stream in streams:
                 busy = self._serve(stream) or busy
-            if not busy:  # every stream full: sleep until one runs low or is added, or
-                # (a stream waiting for its measurement) until it is time to look again
-                waiting = any(s.waiting for s in streams)
-                self._wake.wait(0.1 if waiting else None)
+            if not busy:  # every stream full: sleep until one runs low or is added, a
+                # measurement comes in, or a stream waiting for one must open anyway
+                due = [s.open_by for s in streams if s.waiting]
+                self._wake.wait(max(0.01, min(due) - time.monotonic()) if due else None)
 
     def _serve(self, stream: DecodedStream) -> bool:
         """One step of work on one stream; True if there was some."""
