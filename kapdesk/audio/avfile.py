@@ -74,7 +74,8 @@ class AvFile:
                 frame = next(self._frames, None)
                 converted = self._resampler.resample(frame)
             except av.FFmpegError as exc:
-                raise RuntimeError(f"cannot decode the audio ({exc})") from None
+                detail = str(getattr(exc, "strerror", None) or exc).strip().rstrip(".")
+                raise RuntimeError(f"cannot decode the audio: {detail.lower()}") from None
             if frame is None:
                 self._ended = True
             parts = [f.to_ndarray().reshape(-1, self.channels) for f in converted]

@@ -32,6 +32,7 @@ import numpy as np
 
 from kapdesk.audio.files import AudioFileError, open_audio, to_stereo
 from kapdesk.audio.gain import SETTLE_S, TrackGain, estimate
+from kapdesk.audio.gain_source import MEASURE_WAIT_S, GainSource
 from kapdesk.audio.model import TrackSpec
 
 if TYPE_CHECKING:
@@ -45,8 +46,6 @@ log = logging.getLogger(__name__)
 AHEAD_S = 4.0  # decoded audio kept ready per stream
 REFILL_S = 2.0  # the decoder thread is woken when a stream holds less than this
 BLOCK_S = 0.5  # read from the file per step
-MEASURE_WAIT_S = 1.5  # a track due now waits this long for its measurement
-OPEN_LEAD_S = 40.0  # a track measured ahead is opened this long before it is due
 OPENING_S = 10.0  # seconds decoded at once for an estimate when it cannot wait
 EMPTY = np.zeros((0, 2), dtype=np.float32)
 
@@ -82,13 +81,7 @@ class DecodedStream:
         self._gain = TrackGain(0.0)
         self._block_in = 0
         self._wake = wake
-        self._measurer = measurer
-        self._known: float | None = spec.gain_db
-        self._tags_read = spec.gain_db is not None
-        self._asked = False
-        self._due_in = due_in_s
-        self._wait_s = wait_s
-        self._open_by = time.monotonic() + max(wait_s, due_in_s - OPEN_LEAD_S)
+        self.source = GainSource(spec, measurer, due_in_s, wait_s)
 
     # -- the mixer's side ---------------------------------------------------------------
     @property
@@ -141,20 +134,11 @@ class DecodedStream:
         return (self.status is Status.READY and not self.eof and not self.closing
                 and self._buffered < AHEAD_S * self.rate)
 
-    def hurry(self) -> None:
-        """It is due now: ask for its measurement first, and wait for it no longer than
-        MEASURE_WAIT_S."""
-        self._open_by = min(self._open_by, time.monotonic() + self._wait_s)
-        if self._asked and self._measurer is not None:
-            self._measurer.request([self.spec.path], 0.0)
-
     def open(self) -> bool:
         """Open the file, once its gain is known or it cannot wait any longer. False while
         it waits (nothing done)."""
-        if self._known is None:
-            self._known = self._gain_now()
-            if self._known is None and self._asked and time.monotonic() < self._open_by:
-                return False
+        if self.source.may_wait():
+            return False
         try:
             handle = open_audio(self.spec.path)
         except AudioFileError as exc:
@@ -175,8 +159,8 @@ class DecodedStream:
             return True
         self._file = handle
         self.status = Status.READY
-        if self._known is not None:
-            self._set_gain(self._known)
+        if self.source.known is not None:
+            self._set_gain(self.source.known)
         else:
             self._start_with_estimate()
         return True
@@ -206,15 +190,13 @@ class DecodedStream:
     def settle(self) -> None:
         """If the measurement of a provisionally started track is in, glide to it: at once
         if nothing has been heard yet, else over SETTLE_S from the next frame heard."""
-        if self._measurer is None:
-            return
-        result = self._measurer.result(self.spec.path)
-        if result is None:
+        new = self.source.measured()
+        if new is None:
             return
         self.provisional = False
-        if result.gain_db is None or result.gain_db == self.gain_db:
+        if new == self.gain_db:
             return
-        old, new = self.gain_db, result.gain_db
+        old = self.gain_db
         self.gain_db = new
         log.info("track %s: measured, the gain settles from %+.1f to %+.1f dB", self.spec.id,
                  old, new)
@@ -228,34 +210,10 @@ class DecodedStream:
         self._gain.settle_to(new, max(1, round(abs(new - reached) / abs(new - old)
                                                 * SETTLE_S * self.rate)))
 
-    def _gain_now(self) -> float | None:
-        """The gain from the tags or the measurer; None (and asked for) if not known yet."""
-        if not self._tags_read:
-            self._tags_read = True
-            from kapdesk.audio.loudness import read_tags
-
-            tagged = read_tags(self.spec.path)
-            if tagged is not None:
-                return tagged.gain_db
-        if self._measurer is None:
-            return None
-        result = self._measurer.result(self.spec.path)
-        if result is not None:
-            return result.gain_db if result.gain_db is not None else 0.0
-        if not self._asked:
-            self._asked = True
-            self._measurer.request([self.spec.path], max(0.0, self._due_in - OPEN_LEAD_S))
-        return None
-
-    @property
-    def open_by(self) -> float:
-        """When it opens even without its measurement (time.monotonic())."""
-        return self._open_by
-
     @property
     def waiting(self) -> bool:
         """Not opened yet because its measurement is awaited."""
-        return self.status is Status.PENDING and self._asked
+        return self.status is Status.PENDING and self.source.asked
 
     def fill(self) -> None:
         """Decode one block into the buffer; at the end of the file, flush and close."""
@@ -367,7 +325,7 @@ class DecoderPool:
                 busy = self._serve(stream) or busy
             if not busy:  # every stream full: sleep until one runs low or is added, a
                 # measurement comes in, or a stream waiting for one must open anyway
-                due = [s.open_by for s in streams if s.waiting]
+                due = [s.source.open_by for s in streams if s.waiting]
                 self._wake.wait(max(0.01, min(due) - time.monotonic()) if due else None)
 
     def _serve(self, stream: DecodedStream) -> bool:

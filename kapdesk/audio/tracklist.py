@@ -67,7 +67,7 @@ class TrackList:
             if stream is None:
                 stream = self.pool.open(self.tracks[self.index], self.rate)
             if stream.status is Status.PENDING:
-                stream.hurry()  # due now
+                stream.source.hurry()  # due now
                 self._ahead[self.index] = stream
                 return None
             if stream.status is Status.READY:

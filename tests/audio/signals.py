@@ -33,13 +33,13 @@ def tone(path: Path, freq: float, seconds: float, *, rate: int = RATE, amp: floa
 
 
 def encoded_tone(path: Path, freq: float, seconds: float, codec: str, *, rate: int = 44_100,
-                 amp: float = 0.3) -> Path:
+                 amp: float = 0.3, options: tuple[str, ...] = ()) -> Path:
     """A steady stereo sine encoded by FFmpeg (`aac` or `alac` for .m4a, `libopus` for
     .opus), made here in a temporary folder: no binary test files are kept."""
     wave = f"{amp}*sin(2*PI*{freq}*t)"
     subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
                     "-i", f"aevalsrc={wave}|{wave}:s={rate}:d={seconds}", "-c:a", codec,
-                    str(path)], check=True, timeout=60)
+                    *options, str(path)], check=True, timeout=60)
     return path
 
 

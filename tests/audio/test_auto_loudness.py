@@ -94,3 +94,26 @@ def test_the_measurer_remembers_answers_by_file_version_and_says_why_it_failed(
     finally:
         measurer.stop()
     assert sorted(r.path.name for r in results) == ["bad.ogg", "good.wav"]
+
+
+def test_while_music_plays_background_measuring_is_paced_to_real_time(
+        tmp_path: Path) -> None:
+    files = [tone(tmp_path / f"{i}.wav", 440, 3.0) for i in range(3)]
+    playing = [True]
+    measurer = Measurer(music_playing=lambda: playing[0])
+
+    def timed(path: Path, due_in_s: float | None) -> float:
+        began = time.monotonic()
+        measurer.request([path], due_in_s)
+        while measurer.result(path) is None:
+            assert time.monotonic() - began < 20
+            time.sleep(0.01)
+        return time.monotonic() - began
+
+    try:
+        assert timed(files[0], None) > 2.5  # in the background: no faster than it plays
+        assert timed(files[1], 0.0) < 1.5  # due now: flat out
+        playing[0] = False
+        assert timed(files[2], None) < 1.5  # no music to compete with: flat out
+    finally:
+        measurer.stop()

@@ -103,3 +103,16 @@ def test_an_mp4_without_audio_is_refused(tmp_path: Path) -> None:
                    check=True, timeout=60)
     with pytest.raises(AudioFileError, match="no audio"):
         open_audio(path)
+
+
+def test_a_cut_short_m4a_opens_and_then_says_where_it_breaks(tmp_path: Path) -> None:
+    whole = encoded_tone(tmp_path / "whole.m4a", 440, 20.0, "aac",
+                         options=("-movflags", "+faststart"))  # the index first
+    cut = tmp_path / "cut.m4a"
+    data = whole.read_bytes()
+    cut.write_bytes(data[:len(data) * 4 // 5])
+    decoded = 0
+    with open_audio(cut) as handle, pytest.raises(RuntimeError, match="cannot decode"):
+        for block in read_blocks(handle, 4096):
+            decoded += len(block)
+    assert 10 * 44_100 < decoded < 20 * 44_100
