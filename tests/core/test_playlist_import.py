@@ -90,9 +90,11 @@ def test_a_non_audio_entry_is_left_out_with_a_warning(library: Path) -> None:
 
 
 def test_extinf_zero_and_minus_one_are_unknown_lengths(library: Path) -> None:
-    text = "#EXTINF:0,A\n../music/ocean.ogg\n#EXTINF:-1,B\n../music/bells.flac\n"
+    text = ("#EXTINF:0,A\n../music/ocean.ogg\n#EXTINF:-1,B\n../music/bells.flac\n"
+            "#EXTINF:1e999,C\n../music/ocean.ogg\n#EXTINF:nan,D\n../music/ocean.ogg\n"
+            "#EXTINF:9999999,E\n../music/ocean.ogg\n#EXTINF:12.5,F\n../music/ocean.ogg\n")
     tracks, _ = parse_m3u(text, library / "playlists")
-    assert [t.duration_s for t in tracks] == [None, None]
+    assert [t.duration_s for t in tracks] == [None, None, None, None, None, 12.5]
 
 
 def test_titles_with_dashes_are_kept_whole_and_the_artist_reads_back(library: Path) -> None:

@@ -24,6 +24,7 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _WINDOWS_ONLY = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\)")  # C:\... or \\server\...
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # not tab, line ends or form feed
+MAX_TRACK_S = 24 * 3600.0  # a longer length in a playlist is not a track's
 BINARY_SHARE = 0.005  # more control characters than this: not a text file
 # What the player decodes (kapdesk.audio: libsndfile, and PyAV for MP4/M4A and AAC).
 AUDIO_SUFFIXES = frozenset({".ogg", ".oga", ".opus", ".mp3", ".flac", ".wav", ".aif",
@@ -124,12 +125,12 @@ def parse_extinf(rest: str) -> tuple[float | None, str]:
 
 def known_length(text: str) -> float | None:
     """A playlist's length in seconds; None when it is not a number, or 0 or -1 (both
-    mean "unknown" by convention: no real track lasts 0 s)."""
+    mean "unknown" by convention: no real track lasts 0 s), or longer than a day."""
     try:
         seconds = float(text.strip())
     except ValueError:
         return None
-    return seconds if math.isfinite(seconds) and seconds > 0 else None
+    return seconds if math.isfinite(seconds) and 0 < seconds <= MAX_TRACK_S else None
 
 
 def track_entry(raw: str, line: str, base: Path, source: str, number: int,
