@@ -10,7 +10,16 @@ import soundfile as sf
 from kapdesk.audio.measurer import Measurer
 from kapdesk.audio.model import Measured, PlaylistEnded, TrackSpec
 from kapdesk.audio.player import MusicPlayer
-from tests.audio.signals import RATE, Capture, EventLog, loudness_lufs, segments_by_tone, tone
+from tests.audio.signals import (
+    RATE,
+    Capture,
+    EventLog,
+    db,
+    loudness_lufs,
+    segments_by_tone,
+    tone,
+    tone_level,
+)
 
 
 def test_two_unmeasured_files_20_db_apart_both_come_out_at_minus_18_lufs(
@@ -29,6 +38,10 @@ def test_two_unmeasured_files_20_db_apart_both_come_out_at_minus_18_lufs(
         levels[name] = loudness_lufs(samples[int((start + 0.2) * RATE):int((end - 0.2) * RATE)])
     for level in levels.values():
         assert level == pytest.approx(-18.0, abs=1.0), levels
+    # measured ahead, so the quiet one is at its level from its first sound, not later
+    start, end = segments_by_tone(samples, [440, 660])[1]
+    heard = tone_level(samples[int(start * RATE):int(end * RATE), 0], 660)
+    assert abs(db(heard[1:3].min()) - db(float(np.median(heard[5:-5])))) < 1.0
     measured = {e.path.name: e for e in log.measured()}
     assert set(measured) == {"loud.flac", "quiet.ogg"}  # published, for the UI to store
     assert measured["quiet.ogg"].source == "measured"
