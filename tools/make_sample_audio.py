@@ -7,8 +7,11 @@ Calm ambient tracks, synthesised (ours to ship): soft pads with slow chord chang
 drones, a filtered-noise "ocean" that swells, and a few slow bell tones with soft attacks.
 Every random choice has a fixed seed, and the Ogg stream serial number (which libsndfile
 picks at random) is set to a fixed value, so the same versions of numpy and libsndfile
-give byte-identical files. Then `playlists/im-kap-ambient/` is written for the IM KAP
-protocol, each phase filled past its target by cycling through the phase's tracks.
+give byte-identical files. Each file carries ReplayGain 2.0 track tags (Vorbis comments
+REPLAYGAIN_TRACK_GAIN, to -18 LUFS, and REPLAYGAIN_TRACK_PEAK, the true peak), measured
+on the encoded file as a player decodes it, so a fresh install plays level at once.
+Then `playlists/im-kap-ambient/` is written for the IM KAP protocol, each phase filled
+past its target by cycling through the phase's tracks.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ ARTIST = "KAPdesk Sample Ensemble"
 VORBIS_QUALITY = 0.0  # libvorbis -q0: about 64 kbit/s stereo nominal, less for this music
 OGG_SERIAL = 0x4B415044  # "KAPD"
 PEAK_DBFS = -6.0
+REFERENCE_LUFS = -18.0  # ReplayGain 2.0
 LEVEL_DBFS = -22.0  # RMS before the peak limit
 FADE_IN_S, FADE_OUT_S = 8.0, 12.0
 SPARE_S = 60.0  # each phase holds at least this much more music than its target
@@ -244,6 +248,36 @@ def encode(spec: Spec, audio: np.ndarray) -> bytes:
     return fix_ogg_serial(buffer.getvalue())
 
 
+def replaygain(data: bytes) -> tuple[float, float]:
+    """(track gain to -18 LUFS in dB, true peak as a linear value) of an encoded file, as
+    decoded: BS.1770 integrated loudness and 4x-oversampled true peak over all of it."""
+    import pyebur128
+
+    with sf.SoundFile(io.BytesIO(data)) as f:
+        mode = pyebur128.MeasurementMode
+        state = pyebur128.R128State(f.channels, f.samplerate, mode.MODE_I | mode.MODE_TRUE_PEAK)
+        for block in f.blocks(blocksize=f.samplerate, dtype="float32", always_2d=True):
+            state.add_frames(np.ascontiguousarray(block).reshape(-1), len(block))
+        peak = max(pyebur128.get_true_peak(state, c) for c in range(f.channels))
+        mono_lift = 10 * np.log10(2) if f.channels == 1 else 0.0  # a mono file is heard
+        lufs = pyebur128.get_loudness_global(state) + mono_lift  # on both sides
+    return REFERENCE_LUFS - lufs, peak
+
+
+def tag_replaygain(data: bytes) -> bytes:
+    """The Ogg Vorbis file with its ReplayGain track tags added (mutagen, in memory)."""
+    from mutagen.oggvorbis import OggVorbis
+
+    gain, peak = replaygain(data)
+    buffer = io.BytesIO(data)
+    tags = OggVorbis(buffer)
+    tags["REPLAYGAIN_TRACK_GAIN"] = f"{gain:+.2f} dB"
+    tags["REPLAYGAIN_TRACK_PEAK"] = f"{peak:.6f}"
+    buffer.seek(0)
+    tags.save(buffer)
+    return buffer.getvalue()
+
+
 def build_set(audio_dir: Path, playlists_dir: Path) -> PlaylistSet:
     by_id: dict[str, Track] = {}
     for spec in TRACKS:
@@ -272,7 +306,7 @@ def generate(audio_dir: Path, playlists_dir: Path) -> list[Path]:
     written = []
     for spec in TRACKS:
         path = audio_dir / spec.file
-        path.write_bytes(encode(spec, synthesise(spec)))
+        path.write_bytes(tag_replaygain(encode(spec, synthesise(spec))))
         written.append(path)
         print(f"{path.relative_to(audio_dir.parent.parent)}: {spec.seconds:g} s, "
               f"{spec.rate} Hz, {spec.channels} ch, {path.stat().st_size / 1e6:.2f} MB")

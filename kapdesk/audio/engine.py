@@ -257,18 +257,24 @@ class Engine:
         self._incoming_ramp = self._incoming_lead = 0
 
     def _prepare(self) -> None:
-        self.list.prepare(self.list.index + (1 if self._current is not None else 0))
+        """Open the next track ahead, telling it when it is due (for its measurement)."""
+        cur = self._current
+        if cur is None:
+            self.list.prepare(self.list.index)
+            return
+        left = cur.stream.remaining()
+        self.list.prepare(self.list.index + 1, 0.0 if left is None else left / self.rate)
 
     def _go(self, target: int) -> None:
         if not len(self.list):
             return
         playing = self.state is PlayerState.PLAYING
         if target >= len(self.list):
-            if playing:
-                self._list_done = True
-                self.stop()
+            if self.rendering:  # playing, or a pause or stop fade still sounding: the
+                self._list_done = True  # fade runs out (never shortened, never a cut),
+                self.stop()  # then the list ends
             else:
-                self._retire(0.0)
+                self._retire(0.0)  # nothing sounds: nothing to fade
                 self._events.append(PlaylistEnded())
                 self.state, self.list.index = PlayerState.STOPPED, 0
             return

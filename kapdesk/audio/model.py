@@ -19,7 +19,8 @@ class TrackSpec:
     """One track to play: where it is, its loudness gain (dB, None if not analysed), an id.
 
     `gain_db` is what `kapdesk.audio.loudness.analyse` returned when the track was added;
-    with None the engine reads ReplayGain tags, or else plays it at `UNKNOWN_GAIN_DB`.
+    with None the engine reads ReplayGain tags, or else has the file measured (see
+    `kapdesk.audio.decoder`: it is never played at a guessed level).
     """
 
     id: TrackId
@@ -71,7 +72,23 @@ class DeviceLost:
     reason: str
 
 
-PlayerEvent = Started | Ended | Skipped | PlaylistEnded | DeviceLost
+@dataclass(frozen=True)
+class Measured:
+    """A file's loudness, found in the background: from its ReplayGain tags or measured
+    (BS.1770). `stamp` is the (size, modification time) of the version measured; with
+    `gain_db` None it could not be measured and `error` says why."""
+
+    path: Path
+    stamp: tuple[int, float]
+    gain_db: float | None = None
+    integrated_lufs: float | None = None
+    true_peak_dbfs: float | None = None
+    source: str = ""  # "tags" or "measured"
+    duration_s: float | None = None
+    error: str | None = None
+
+
+PlayerEvent = Started | Ended | Skipped | PlaylistEnded | DeviceLost | Measured
 
 
 class MusicBackend(Protocol):
@@ -93,6 +110,8 @@ class MusicBackend(Protocol):
     def previous(self) -> None: ...
     def set_crossfade(self, seconds: float) -> None: ...
     def set_volume(self, level: float) -> None: ...
+    def measure(self, paths: list[Path]) -> int: ...
+    def measuring(self) -> int: ...
     @property
     def state(self) -> PlayerState: ...
     def current(self) -> TrackSpec | None: ...

@@ -30,6 +30,7 @@ import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kapdesk.audio.device import SAMPLE_RATE, SoundDevice
@@ -38,11 +39,13 @@ from kapdesk.audio.model import DeviceLost, PlayerEvent, PlayerState, TrackSpec
 if TYPE_CHECKING:
     from kapdesk.audio.decoder import DecoderPool
     from kapdesk.audio.engine import Engine
+    from kapdesk.audio.measurer import Measurer
     from kapdesk.audio.voice import Block
 
 log = logging.getLogger(__name__)
 
 BLOCK_FRAMES = 8192  # per queued block: 171 ms at 48 kHz
+CLOSE_FADE_S = 0.25  # close() while music sounds: it fades out first
 STALL_S = 3.0  # a block that plays this much longer than its length: the output is stuck
 
 
@@ -62,10 +65,13 @@ class _InFlight:
 
 class MusicPlayer:
     def __init__(self, device: SoundDevice | None = None, *,
-                 block_frames: int = BLOCK_FRAMES) -> None:
+                 block_frames: int = BLOCK_FRAMES, measure_wait_s: float | None = None) -> None:
+        """`measure_wait_s`: how long a track due now waits for its loudness measurement
+        before it starts at an estimate (default decoder.MEASURE_WAIT_S)."""
         self._device = device if device is not None else SoundDevice(SAMPLE_RATE)
         self._owns_device = device is None
         self._block_frames = block_frames
+        self._measure_wait_s = measure_wait_s
         self._poll_s = block_frames / self._device.rate / 2
         self._lock = threading.RLock()
         self._wake: queue.SimpleQueue[None] = queue.SimpleQueue()
@@ -75,6 +81,7 @@ class MusicPlayer:
         self._last_tick = 0.0
         self._engine: Engine | None = None
         self._pool: DecoderPool | None = None
+        self._measurer: Measurer | None = None
         self._feeder: threading.Thread | None = None
         self._quit = False
         self.available = False
@@ -114,9 +121,11 @@ class MusicPlayer:
             self.available = False
         return self.start()
 
-    def close(self) -> None:
-        """Stop the threads and release the output (if this player opened it)."""
+    def close(self, fade_s: float = CLOSE_FADE_S) -> None:
+        """Fade out what still sounds (never a cut), stop the threads and release the
+        output (if this player opened it)."""
         atexit.unregister(self._at_exit)
+        self._fade_out_before_close(fade_s)
         self._quit = True
         self._wake.put(None)
         if self._feeder is not None:
@@ -128,8 +137,25 @@ class MusicPlayer:
                 self._device.close()
             if self._pool is not None:
                 self._pool.stop()
+        if self._measurer is not None:
+            self._measurer.stop()
             self._inflight.clear()
             self.available, self.reason = False, "closed"
+
+    def _fade_out_before_close(self, fade_s: float) -> None:
+        with self._lock:
+            engine = self._engine
+            feeding = self._feeder is not None and self._feeder.is_alive()
+            if engine is None or not (engine.rendering and self.available and feeding):
+                return
+            engine.stop(fade_s, self._unplayed_s())
+        self._wake.put(None)
+        deadline = time.monotonic() + fade_s + 2 * self._block_frames / self._device.rate
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not engine.rendering and self._unplayed_s() == 0.0:
+                    return
+            time.sleep(0.01)
 
     # -- commands (any thread; they return at once) ---------------------------------------
     def load(self, tracks: list[TrackSpec]) -> None:
@@ -162,6 +188,19 @@ class MusicPlayer:
     def set_volume(self, level: float) -> None:
         """0..1 on a perceptual scale (0 silent, 0.5 about -18 dB, 1 full); ramped."""
         self._command(lambda e: e.set_volume(level))
+
+    def measure(self, paths: list[Path]) -> int:
+        """Find these files' loudness in the background (each answer comes as a `Measured`
+        event); the number waiting. Tracks queued without a gain are measured anyway."""
+        with self._lock:
+            self._ensure_engine()
+            assert self._measurer is not None
+            return self._measurer.request(paths)
+
+    def measuring(self) -> int:
+        """Files whose loudness is still being found."""
+        with self._lock:
+            return self._measurer.waiting if self._measurer is not None else 0
 
     # -- reading --------------------------------------------------------------------------
     @property
@@ -204,10 +243,17 @@ class MusicPlayer:
         if self._engine is None:
             from kapdesk.audio.decoder import DecoderPool
             from kapdesk.audio.engine import Engine
+            from kapdesk.audio.measurer import Measurer
 
-            self._pool = DecoderPool()
+            self._measurer = Measurer(self._events.append, self._rendering)
+            self._pool = DecoderPool(self._measurer) if self._measure_wait_s is None else \
+                DecoderPool(self._measurer, self._measure_wait_s)
             self._engine = Engine(self._device.rate, self._pool)
         return self._engine
+
+    def _rendering(self) -> bool:
+        engine = self._engine
+        return engine is not None and engine.rendering
 
     def _command(self, action: Callable[[Engine], None]) -> None:
         with self._lock:

@@ -30,10 +30,11 @@ class TrackList:
         self._ahead.clear()
         self.tracks = list(tracks)
         self.index = 0
+        self.pool.measure_later(self.tracks)
 
-    def prepare(self, first: int) -> None:
-        """Open track `first` ahead of time (and the ones after it while those fail);
-        forget streams opened for tracks out of that window."""
+    def prepare(self, first: int, due_in_s: float = 0.0) -> None:
+        """Open track `first` ahead of time (and the ones after it while those fail), due
+        in `due_in_s` seconds; forget streams opened for tracks out of that window."""
         end = min(first + LOOKAHEAD, len(self.tracks))
         for i in list(self._ahead):
             if not first <= i < end:
@@ -41,7 +42,8 @@ class TrackList:
         for i in range(first, end):
             stream = self._ahead.get(i)
             if stream is None:
-                stream = self._ahead[i] = self.pool.open(self.tracks[i], self.rate)
+                stream = self._ahead[i] = self.pool.open(self.tracks[i], self.rate,
+                                                         due_in_s)
             if stream.status is not Status.FAILED:
                 return
 
@@ -65,6 +67,7 @@ class TrackList:
             if stream is None:
                 stream = self.pool.open(self.tracks[self.index], self.rate)
             if stream.status is Status.PENDING:
+                stream.source.hurry()  # due now
                 self._ahead[self.index] = stream
                 return None
             if stream.status is Status.READY:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from kapdesk.core.clock import Clock
@@ -25,6 +26,7 @@ from kapdesk.store.connection import Database
 from kapdesk.store.timefmt import from_db, to_db
 
 OUTCOMES = ("played", "skipped", "stopped")
+GAIN_SOURCES = MappingProxyType({"tags": "replaygain", "measured": "measured"})  # in TrackInfo
 
 _INFO_COLS = ("path, size, mtime, duration_s, integrated_lufs, true_peak_dbfs, gain_db, "
               "gain_source, tags, error, checked_at")
@@ -108,6 +110,28 @@ class MusicStore:
         return TrackInfo(key, info.size, info.mtime, info.duration_s, info.integrated_lufs,
                          info.true_peak_dbfs, info.gain_db, info.gain_source, dict(info.tags),
                          info.error, checked_at)
+
+    def put_loudness(self, path: Path | str, stamp: tuple[int, float], gain_db: float | None,
+                     integrated_lufs: float | None, true_peak_dbfs: float | None,
+                     source: str, duration_s: float | None = None,
+                     error: str | None = None) -> TrackInfo | None:
+        """Store a loudness found in the background into the file's entry (kept: its tags
+        and length, if the entry is of the same version of the file). None, and nothing
+        stored, if the file has changed since it was measured or is gone."""
+        key = track_key(path)
+        try:
+            if file_stamp(key) != tuple(stamp):
+                return None
+        except OSError:
+            return None
+        known = self.track_info(key)
+        base = known if known is not None else TrackInfo(key, stamp[0], stamp[1])
+        if gain_db is None:
+            return self.put_track_info(replace(base, error=f"cannot be measured: {error}"))
+        return self.put_track_info(replace(
+            base, duration_s=base.duration_s if base.duration_s is not None else duration_s,
+            integrated_lufs=integrated_lufs, true_peak_dbfs=true_peak_dbfs, gain_db=gain_db,
+            gain_source=GAIN_SOURCES.get(source, source), error=None))
 
     # -- vetoes ------------------------------------------------------------------------
 

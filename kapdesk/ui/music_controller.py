@@ -3,6 +3,11 @@
 Music follows the session's phase only when the clinician says so (a music cue's "go to
 the next phase's music"); it never jumps. Every track played, ended or skipped is stored
 in the session record. No sound device: the session goes on and the room says why.
+
+Loudness: a track's stored gain goes to the player with it; a track without one is
+measured by the player (queued tracks first, by when they are due), and when the music
+first starts the rest of the chosen set is measured in the background too. Each answer
+(a `Measured` event) is stored, so a file is measured once.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from kapdesk.audio.model import (
     DeviceLost,
     Ended,
+    Measured,
     PlayerState,
     PlaylistEnded,
     Skipped,
@@ -70,6 +76,7 @@ class MusicController(QObject):
         self.tracks: list[Track] = []
         self._plays: dict[str, int] = {}
         self._started = False
+        self._set_measured: str | None = None  # the set whose files were sent to measure
         self._poll = QTimer(self, objectName="music events")
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self.poll)
@@ -122,10 +129,22 @@ class MusicController(QObject):
             return False
         return True
 
+    def _measure_set(self) -> None:
+        """Have the chosen set's files without a stored loudness measured (once a set)."""
+        chosen = self.playlist_set
+        if chosen is None or self._set_measured == chosen.id:
+            return
+        self._set_measured = chosen.id
+        unknown = [t.path for t in chosen.all_tracks()
+                   if (info := self.store.track_info(t.path)) is None or info.gain_db is None]
+        if unknown:
+            self.player.measure(unknown)
+
     def play(self) -> None:
         """Start the music of the phase the session is in (fade in), or resume."""
         if not self._ready():
             return
+        self._measure_set()
         state = self.player.state
         if state is PlayerState.PAUSED:
             self.player.play(0.25)
@@ -211,7 +230,12 @@ class MusicController(QObject):
                                   "has ended.")
             elif isinstance(event, DeviceLost):
                 self.unavailable.emit(f"Audio output lost: {event.reason}")
-        if self.player.state is PlayerState.STOPPED and not self._plays:
+            elif isinstance(event, Measured):
+                self.store.put_loudness(event.path, event.stamp, event.gain_db,
+                                        event.integrated_lufs, event.true_peak_dbfs,
+                                        event.source, event.duration_s, event.error)
+        if self.player.state is PlayerState.STOPPED and not self._plays \
+                and not self.player.measuring():
             self._poll.stop()
         self._emit()
 

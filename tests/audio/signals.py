@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ import numpy as np
 import pyebur128
 import soundfile as sf
 
-from kapdesk.audio.model import PlayerEvent
+from kapdesk.audio.model import Measured, PlayerEvent
 from kapdesk.audio.player import MusicPlayer
 
 RATE = 48_000  # the engine's output rate: the capture is 16-bit stereo at this rate
@@ -28,6 +29,17 @@ def tone(path: Path, freq: float, seconds: float, *, rate: int = RATE, amp: floa
     data = np.repeat(wave[:, None], channels, axis=1)
     fmt, subtype = FORMATS[path.suffix]
     sf.write(str(path), data, rate, format=fmt, subtype=subtype)
+    return path
+
+
+def encoded_tone(path: Path, freq: float, seconds: float, codec: str, *, rate: int = 44_100,
+                 amp: float = 0.3, options: tuple[str, ...] = ()) -> Path:
+    """A steady stereo sine encoded by FFmpeg (`aac` or `alac` for .m4a, `libopus` for
+    .opus), made here in a temporary folder: no binary test files are kept."""
+    wave = f"{amp}*sin(2*PI*{freq}*t)"
+    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
+                    "-i", f"aevalsrc={wave}|{wave}:s={rate}:d={seconds}", "-c:a", codec,
+                    *options, str(path)], check=True, timeout=60)
     return path
 
 
@@ -74,8 +86,13 @@ class EventLog:
             self.seen.append((time.monotonic(), frames, event))
 
     def events(self) -> list[PlayerEvent]:
+        """What the player reported, but for loudness measurements (see `measured`)."""
         self.poll()
-        return [event for _t, _f, event in self.seen]
+        return [event for _t, _f, event in self.seen if not isinstance(event, Measured)]
+
+    def measured(self) -> list[Measured]:
+        self.poll()
+        return [event for _t, _f, event in self.seen if isinstance(event, Measured)]
 
     def wait_for(self, test: Callable[[PlayerEvent], bool], timeout_s: float) -> PlayerEvent:
         end = time.monotonic() + timeout_s

@@ -43,3 +43,26 @@ def test_to_stereo() -> None:
     surround = np.arange(12, dtype=np.float32).reshape(2, 6)
     assert to_stereo(surround).tolist() == [[0, 1], [6, 7]]
     assert to_stereo(surround).flags["C_CONTIGUOUS"]
+
+
+@pytest.mark.parametrize("suffix", [".mp3", ".ogg", ".wav", ".flac"])
+def test_a_text_file_named_as_audio_is_called_a_text_file(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"notes{suffix}"
+    path.write_text("Track list for Tuesday:\n1. Slow Tide\n2. Deep Water\n", encoding="utf-8")
+    with pytest.raises(AudioFileError) as caught:
+        open_audio(path)
+    assert caught.value.reason == "this is a text file, not audio"
+
+
+def test_an_image_named_as_audio_and_an_unsyncable_mp3_say_what_they_are(
+        tmp_path: Path) -> None:
+    image = tmp_path / "cover.mp3"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    with pytest.raises(AudioFileError, match="this is a PNG image, not audio"):
+        open_audio(image)
+    noise = tmp_path / "noise.mp3"
+    noise.write_bytes(bytes(range(1, 256)) * 40)
+    with pytest.raises(AudioFileError) as caught:
+        open_audio(noise)
+    assert "pipe" not in caught.value.reason
+    assert caught.value.reason.startswith("unsupported or damaged audio file")

@@ -102,3 +102,33 @@ def test_limited_gain() -> None:
     assert limited_gain(-10.0, -12.0) == -8.0
     assert limited_gain(-30.0, -3.0) == 2.0
     assert limited_gain(-30.0, None) == 12.0
+
+
+def test_the_true_peak_of_the_loudest_blocks_is_the_true_peak_of_the_file(
+        tmp_path: Path) -> None:
+    import pyebur128
+
+    rate = 44_100
+    rng = np.random.default_rng(3)
+    audio = 0.05 * rng.standard_normal((40 * rate, 2))
+    t = np.arange(rate // 10) / rate
+    burst = 0.7 * np.sin(2 * np.pi * 11_000 * t + 0.7)  # inter-sample peaks above 0.7
+    audio[23 * rate:23 * rate + len(t)] += burst[:, None]
+    path = tmp_path / "burst.flac"
+    sf.write(str(path), audio.astype(np.float32), rate, subtype="PCM_24")
+    state = pyebur128.R128State(2, rate, pyebur128.MeasurementMode.MODE_TRUE_PEAK)
+    data, _ = sf.read(str(path), dtype="float32")
+    state.add_frames(np.ascontiguousarray(data).reshape(-1), len(data))
+    full = 20 * math.log10(max(pyebur128.get_true_peak(state, c) for c in (0, 1)))
+    assert measure(path).true_peak_dbfs == pytest.approx(full, abs=0.01)
+
+
+def test_the_shipped_music_comes_out_at_minus_18_lufs_by_its_own_tags() -> None:
+    shipped = sorted((Path(__file__).resolve().parents[2] / "assets" / "audio").glob("*.ogg"))
+    assert len(shipped) == 8
+    for path in shipped:
+        tagged, measured = analyse(path), measure(path)
+        assert tagged.source == "tags", path.name
+        assert measured.integrated_lufs is not None and measured.true_peak_dbfs is not None
+        assert measured.integrated_lufs + tagged.gain_db == pytest.approx(-18.0, abs=1.0)
+        assert measured.true_peak_dbfs + tagged.gain_db <= -1.0, path.name

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kapdesk.audio.model import Ended, PlayerState, Started, TrackSpec
+from kapdesk.audio.model import Ended, PlayerState, PlaylistEnded, Started, TrackSpec
 from kapdesk.audio.player import MusicPlayer
 from tests.audio.signals import RATE, Capture, EventLog, db, sounding, tone, tone_level
 
@@ -157,3 +157,52 @@ def test_commands_return_at_once(player: MusicPlayer, tmp_path: Path) -> None:
         slowest = max(slowest, time.perf_counter() - began)
         time.sleep(0.05)
     assert slowest < 0.02
+
+
+def steepest_step_db(samples: np.ndarray) -> float:
+    """The largest departure of a sample from the line through the two before it (the
+    second difference), in dBFS: a smooth low tone and its fades stay far below -60 dBFS,
+    a sound that ends in one sample jumps by its own level."""
+    steps = np.abs(np.diff(samples.astype(np.float64), n=2, axis=0))
+    return db(float(steps.max()) / 32767)
+
+
+@pytest.mark.parametrize("fade", ["pause", "stop"])
+def test_next_on_the_last_track_during_a_fade_lets_the_fade_run_out(
+        player: MusicPlayer, capture: Capture, log: EventLog, tmp_path: Path,
+        fade: str) -> None:
+    player.load([spec("last", tone(tmp_path / "last.wav", 100, 8.0, amp=0.5))])
+    player.play(fade_s=0.05)
+    log.run_for(1.0)
+    if fade == "pause":
+        player.pause()  # 250 ms
+    else:
+        player.stop(fade_s=1.0)
+    log.run_for(0.1)
+    fade_at = capture.frames()
+    player.next()  # past the last track, while the fade is still sounding
+    log.run_for(1.8)
+    samples = capture.samples()
+    assert steepest_step_db(samples) < -60
+    # the fade ran its course: still sounding well after next(), then silence
+    last = sounding(samples)[1]
+    assert last > fade_at + 0.1 * RATE
+    assert np.abs(samples[last + 1:]).max(initial=0) <= 33
+    assert log.events() == [Started("last"), Ended("last", natural=False), PlaylistEnded()]
+    assert player.state is PlayerState.STOPPED
+
+
+def test_closing_while_music_plays_fades_it_out(capture: Capture, tmp_path: Path) -> None:
+    player = MusicPlayer()
+    assert player.start(), player.reason
+    try:
+        player.load([spec("t", tone(tmp_path / "t.wav", 100, 8.0, amp=0.5))])
+        player.play(fade_s=0.05)
+        time.sleep(1.0)
+    finally:
+        player.close()
+    samples = capture.samples()
+    assert np.abs(samples).max() > 10_000  # it was playing
+    # the output's last sound is the end of a fade, not the tone cut off as it was
+    assert np.abs(samples[-int(0.02 * RATE):]).max() <= 33
+    assert steepest_step_db(samples) < -60

@@ -44,7 +44,7 @@ def test_extm3u_with_extinf_and_relative_paths(library: Path) -> None:
     tracks, problems = parse_m3u(text, library / "playlists", "p.m3u8")
     assert problems == []
     assert tracks == [
-        Track(library / "music/ocean.ogg", "Slow Tide", "Sea Choir", 241.0),
+        Track(library / "music/ocean.ogg", "Sea Choir - Slow Tide", "", 241.0),
         Track(library / "playlists/here.mp3", "Plain Title", "", 180.5),
     ]
 
@@ -65,7 +65,7 @@ def test_crlf_bom_blank_lines_and_other_comments(library: Path) -> None:
             "../music/bells.flac\r\nhttp://radio.example/live\r\n")
     tracks, problems = parse_m3u(text, library / "playlists", "p.m3u8")
     assert [t.path.name for t in tracks] == ["ocean.ogg", "bells.flac"]
-    assert (tracks[0].artist, tracks[0].title) == ("A", "B")
+    assert (tracks[0].artist, tracks[0].title) == ("", "A - B")  # a title is not split
     assert (tracks[1].title, tracks[1].duration_s) == ("bells", None)  # #EXTINF is per entry
     assert [(p.line, p.kind) for p in problems] == [(10, "url")]  # CRLF counted once
 
@@ -122,7 +122,7 @@ def test_extinf_attributes_commas_and_unknown_length(library: Path) -> None:
             "../music/ocean.ogg\n#EXTINF:abc,\n../music/bells.flac\n")
     tracks, _ = parse_m3u(text, library / "playlists")
     assert (tracks[0].duration_s, tracks[0].artist, tracks[0].title) == (
-        None, "Artist, Jr.", "Title, Part 2")
+        None, "", "Artist, Jr. - Title, Part 2")
     assert (tracks[1].duration_s, tracks[1].title) == (None, "bells")
 
 
@@ -148,9 +148,10 @@ def test_export_then_import_gives_the_same_list(library: Path) -> None:
     path = library / "playlists/out.m3u8"
     write_m3u8(original, path)
     text = path.read_text(encoding="utf-8")
-    assert text.splitlines()[:3] == ["#EXTM3U", "#EXTINF:241,Sea Choir - Slow Tide",
-                                     "../music/ocean.ogg"]
-    assert "#EXTINF:-1,Ünïcode Ensemble - Drone\n../music/drone one.ogg\n" in text
+    assert text.splitlines()[:4] == ["#EXTM3U", "#EXTINF:241,Sea Choir - Slow Tide",
+                                     "#EXTART:Sea Choir", "../music/ocean.ogg"]
+    assert ("#EXTINF:-1,Ünïcode Ensemble - Drone\n#EXTART:Ünïcode Ensemble\n"
+            "../music/drone one.ogg\n") in text
     assert "./../music/#hash.ogg" not in text and "\n../music/#hash.ogg\n" in text
     assert "\\" not in text and "\r" not in text and not text.startswith("\ufeff")
     back, problems = read_m3u(path)

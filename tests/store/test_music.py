@@ -145,3 +145,21 @@ def test_plays_are_ended_once_and_never_rewritten(
     with pytest.raises(ValidationError, match="no session 77"):
         music.start_play(77, "onset", song)
     assert [p.outcome for p in music.plays(sid)] == ["stopped"]
+
+
+def test_a_loudness_found_in_the_background_joins_the_files_entry(db, clock, tmp_path) -> None:
+    store = MusicStore(db, clock)
+    path = tmp_path / "a.ogg"
+    path.write_bytes(b"some audio")
+    stamp = file_stamp(path)
+    store.put_track_info(TrackInfo(str(path), *stamp, duration_s=12.5, tags={"title": "A"}))
+    info = store.put_loudness(path, stamp, -3.5, -14.5, -2.0, "tags", 12.0)
+    assert info is not None and info.gain_db == -3.5 and info.gain_source == "replaygain"
+    kept = store.track_info(path)
+    assert kept == info and kept.tags == {"title": "A"} and kept.duration_s == 12.5
+    failed = store.put_loudness(path, stamp, None, None, None, "", None, "the file is empty")
+    assert failed is not None and failed.error == "cannot be measured: the file is empty"
+    path.write_bytes(b"other audio, longer")  # changed since it was measured: not stored
+    assert store.put_loudness(path, stamp, -1.0, -17.0, -3.0, "measured") is None
+    assert store.put_loudness(tmp_path / "gone.ogg", (1, 1.0), -1.0, -17.0, -3.0,
+                              "measured") is None

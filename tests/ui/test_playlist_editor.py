@@ -94,7 +94,9 @@ def test_the_shipped_set_opens_with_lengths_and_titles_from_its_files(qtbot, sto
     assert c.shipped and not c.dirty and window.actions_.save.text() == "Save as clinic copy"
     assert texts(window, "peak", TITLE)[:2] == ["Deep Water", "Open Sky"]
     assert texts(window, "peak", LENGTH)[:2] == ["4:45", "5:00"]
-    assert set(texts(window, "peak", LOUDNESS)) == {"not measured"}
+    wait_idle(qtbot, window)  # read and measured without anyone asking (its tags)
+    assert all(re.fullmatch(r"-?\d+\.\d LUFS, [+-]\d+\.\d dB", text)
+               for text in texts(window, "peak", LOUDNESS))
     deep_water = c.set.tracks("peak")[0].path
     cached = stores.music.track_info(deep_water)  # read once (mutagen), kept in the database
     assert cached is not None and cached.duration_s == pytest.approx(285.0)
@@ -146,14 +148,15 @@ def test_loudness_is_measured_on_a_worker_and_cached(qtbot, stores, music, no_se
     window = open_editor(qtbot, stores, no_sets)
     c = window.controller
     c.add_paths("settling", [music])
-    wait_idle(qtbot, window)
-    window.tables["settling"].select_rows([0, 2])
-    window.actions_.measure.trigger()
-    # the UI thread is free at once: the rows say so while the worker measures
-    assert texts(window, "settling", LOUDNESS) == ["measuring…", "not measured", "measuring…"]
-    wait_idle(qtbot, window)
+    wait_idle(qtbot, window)  # imported files are measured without anyone asking
     loud = texts(window, "settling", LOUDNESS)
-    assert re.fullmatch(r"-?\d+\.\d LUFS, [+-]\d+\.\d dB", loud[0]) and loud[1] == "not measured"
+    assert all(re.fullmatch(r"-?\d+\.\d LUFS, [+-]\d+\.\d dB", text) for text in loud), loud
+    window.tables["settling"].select_rows([0, 2])
+    window.actions_.measure.trigger()  # "Measure" measures again
+    # the UI thread is free at once: the rows say so while the worker measures
+    assert texts(window, "settling", LOUDNESS) == ["measuring…", loud[1], "measuring…"]
+    wait_idle(qtbot, window)
+    assert texts(window, "settling", LOUDNESS) == loud
     hush = stores.music.track_info(music / "c-hush.ogg")
     assert hush is not None and hush.gain_source == "measured"
     assert hush.integrated_lufs is not None and hush.gain_db is not None
@@ -162,8 +165,14 @@ def test_loudness_is_measured_on_a_worker_and_cached(qtbot, stores, music, no_se
     window.tables["settling"].select_rows([2])
     assert window.track_panel.loudness.text().startswith("Loudness measured, ")
     assert window.status.text() == "Loudness measured: each track will play at -18 LUFS."
-    broken = corrupt(music / "d-broken.ogg")
+    refused = corrupt(music.parent / "elsewhere" / "refused.ogg")
+    assert c.add_paths("settling", [refused]) == 0  # what does not decode is refused now
+    assert "Warning: Not added: refused.ogg: unsupported or damaged audio file (" in \
+        str(c.findings[0])
+    broken = tone(music / "d-broken.ogg", 1.0)  # a file damaged after it was added
     c.add_paths("settling", [broken])
+    wait_idle(qtbot, window)
+    corrupt(broken)
     window.tables["settling"].select_rows([3])
     window.actions_.measure.trigger()
     wait_idle(qtbot, window)
@@ -177,8 +186,9 @@ def test_check_finds_missing_and_corrupt_files_and_words_too_early(
     window = open_editor(qtbot, stores, no_sets)
     c = window.controller
     gone = tone(tmp_path / "elsewhere" / "gone.ogg", 1.0)
-    broken = corrupt(tmp_path / "elsewhere" / "broken.ogg")
+    broken = tone(tmp_path / "elsewhere" / "broken.ogg", 1.0)
     c.add_paths("peak", [music / "a-dawn.ogg", gone, broken])
+    corrupt(broken)  # damaged after it was added (a damaged file is refused at import)
     c.add_paths("return", [music / "b-tide.ogg"])
     peak = c.models["peak"]
     peak.setData(peak.index(0, 4), "patient_language")  # words in the peak: a warning
@@ -288,7 +298,7 @@ def test_m3u_import_reports_problems_and_export_reads_back(qtbot, stores, music,
     c = window.controller
     assert [t.path.name for t in c.set.tracks("peak")] == ["a-dawn.ogg", "missing.ogg",
                                                            "b-tide.ogg"]
-    assert c.set.tracks("peak")[0].title == "First"
+    assert c.set.tracks("peak")[0].title == "Someone - First"  # a title is not split
     found = [str(f) for f in c.findings]
     assert any("line 4: 'http://radio.example/stream' is a web address" in f for f in found)
     assert any("line 5: 'missing.ogg' was not found" in f for f in found)
@@ -368,3 +378,41 @@ def test_a_screenshot_of_the_editor_with_the_shipped_set_is_dark(qtbot, stores):
     assert [str(f) for f in window.controller.findings] == [
         "OK: All 8 files are present and play from start to end; every phase reaches its "
         "target."]
+
+
+def test_pls_import_adds_its_tracks_in_entry_order(qtbot, stores, music, no_sets, tmp_path):
+    playlist = tmp_path / "lists" / "export.pls"
+    playlist.parent.mkdir()
+    playlist.write_text(f"[playlist]\nFile2={music / 'a-dawn.ogg'}\nTitle2=Dawn - Reprise\n"
+                        f"File1={music / 'b-tide.ogg'}\nLength1=4\nNumberOfEntries=2\n"
+                        "Version=2\n", encoding="utf-8")
+    window = open_editor(qtbot, stores, no_sets, Answers(to_import=playlist))
+    window.tabs.setCurrentIndex(PHASES.index("peak"))
+    window.actions_.import_.trigger()
+    tracks = window.controller.set.tracks("peak")
+    assert [(t.path.name, t.title) for t in tracks] == [("b-tide.ogg", "b-tide"),
+                                                        ("a-dawn.ogg", "Dawn - Reprise")]
+    assert window.status.text() == "Imported 2 tracks from export.pls into Peak."
+    wait_idle(qtbot, window)
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg makes the M4A files")
+def test_m4a_imports_and_what_cannot_be_decoded_is_refused_in_words(qtbot, stores, no_sets,
+                                                                    tmp_path):
+    from tests.audio.signals import encoded_tone
+
+    folder = tmp_path / "apple"
+    folder.mkdir()
+    encoded_tone(folder / "a-aac.m4a", 440, 1.0, "aac")
+    encoded_tone(folder / "b-alac.m4a", 550, 1.0, "alac")
+    (folder / "c-broken.m4a").write_bytes(b"\x00\x00\x00\x18ftypM4A " + bytes(range(256)) * 8)
+    window = open_editor(qtbot, stores, no_sets)
+    c = window.controller
+    assert c.add_paths("peak", [folder]) == 2
+    assert [t.path.name for t in c.set.tracks("peak")] == ["a-aac.m4a", "b-alac.m4a"]
+    assert str(c.findings[0]).startswith(
+        "Warning: Not added: c-broken.m4a: unsupported or damaged MP4/M4A file (FFmpeg: ")
+    wait_idle(qtbot, window)
+    assert texts(window, "peak", LENGTH) == ["0:01", "0:01"]
+    assert all(re.fullmatch(r"-?\d+\.\d LUFS, [+-]\d+\.\d dB", text)
+               for text in texts(window, "peak", LOUDNESS))

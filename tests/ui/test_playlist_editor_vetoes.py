@@ -119,8 +119,9 @@ def test_preview_plays_quietly_says_so_and_stops(qtbot, stores, monkeypatch, tmp
     assert window.current_track().key == track_key(short)
     assert window.commands.preview_selected()
     qtbot.waitUntil(lambda: not window.preview.playing, timeout=5000)  # it played out
-    broken = corrupt(tmp_path / "broken.ogg")
+    broken = tone(tmp_path / "broken.ogg", 0.5)
     window.controller.add_paths("peak", [broken])
+    corrupt(broken)  # damaged after it was added (a damaged file is refused at import)
     window.tables["peak"].select_rows([10])
     assert window.commands.preview_selected()
     qtbot.waitUntil(lambda: window.status.text().startswith("Cannot preview 'broken': "),

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+import pytest
+
 from kapdesk.audio.model import PlayerState
 from kapdesk.core.cues import CueEventKind
 from kapdesk.core.session import State
@@ -98,3 +100,24 @@ def test_no_audio_device_is_said_and_the_session_goes_on(make_window, clock, pro
     assert "Audio unavailable" in bar.label.text()
     step(window, clock, 120)
     assert window.view.banner.isVisible()  # the cues go on
+
+
+def test_the_sets_loudness_is_found_in_the_background_and_stored(make_window, clock,
+                                                                 protocols, qtbot):
+    window = make_window()
+    _dosed(window, protocols)
+    music = window.music
+    tracks = music.playlist_set.all_tracks()
+
+    def known() -> list[bool]:
+        return [(i := music.store.track_info(t.path)) is not None and i.gain_db is not None
+                for t in tracks]
+
+    assert not any(known())  # a fresh install: nothing measured in the editor
+    window.view.music_bar.play_button.click()
+    qtbot.waitUntil(lambda: all(known()), timeout=20_000)  # every phase's files, not only
+    info = music.store.track_info(tracks[0].path)  # the ones queued
+    assert info is not None and info.gain_source == "replaygain"  # the shipped files' tags
+    assert info.gain_db is not None and info.integrated_lufs == pytest.approx(-18 - info.gain_db)
+    music.stop()
+    qtbot.waitUntil(lambda: music.player.state is PlayerState.STOPPED, timeout=2000)

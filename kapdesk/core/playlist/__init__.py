@@ -2,12 +2,13 @@
 
 A playlist set has phases (settling, onset, peak, return, after), each an ordered list
 of tracks. On disk a set is a folder with `set.toml` and one `PHASE.m3u8` per phase, so
-any player can open the phases. Import is forgiving (any M3U); export writes M3U8 that
+any player can open the phases. Import is forgiving (any M3U, or PLS); export writes M3U8 that
 reads back to the same list. Problems name the file and the line; none is fatal except
 a set.toml that cannot be used, and then only for that set.
 """
 
 from kapdesk.core.playlist.m3u import (
+    AUDIO_SUFFIXES,
     decode_playlist,
     format_m3u8,
     parse_m3u,
@@ -30,6 +31,7 @@ from kapdesk.core.playlist.model import (
     phase_name,
     track_key,
 )
+from kapdesk.core.playlist.pls import parse_pls, read_playlist
 from kapdesk.core.playlist.rules import (
     PhaseTotal,
     check_files,
@@ -44,6 +46,7 @@ from kapdesk.core.playlist.rules import (
 from kapdesk.core.playlist.sets import format_set_toml, load_set, load_sets, save_set
 
 __all__ = [
+    "AUDIO_SUFFIXES",
     "LYRICS",
     "LYRICS_NAMES",
     "PHASES",
@@ -67,11 +70,13 @@ __all__ = [
     "lyrics_warnings",
     "music_left",
     "parse_m3u",
+    "parse_pls",
     "phase_name",
     "phase_total",
     "phase_totals",
     "playlist_entry",
     "read_m3u",
+    "read_playlist",
     "save_set",
     "track_key",
     "without_vetoed",

@@ -29,10 +29,22 @@ from kapdesk.core.playlist.model import PlaylistProblem, Track
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _WINDOWS_ONLY = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\)")  # C:\... or \\server\...
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # not tab, line ends or form feed
+MAX_TRACK_S = 24 * 3600.0  # a longer length in a playlist is not a track's
+BINARY_SHARE = 0.005  # more control characters than this: not a text file
+# What the player decodes (kapdesk.audio: libsndfile, and PyAV for MP4/M4A and AAC).
+AUDIO_SUFFIXES = frozenset({".ogg", ".oga", ".opus", ".mp3", ".flac", ".wav", ".aif",
+                            ".aiff", ".m4a", ".mp4", ".m4b", ".aac", ".alac", ".caf"})
 
 
 def decode_playlist(data: bytes) -> str:
-    """UTF-8 (with or without a BOM), else Windows-1252 as older .m3u files often are."""
+    """UTF-8 (with or without a BOM), UTF-16 with a BOM, else Windows-1252 as older .m3u
+    files often are."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -54,12 +66,21 @@ def read_m3u(path: Path) -> tuple[list[Track], list[PlaylistProblem]]:
 
 def parse_m3u(text: str, base_dir: Path, source: str = "<playlist>",
               ) -> tuple[list[Track], list[PlaylistProblem]]:
-    """The tracks of an M3U text, and the problems found (each names `source` and a line)."""
+    """The tracks of an M3U text, and the problems found (each names `source` and a line).
+
+    The #EXTINF name is the title as written: "A - B" is not split into an artist and a
+    title (a title may hold " - "); `#EXTART:` names the artist (KAPdesk writes it), and
+    a name that starts with that artist and " - " keeps the rest as the title."""
+    text = text.removeprefix("\ufeff")
+    refused = binary_problem(text, source)
+    if refused is not None:
+        return [], [refused]
     base = Path(os.path.abspath(base_dir))
     tracks: list[Track] = []
     problems: list[PlaylistProblem] = []
-    info: tuple[float | None, str, str] | None = None
-    lines = _LINE_END.split(text.removeprefix("\ufeff"))
+    info: tuple[float | None, str] | None = None
+    artist = ""
+    lines = split_lines(text)
     entries = sum(1 for raw in lines if raw.strip() and not raw.lstrip().startswith("#"))
     if entries > MAX_PLAYLIST_ENTRIES:
         return [], [PlaylistProblem(
@@ -71,36 +92,74 @@ def parse_m3u(text: str, base_dir: Path, source: str = "<playlist>",
             continue
         if line.startswith("#"):
             if line[:8].upper() == "#EXTINF:":
-                info = _parse_extinf(line[8:])
+                info = parse_extinf(line[8:])
+            elif line[:8].upper() == "#EXTART:":
+                artist = line[8:].strip()
             continue  # #EXTM3U, #EXTGRP, #PLAYLIST and any other comment
-        entry_info, info = info, None
-        path, problem = _locate(line, base, source, number)
+        (seconds, name), info = info or (None, ""), None
+        track, problem = track_entry(raw, line, base, source, number)
         if problem is not None:
             problems.append(problem)
-        if path is None:
-            continue
-        seconds, artist, title = entry_info or (None, "", "")
-        tracks.append(Track(path, title or path.stem, artist, seconds))
+        if track is not None:
+            if artist and name.startswith(f"{artist} - "):
+                name = name[len(artist) + 3:].strip()
+            tracks.append(Track(track, name or track.stem, artist, seconds))
+        artist = ""
     return tracks, problems
 
 
-def _parse_extinf(rest: str) -> tuple[float | None, str, str]:
-    """`seconds[ attributes],Artist - Title` -> (seconds or None, artist, title)."""
+def split_lines(text: str) -> list[str]:
+    """The lines of a playlist, whatever its line ends (CRLF, CR or LF)."""
+    return _LINE_END.split(text)
+
+
+def binary_problem(text: str, source: str) -> PlaylistProblem | None:
+    """A problem when `text` is not text at all (an audio or image file opened as a
+    playlist, say), so that it is refused rather than read as junk entries."""
+    sample = text[:65536]
+    if not sample:
+        return None
+    controls = len(_CONTROL.findall(sample))
+    if "\x00" in sample or controls > BINARY_SHARE * len(sample):
+        return PlaylistProblem(source, None, "is not a playlist: it holds binary data, not "
+                               "lines of text (an audio or image file?)", "invalid")
+    return None
+
+
+def parse_extinf(rest: str) -> tuple[float | None, str]:
+    """`seconds[ attributes],Name` -> (seconds, or None when unknown, 0 or negative; name)."""
     comma = _first_comma_outside_quotes(rest)
     head, name = (rest, "") if comma < 0 else (rest[:comma], rest[comma + 1:])
     tokens = head.split()
-    seconds: float | None
+    return (known_length(tokens[0]) if tokens else None), name.strip()
+
+
+def known_length(text: str) -> float | None:
+    """A playlist's length in seconds; None when it is not a number, or 0 or -1 (both
+    mean "unknown" by convention: no real track lasts 0 s), or longer than a day."""
     try:
-        seconds = float(tokens[0]) if tokens else None
+        seconds = float(text.strip())
     except ValueError:
-        seconds = None
-    if seconds is not None and (not math.isfinite(seconds) or seconds < 0):
-        seconds = None  # -1 means "unknown" by convention
-    name = name.strip()
-    artist, sep, title = name.partition(" - ")
-    if not sep:
-        return seconds, "", name
-    return seconds, artist.strip(), title.strip()
+        return None
+    return seconds if math.isfinite(seconds) and 0 < seconds <= MAX_TRACK_S else None
+
+
+def track_entry(raw: str, line: str, base: Path, source: str, number: int,
+                ) -> tuple[Path | None, PlaylistProblem | None]:
+    """The file an entry line names, or None; and a problem to report, if any. A name
+    with leading or trailing spaces is taken as written when that file is there; a name
+    that is not audio (an image, a text file) is left out with a warning."""
+    path, problem = _locate(line, base, source, number)
+    if raw != line and raw.strip("\r\n") != line:
+        literal, _ = _locate(raw.strip("\r\n"), base, source, number)
+        if literal is not None and literal.is_file():
+            path, problem = literal, None
+    suffix = path.suffix.strip().lower() if path is not None else ""
+    if path is not None and suffix and suffix not in AUDIO_SUFFIXES:
+        return None, PlaylistProblem(
+            source, number, f"'{line}' is not an audio file ({suffix} files cannot "
+            "be played); left out", "invalid", path)
+    return path, problem
 
 
 def _first_comma_outside_quotes(text: str) -> int:
@@ -179,18 +238,24 @@ def playlist_entry(path: Path, base_dir: Path) -> str:
     except ValueError:  # another drive on Windows
         entry = os.path.abspath(path)
     entry = entry.replace(os.sep, "/")
-    return f"./{entry}" if entry.startswith("#") else entry
+    return f"./{entry}" if entry.startswith("#") or entry[:1].isspace() else entry
 
 
 def format_m3u8(tracks: Iterable[Track], base_dir: Path) -> str:
-    """`#EXTM3U`, then `#EXTINF:<seconds>,Artist - Title` and the path of each track."""
+    """`#EXTM3U`, then `#EXTINF:<seconds>,Artist - Title` (as other players show it),
+    `#EXTART:Artist` when there is one (so the title reads back whole), and the path."""
     lines = ["#EXTM3U"]
     for track in tracks:
-        seconds = -1 if track.duration_s is None else round(track.duration_s)
-        name = track.label.replace("\r", " ").replace("\n", " ")
-        lines.append(f"#EXTINF:{seconds},{name}")
+        seconds = -1 if track.duration_s is None else max(1, round(track.duration_s))
+        lines.append(f"#EXTINF:{seconds},{_one_line(track.label)}")
+        if track.artist.strip():
+            lines.append(f"#EXTART:{_one_line(track.artist)}")
         lines.append(playlist_entry(track.path, base_dir))
     return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", " ").replace("\n", " ").strip()
 
 
 def write_m3u8(tracks: Iterable[Track], playlist_path: Path) -> None:

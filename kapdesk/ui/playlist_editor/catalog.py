@@ -2,9 +2,10 @@
 
 The database (MusicStore) is the cache: an entry counts while the file's size and
 modification time are those it was examined with. A file with no good entry is examined
-(mutagen) on a worker thread; loudness is measured only when staff ask ("Measure"), also
-on a worker, because it decodes the whole file. Results are stored on the UI thread and
-announced with `changed(key)`, so the UI never waits for a file.
+(mutagen) on a worker thread; a file that is known but has no loudness yet is then
+measured on a worker too (ReplayGain tags, else BS.1770), so that everything imported
+plays level without anyone asking; "Measure" measures again. Results are stored on the
+UI thread and announced with `changed(key)`, so the UI never waits for a file.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class TrackCatalog(QObject):
         self._infos: dict[str, TrackInfo] = {}
         self._state: dict[str, str] = {}
         self._measured: set[str] = set()  # keys a measurement has answered for
+        self._asked: set[str] = set()  # keys staff asked to measure, not answered yet
         self.jobs = Jobs(threads, self)
         self.jobs.idle_changed.connect(self.idle_changed)
 
@@ -62,6 +64,9 @@ class TrackCatalog(QObject):
         playlist without #EXTINF names a track by its file: the tag is better.)"""
         given = track.title if track.title != track.path.stem else ""
         info = self._infos.get(track.key)
+        artist = self.artist(track)
+        if given and artist and given.startswith(f"{artist} - "):  # "#EXTINF:,A - T"
+            given = given[len(artist) + 3:].strip()
         return given or (info.tags.get("title", "") if info else "") or track.path.stem
 
     def artist(self, track: Track) -> str:
@@ -89,6 +94,7 @@ class TrackCatalog(QObject):
             cached = self._store.track_info(key)
             if cached is not None:
                 self._infos[key] = cached
+                self._measure_if_unknown(key, cached)
                 continue
             self._state[key] = INSPECTING
             self.jobs.submit(partial(files.examine, Path(key)), partial(self._on_inspected, key))
@@ -105,11 +111,14 @@ class TrackCatalog(QObject):
         for key in keys:
             self.changed.emit(key)
 
-    def measure(self, paths: Iterable[Path]) -> int:
-        """Measure loudness on a worker; the number of files queued (not already busy)."""
+    def measure(self, paths: Iterable[Path], asked: bool = True) -> int:
+        """Measure loudness on a worker; the number of files queued (not already busy).
+        `measured` is emitted for what was `asked` for (not for background measuring)."""
         queued = 0
         for path in paths:
             key = track_key(path)
+            if asked:
+                self._asked.add(key)
             if self._state.get(key) == MEASURING:
                 continue
             known = self._infos.get(key)
@@ -137,6 +146,13 @@ class TrackCatalog(QObject):
             result = TrackInfo(key, 0, 0.0, error=f"cannot be read ({error})")
         self._keep(key, result)
         self.changed.emit(key)
+        self._measure_if_unknown(key, result)
+
+    def _measure_if_unknown(self, key: str, info: TrackInfo) -> None:
+        """A readable file without a loudness yet is measured in the background."""
+        if info.gain_db is None and info.error is None and (info.size or info.mtime) \
+                and key not in self._measured and key not in self._state:
+            self.measure([Path(key)], asked=False)
 
     def _on_measured(self, key: str, result: TrackInfo | None,
                      error: BaseException | None) -> None:
@@ -151,7 +167,9 @@ class TrackCatalog(QObject):
             self._keep(key, result)
             reason = (result.error or "not measured") if result.gain_db is None else ""
         self.changed.emit(key)
-        self.measured.emit(key, reason)
+        if key in self._asked:
+            self._asked.discard(key)
+            self.measured.emit(key, reason)
 
     def shutdown(self) -> None:
         self.jobs.shutdown()

@@ -23,7 +23,7 @@ from kapdesk.core.playlist import (
     load_set,
     phase_name,
     phase_totals,
-    read_m3u,
+    read_playlist,
     save_set,
     track_key,
     write_m3u8,
@@ -32,7 +32,7 @@ from kapdesk.store.music import MusicStore
 from kapdesk.ui.playlist_editor import checking
 from kapdesk.ui.playlist_editor.catalog import TrackCatalog
 from kapdesk.ui.playlist_editor.checking import Finding
-from kapdesk.ui.playlist_editor.files import PLAYLIST_SUFFIXES, collect
+from kapdesk.ui.playlist_editor.files import PLAYLIST_SUFFIXES, collect, probe
 from kapdesk.ui.playlist_editor.set_files import (
     NEW_TARGETS,
     SetEntry,
@@ -132,9 +132,15 @@ class EditorController(QObject):
         audio: list[Path] = []
         for path in paths:
             if path.suffix.lower() in PLAYLIST_SUFFIXES and path.is_file():
-                listed, problems = read_m3u(path)
-                tracks += [self._with_meta(t, known) for t in listed]
+                listed, problems = read_playlist(path)
                 found += checking.from_problems(problems, f"Importing {path.name}")
+                for track in listed:  # a missing file stays (it may come back); a file
+                    why = probe(track.path) if track.path.is_file() else None  # that
+                    if why is None:  # cannot play is refused now, not in a session
+                        tracks.append(self._with_meta(track, known))
+                    else:
+                        found.append(Finding(checking.WARNING,
+                                             f"Not added: {track.path.name}: {why}"))
             else:
                 audio.append(path)
         files, skipped = collect(audio)

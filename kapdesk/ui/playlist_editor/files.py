@@ -2,7 +2,9 @@
 play. Every function here may run on a worker thread; none touches the database.
 
 - `collect(paths)`: files and folders (dropped or chosen) -> the audio files in them, in
-  order, and the ones left out with the reason.
+  order, and the ones left out with the reason (not audio, or audio that does not decode:
+  refused here, at import, rather than skipped in a session).
+- `probe(path)`: None when the file opens and its first frames decode; else why not.
 - `examine(path)`: length and tags from mutagen (soundfile as a fallback) as a TrackInfo.
 - `measure(path, known)`: the loudness (kapdesk.audio.loudness.analyse) added to it.
 - `check_file(path)`: None when the file is there, readable and decodes to its end; else
@@ -18,11 +20,9 @@ from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
-from kapdesk.core.playlist import TrackInfo, track_key
+from kapdesk.core.playlist import AUDIO_SUFFIXES, TrackInfo, track_key
 
-# What the player decodes (libsndfile): Ogg Vorbis/Opus, MP3, FLAC, WAV, AIFF.
-AUDIO_SUFFIXES = frozenset({".ogg", ".oga", ".opus", ".mp3", ".flac", ".wav", ".aif", ".aiff"})
-PLAYLIST_SUFFIXES = frozenset({".m3u", ".m3u8"})
+PLAYLIST_SUFFIXES = frozenset({".m3u", ".m3u8", ".pls"})
 GAIN_SOURCES = MappingProxyType({"tags": "replaygain", "measured": "measured"})  # analyse()
 
 
@@ -32,7 +32,8 @@ def is_audio(path: Path) -> bool:
 
 def collect(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
     """The audio files named or inside the folders named (sorted by name, sub-folders
-    too), and a sentence for each thing left out. Playlists are left to the caller."""
+    too) that decode, and a sentence for each thing left out. Playlists are left to the
+    caller."""
     found: list[Path] = []
     skipped: list[str] = []
     for path in paths:
@@ -41,15 +42,39 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
                             key=lambda p: [part.casefold() for part in p.relative_to(path).parts])
             if not inside:
                 skipped.append(f"{path.name}: the folder holds no audio files")
-            found.extend(inside)
         elif not path.exists():
             skipped.append(f"{path.name}: not found ({path})")
+            continue
         elif is_audio(path):
-            found.append(path)
+            inside = [path]
         else:
             skipped.append(f"{path.name}: not an audio file KAPdesk plays "
-                           "(Ogg, Opus, MP3, FLAC, WAV or AIFF)")
+                           "(Ogg, Opus, MP3, FLAC, WAV, AIFF, or AAC/ALAC in M4A/MP4)")
+            continue
+        for file in inside:
+            reason = probe(file)
+            if reason is None:
+                found.append(file)
+            else:
+                skipped.append(f"{file.name}: {reason}")
     return found, skipped
+
+
+def probe(path: Path) -> str | None:
+    """Why this file cannot be played, in words, from opening it and decoding its first
+    frames (quick: not the whole file, which `check_file` does); None when it can."""
+    import numpy as np
+
+    from kapdesk.audio.files import AudioFileError, open_audio
+
+    try:
+        with open_audio(path) as handle:
+            block = handle.read(out=np.empty((1024, handle.channels), dtype=np.float32))
+    except AudioFileError as exc:
+        return exc.reason
+    except (RuntimeError, ValueError, OSError) as exc:
+        return f"the audio cannot be decoded ({_short(exc)})"
+    return None if len(block) else "the file holds no audio"
 
 
 def _first(tags: object, key: str) -> str:

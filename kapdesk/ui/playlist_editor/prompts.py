@@ -13,6 +13,7 @@ from kapdesk.ui.playlist_editor.files import AUDIO_SUFFIXES
 AUDIO_FILTER = (f"Audio files ({' '.join('*' + s for s in sorted(AUDIO_SUFFIXES))});;"
                 "All files (*)")
 PLAYLIST_FILTER = "Playlists (*.m3u8 *.m3u);;All files (*)"
+IMPORT_FILTER = "Playlists (*.m3u8 *.m3u *.pls);;All files (*)"
 
 
 class Prompts(Protocol):
@@ -41,7 +42,7 @@ class DialogPrompts:
 
     def playlist_to_import(self, folder: Path) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(self._parent, "Import a playlist", str(folder),
-                                              PLAYLIST_FILTER)
+                                              IMPORT_FILTER)
         return Path(name) if name else None
 
     def playlist_to_export(self, suggested: Path) -> Path | None:
