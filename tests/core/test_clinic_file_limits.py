@@ -268,12 +268,21 @@ def test_an_entry_no_file_can_have_is_reported_not_a_crash(tmp_path: Path) -> No
     (tmp_path / "a.ogg").write_bytes(b"x")
     path = tmp_path / "peak.m3u8"
     path.write_text("#EXTM3U\n" + "n" * 5000 + "\n" + "x/" * 3000 + "b.ogg\n"
-                    + "a\x00b.ogg\nesc\x1b[2J.ogg\na.ogg\n", encoding="utf-8")
+                    + "esc\x1b[2J.ogg\na.ogg\n", encoding="utf-8")
     tracks, problems = read_m3u(path)
     assert [t.path.name for t in tracks] == ["a.ogg"]
-    assert [p.line for p in problems] == [2, 3, 4, 5]
+    assert [p.line for p in problems] == [2, 3, 4]
     assert "cannot be a file here (File name too long)" in problems[0].reason
     assert problems[2].reason.endswith("holds a control character, so it cannot name a file")
+
+
+def test_a_playlist_with_a_nul_byte_is_refused_whole_as_binary(tmp_path: Path) -> None:
+    (tmp_path / "a.ogg").write_bytes(b"x")
+    path = tmp_path / "peak.m3u8"
+    path.write_text("#EXTM3U\na\x00b.ogg\na.ogg\n", encoding="utf-8")
+    tracks, problems = read_m3u(path)
+    assert tracks == [] and len(problems) == 1
+    assert "holds binary data" in problems[0].reason
 
 
 @pytest.mark.parametrize("spacing", [{"max_in_window": float("nan")}, {"max_in_window": "2"},
