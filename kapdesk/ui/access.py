@@ -61,6 +61,13 @@ class AccessControl(QObject):
             app.installEventFilter(self)
         self._show_user()
 
+    def stop(self) -> None:
+        """The window is closing: no idle lock any more, no watching the app's events."""
+        self.idle.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
     def set_lock_minutes(self, minutes: float) -> None:
         self.idle.setInterval(max(1, int(minutes * 60_000)))
         self.idle.start()

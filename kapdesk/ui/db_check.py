@@ -16,10 +16,10 @@ class DatabaseCheck(QObject):
     def __init__(self, path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._path = path
-        self._thread = threading.Thread(target=self._run, name="quick_check", daemon=True)
+        self.worker = threading.Thread(target=self._run, name="quick_check", daemon=True)
 
     def start(self) -> None:
-        self._thread.start()
+        self.worker.start()
 
     def _run(self) -> None:
         self.finished_check.emit(quick_check(self._path))  # queued to the GUI thread

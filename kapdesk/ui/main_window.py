@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QInputDialog,
+    QDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -40,35 +41,45 @@ from kapdesk.ui.backup_runner import BackupRunner
 from kapdesk.ui.db_check import DatabaseCheck
 from kapdesk.ui.lock_view import LockView
 from kapdesk.ui.music_controller import MusicController, NowPlaying
+from kapdesk.ui.prompts import Prompts
 from kapdesk.ui.record_actions import RecordActions
-
-if TYPE_CHECKING:
-    from kapdesk.ui.dialogs import PlanChoice
-    from kapdesk.ui.history.launcher import HistoryLauncher
-    from kapdesk.ui.playlist_editor import PlaylistEditorLauncher
 from kapdesk.ui.record_controller import RecordController
 from kapdesk.ui.record_flows import RecordFlows
 from kapdesk.ui.room_controller import RoomController
 from kapdesk.ui.room_view import RoomView
 from kapdesk.ui.theme import THEMES, apply_theme
 
+if TYPE_CHECKING:
+    from kapdesk.ui.dialogs import PlanChoice
+    from kapdesk.ui.history.launcher import HistoryLauncher
+    from kapdesk.ui.playlist_editor import PlaylistEditorLauncher
+
 AskText = Callable[[str, str], str | None]
+THREAD_WAIT_S = 10.0  # a backup of a 10-year database takes a couple of seconds
+Opener = Callable[[QDialog], None]
 
 
-def ask_text_dialog(parent: QWidget) -> AskText:
-    def ask(title: str, label: str) -> str | None:
-        text, ok = QInputDialog.getText(parent, title, label)
-        return text if ok else None
-    return ask
+@dataclass(frozen=True)
+class WindowHooks:
+    """What the window lends the windows it opens (History, the playlist editor): itself as
+    their parent, its error message, its sign flow and its dialog opener."""
+
+    parent: QWidget
+    report: Callable[[str], None]
+    sign: Callable[[int], bool]
+    open_dialog: Opener
 
 
 class MainWindow(QMainWindow):
     def __init__(self, room: RoomController, records: RecordController,
                  accounts: AccountStore,
                  protocols: list[Protocol], protocol_errors: list[ProtocolError],
-                 users: UserStore, settings: SettingsStore,
+                 users: UserStore, settings: SettingsStore, prompts: Prompts, *,
+                 history: Callable[[WindowHooks], HistoryLauncher],
+                 playlists: Callable[[WindowHooks], PlaylistEditorLauncher] | None = None,
                  chime: Callable[[], None] | None = None,
                  music: MusicController | None = None,
+                 release_audio: Callable[[], None] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("main_window")
@@ -78,27 +89,34 @@ class MainWindow(QMainWindow):
         self.protocols = protocols
         self.users = users
         self.settings = settings
+        self.prompts = prompts
         self._chime = chime
         self.music = music
-        self.ask_text: AskText = ask_text_dialog(self)
+        self._release_audio = release_audio
+        self._shut_down = False
+        self._db_check: DatabaseCheck | None = None
+        self.backups: BackupRunner | None = None
         self.view = RoomView(records.save_note)
         self.lock_view = LockView()
         self.pages = QStackedWidget(objectName="pages")
         self.pages.addWidget(self.view)
         self.pages.addWidget(self.lock_view)
         self.setCentralWidget(self.pages)
-        self.entry = RecordActions(records, self, settings.get)
+        self.entry = RecordActions(records, self, settings.get, prompts.open_dialog)
         self.flows = RecordFlows(
-            records, self, signer=lambda: self.users.get(self.room.user_id).display_name,
+            records, self, accounts,
+            signer=lambda: self.users.get(self.room.user_id).display_name,
             opener=lambda: self.entry.open_dialog, ask_text=lambda: self.ask_text,
             report=self.show_error, done=self._on_flow_done)
         self._confirm_due: datetime | None = None
         self.access = AccessControl(self, accounts, room, float(settings.get("lock_minutes")),
                                     opener=lambda: self.entry.open_dialog,
                                     ask_text=lambda: self.ask_text, report=self.show_error)
-        self.flows.accounts = accounts
-        self.history: HistoryLauncher | None = None  # set by app.py: the history window
-        self.playlists: PlaylistEditorLauncher | None = None  # set by app.py: the editor
+        hooks = WindowHooks(self, self.show_error, self.flows.sign,
+                            lambda dialog: self.entry.open_dialog(dialog))
+        self.history: HistoryLauncher = history(hooks)
+        self.playlists: PlaylistEditorLauncher | None = \
+            playlists(hooks) if playlists is not None else None
         self._build_actions()
         self._build_toolbar()
         self.status = QLabel(objectName="status_message")
@@ -124,6 +142,9 @@ class MainWindow(QMainWindow):
         self.addAction(action)
         self._accessible[name] = accessible or text.rstrip("…")
         return action
+
+    def ask_text(self, title: str, label: str) -> str | None:
+        return self.prompts.ask_text(self, title, label)
 
     def _build_actions(self) -> None:
         self._accessible: dict[str, str] = {}
@@ -221,10 +242,11 @@ class MainWindow(QMainWindow):
         self.records.saved.connect(self._on_records_saved)
         self.records.alerts_changed.connect(self._on_records_alerts_changed)
         self.access.locked_changed.connect(self._on_access_locked_changed)
-        self.access.locked_changed.connect(
-            lambda locked: self.playlists is not None and self.playlists.on_locked(locked))
-        self.access.user_changed.connect(
-            lambda user: self.playlists is not None and self.playlists.on_user_changed(user))
+        self.access.locked_changed.connect(self.history.on_locked)
+        self.access.user_changed.connect(self.history.on_user_changed)
+        if self.playlists is not None:
+            self.access.locked_changed.connect(self.playlists.on_locked)
+            self.access.user_changed.connect(self.playlists.on_user_changed)
         self.access.user_changed.connect(lambda _u: self._on_session_changed(self.room.session))
         self.lock_view.unlock_requested.connect(self._on_lock_view_unlock_requested)
         self.lock_view.switch_user_requested.connect(self.access.switch_user)
@@ -437,8 +459,7 @@ class MainWindow(QMainWindow):
             self.playlists.open()
 
     def open_history(self) -> None:
-        if self.history is not None:
-            self.history.open()
+        self.history.open()
 
     def sign_session(self) -> None:
         if self.room.session is not None:
@@ -484,19 +505,21 @@ class MainWindow(QMainWindow):
 
     def start_backups(self, database: Path, backups_dir: Path) -> BackupRunner:
         """A backup after each session closes, and today's first if none yet."""
-        self.backups = BackupRunner(database, backups_dir, self.room.clock, self)
-        self.backups.failed.connect(self.show_error)
-        self.backups.finished_backup.connect(
+        runner = BackupRunner(database, backups_dir, self.room.clock, self)
+        runner.failed.connect(self.show_error)
+        runner.finished_backup.connect(
             lambda path: self.status.setText(f"Backup written: {path}") if path else None)
-        self.room.session_closed.connect(lambda sid: self.backups.start(f"session {sid} closed"))
-        self.backups.start("daily", daily=True)
-        return self.backups
+        self.room.session_closed.connect(lambda sid: runner.start(f"session {sid} closed"))
+        runner.start("daily", daily=True)
+        self.backups = runner
+        return runner
 
     def check_database_soon(self, path: Path) -> None:
         """PRAGMA quick_check in a background thread; damage is reported in words."""
-        self._db_check = DatabaseCheck(path, self)
-        self._db_check.finished_check.connect(self._on_db_check_finished)
-        self._db_check.start()
+        check = DatabaseCheck(path, self)
+        check.finished_check.connect(self._on_db_check_finished)
+        check.start()
+        self._db_check = check
 
     def _on_db_check_finished(self, result: str) -> None:
         if result != "ok":
@@ -505,5 +528,25 @@ class MainWindow(QMainWindow):
                             "ask the admin to restore the latest backup.")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.room.stop()
+        self.shut_down()
         super().closeEvent(event)
+
+    def shut_down(self) -> None:
+        """The app is closing: save the note, close History and the editor, stop every
+        timer, fade and release the music and the sound device, let background checks
+        and backups end. Once; a second call does nothing."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self.view.note.flush()
+        self.history.close()
+        if self.playlists is not None:
+            self.playlists.shutdown()
+        self.room.stop()
+        self.access.stop()
+        if self._release_audio is not None:
+            self._release_audio()
+        for thread in (self._db_check.worker if self._db_check else None,
+                       self.backups.worker if self.backups else None):
+            if thread is not None:
+                thread.join(THREAD_WAIT_S)

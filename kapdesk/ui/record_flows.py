@@ -19,7 +19,8 @@ Opener = Callable[[QDialog], None]
 
 
 class RecordFlows(QObject):
-    def __init__(self, records: RecordController, window: QWidget, signer: Callable[[], str],
+    def __init__(self, records: RecordController, window: QWidget, accounts: AccountStore,
+                 signer: Callable[[], str],
                  opener: Callable[[], Opener], ask_text: Callable[[], AskText],
                  report: Callable[[str], None], done: Callable[[str], None]) -> None:
         super().__init__(window)
@@ -30,7 +31,7 @@ class RecordFlows(QObject):
         self._ask = ask_text
         self._report = report
         self._done = done
-        self.accounts: AccountStore | None = None
+        self.accounts = accounts
 
     def sign(self, session_id: int) -> bool:
         from kapdesk.ui.sign_dialog import SignDialog
@@ -44,9 +45,9 @@ class RecordFlows(QObject):
                 return False
             try:
                 require(self.records.room.user.role, Action.SIGN)
-                if self.accounts is not None:  # signing asks for the password or PIN again
-                    self.accounts.reauthenticate(self.records.room.user_id,
-                                                 dialog.secret_edit.text())
+                # signing asks for the password or PIN again
+                self.accounts.reauthenticate(self.records.room.user_id,
+                                             dialog.secret_edit.text())
                 self.records.records.sign(session.id, self.records.room.user_id, signer)
                 break
             except AuthError as exc:

@@ -2,6 +2,8 @@
 
 import shutil
 
+from PySide6.QtWidgets import QMessageBox
+
 from kapdesk.store.database import quick_check
 
 
@@ -15,19 +17,20 @@ def _damage(path):
 
 def test_a_healthy_database_checks_ok_in_the_background(make_window, data_dir, qtbot):
     window = make_window()
-    results = []
+    results: list[str] = []
     window.check_database_soon(data_dir / "kapdesk.sqlite3")
     window._db_check.finished_check.connect(results.append)
-    qtbot.waitUntil(lambda: not window._db_check._thread.is_alive(), timeout=5000)
-    qtbot.wait(50)  # the queued signal
+    qtbot.waitUntil(lambda: results == ["ok"], timeout=5000)  # the queued signal arrived
     assert "start-up check" not in window.status.text()
+    assert window.findChild(QMessageBox, "error_message") is None
 
 
-def test_damage_found_after_start_is_reported(make_window, data_dir, tmp_path, qtbot):
+def test_damage_found_after_start_is_reported(make_window, contexts, data_dir, tmp_path,
+                                              qtbot):
     window = make_window()
     window.room.plan("K-1", next(p for p in window.protocols if p.id == "im-kap"))
     window.records.patients.save("K-1", window.room.user_id, name="x" * 5000)
-    window.room._sessions._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    contexts[-1].db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     copy = tmp_path / "copy.sqlite3"
     shutil.copy(data_dir / "kapdesk.sqlite3", copy)
     _damage(copy)
@@ -35,3 +38,6 @@ def test_damage_found_after_start_is_reported(make_window, data_dir, tmp_path, q
     window.check_database_soon(copy)
     qtbot.waitUntil(lambda: "start-up check" in window.status.text(), timeout=5000)
     assert "restore the latest backup" in window.status.text()
+    box = window.findChild(QMessageBox, "error_message")
+    assert box is not None and box.isVisible() and "start-up check" in box.text()
+    box.close()

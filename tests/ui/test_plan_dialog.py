@@ -16,7 +16,7 @@ def _plan_with(window, fill):
         else:
             dialog.reject()
         answer.dialog = dialog
-    window.entry.open_dialog = answer
+    window.prompts.answer = answer
     window.act_plan.trigger()
     return answer.dialog
 

@@ -84,10 +84,12 @@ class NoDevice:
     def current(self): return None
     def events(self): return []
     def stop(self, fade_s=3.0): self.calls.append("stop")
+    def close(self): self.calls.append("close")
 
 
 def test_no_audio_device_is_said_and_the_session_goes_on(make_window, clock, protocols):
     window = make_window()
+    window.music.player.close()  # the real player goes; this one finds no sound card
     window.music.player = NoDevice()
     _dosed(window, protocols)
     window.view.music_bar.play_button.click()

@@ -63,7 +63,7 @@ def test_snooze_brings_the_cue_back_after_its_minutes_not_before(make_window, cl
 def test_skip_asks_a_reason_and_stores_it(make_window, clock, protocols, data_dir):
     window = make_window()
     session = _dosed(window, protocols)
-    window.ask_text = lambda _title, _label: "Lights already low"
+    window.prompts.text = "Lights already low"
     step(window, clock, 120)
     window.view.banner.skip_button.click()
     _store, events = _stored(data_dir, clock, session.id)
@@ -76,7 +76,7 @@ def test_skip_asks_a_reason_and_stores_it(make_window, clock, protocols, data_di
 def test_cancelled_skip_changes_nothing(make_window, clock, protocols):
     window = make_window()
     _dosed(window, protocols)
-    window.ask_text = lambda _title, _label: None
+    window.prompts.text = None
     step(window, clock, 120)
     window.view.banner.skip_button.click()
     assert window.view.banner.isVisible()
@@ -173,7 +173,7 @@ def test_whole_session_from_plan_to_close_through_the_toolbar(make_window, clock
     window.act_recovery.trigger()
     assert window.act_discharge.isEnabled()
     step(window, clock, 30 * 60, every=60)
-    window.ask_text = lambda _title, _label: "Patient fully recovered, escort waiting"
+    window.prompts.text = "Patient fully recovered, escort waiting"
     window.act_discharge.trigger()  # early: asks a reason, stores it
     window.act_close.trigger()
     assert window.room.session is None

@@ -50,14 +50,15 @@ class HistoryWindow(QMainWindow):
     def __init__(self, controller: HistoryController, *,
                  sign: Callable[[int], bool] | None = None, export_dir: Path | None = None,
                  wording: Mapping[Instrument, Mapping[int, str]] | None = None,
-                 theme: Theme = DARK, parent: QWidget | None = None) -> None:
+                 theme: Theme = DARK, open_dialog: Opener = run_modal,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("history_window")
         self.setWindowTitle(f"History · {APP_NAME}")
         self.setStyleSheet(history_stylesheet(theme))
         self.controller = controller
         self.theme = theme
-        self.open_dialog: Opener = run_modal
+        self.open_dialog: Opener = open_dialog
         self._sign = sign
         self._wording = wording or {}
         self.exporter = Exporter(controller, lambda d: self.open_dialog(d),
