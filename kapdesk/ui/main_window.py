@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -39,6 +39,7 @@ from kapdesk.store.users import UserStore
 from kapdesk.ui.access import AccessControl
 from kapdesk.ui.backup_runner import BackupRunner
 from kapdesk.ui.db_check import DatabaseCheck
+from kapdesk.ui.keyboard import ACK_ANYWHERE, KeyboardHome
 from kapdesk.ui.lock_view import LockView
 from kapdesk.ui.music_controller import MusicController, NowPlaying
 from kapdesk.ui.prompts import Prompts
@@ -112,6 +113,9 @@ class MainWindow(QMainWindow):
         self.access = AccessControl(self, accounts, room, float(settings.get("lock_minutes")),
                                     opener=lambda: self.entry.open_dialog,
                                     ask_text=lambda: self.ask_text, report=self.show_error)
+        self.keys = KeyboardHome(self.view, self.view.note, self.view.note_hint,
+                                 self.view.banner, self.lock_view.secret_edit,
+                                 self.lock_view.banner, self)
         hooks = WindowHooks(self, self.show_error, self.flows.sign,
                             lambda dialog: self.entry.open_dialog(dialog))
         self.history: HistoryLauncher = history(hooks)
@@ -179,15 +183,16 @@ class MainWindow(QMainWindow):
         self.act_chime.setChecked(bool(self.settings.get("chime_on_escalation")))
         self.act_ack = a("Acknowledge cue", "acknowledge_cue_action", "Space",
                          self._ack_oldest)
+        self.act_ack.setShortcuts([QKeySequence("Space"), QKeySequence(ACK_ANYWHERE)])
         self.act_snooze2 = a("Snooze 2 min", "snooze_2_action", "2",
                              lambda: self._snooze_oldest(2))
         self.act_snooze5 = a("Snooze 5 min", "snooze_5_action", "5",
                              lambda: self._snooze_oldest(5))
         self.act_skip = a("Skip cue…", "skip_cue_action", "S", self._skip_oldest, "Skip cue")
         self.act_music = a("Play or pause the music", "music_toggle_action", "P",
-                           lambda: self.music and self.music.toggle())
+                           self._toggle_music)
         self.act_next_track = a("Next track", "music_next_action", "Ctrl+Right",
-                                lambda: self.music and self.music.next_track())
+                                self._next_track)
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Session", objectName="session_toolbar")
@@ -279,7 +284,6 @@ class MainWindow(QMainWindow):
         unsigned = self.records.unsigned() if idle else []
         self.view.show_session(session, planned, unsigned)
         runs = self.room.may(Action.RUN_SESSION)
-        self.act_playlists.setVisible(self.room.may(Action.CURATE_MUSIC))
         allowed = TRANSITIONS[session.state] if session and runs else ()
         self.act_prepare.setEnabled(State.PREPARING in allowed)
         self.act_dose.setEnabled(State.DOSED in allowed)
@@ -323,6 +327,7 @@ class MainWindow(QMainWindow):
             self.lock_view.secret_edit.setFocus()
         else:
             self.pages.setCurrentWidget(self.view)
+            self.keys.give_back()
         self.toolbar.setVisible(not locked)
         for act in self.actions():
             if act not in (self.act_ack, self.act_snooze2, self.act_snooze5):
@@ -343,6 +348,14 @@ class MainWindow(QMainWindow):
 
     def _on_banner_music_stay(self, key: str) -> None:
         self.room.record_cue_done(key, CueEventKind.ACKNOWLEDGED, {"music": "stayed"})
+
+    def _toggle_music(self) -> None:
+        if self.music is not None:
+            self.music.toggle()
+
+    def _next_track(self) -> None:
+        if self.music is not None:
+            self.music.next_track()
 
     def _on_music_bar_volume_changed(self, level: float) -> None:
         if self.music is not None:
@@ -433,7 +446,8 @@ class MainWindow(QMainWindow):
         from kapdesk.ui.dialogs import CorrectDoseDialog
 
         dialog = CorrectDoseDialog(session.t0, self)
-        if dialog.exec() == CorrectDoseDialog.DialogCode.Accepted:
+        self.entry.open_dialog(dialog)
+        if dialog.result() == CorrectDoseDialog.DialogCode.Accepted:
             self.room.correct_dose_time(dialog.dose_time, dialog.reason)
 
     def discharge(self) -> None:
@@ -527,6 +541,11 @@ class MainWindow(QMainWindow):
                             "entries so far are on disk; finish the session on paper and "
                             "ask the admin to restore the latest backup.")
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.access.locked:
+            self.keys.give_back()  # the room holds the keyboard from the first frame
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shut_down()
         super().closeEvent(event)
@@ -544,6 +563,7 @@ class MainWindow(QMainWindow):
             self.playlists.shutdown()
         self.room.stop()
         self.access.stop()
+        self.keys.stop()
         if self._release_audio is not None:
             self._release_audio()
         for thread in (self._db_check.worker if self._db_check else None,

@@ -48,10 +48,11 @@ def make_window(qtbot, data_dir: Path, clock: FakeClock,
     opened: list[MainWindow] = []
 
     def make(folder: Path = data_dir, with_clock: FakeClock = clock,
-             prompts: ScriptedPrompts | None = None) -> MainWindow:
+             prompts: ScriptedPrompts | None = None, role: str = "clinician") -> MainWindow:
+        """`role`: who signs in (the account named after the role, made if new)."""
         ctx = build_services(Paths(folder), with_clock)
-        user = ctx.stores.accounts.by_username("clinician") or create_account(
-            ctx, "Clinician", "clinician", "clinician", PASSWORD)
+        user = ctx.stores.accounts.by_username(role) or create_account(
+            ctx, role.title(), role, role, PASSWORD)
         window = build_window(ctx, user, prompts or ScriptedPrompts())
         qtbot.addWidget(window)
         window.resize(1366, 768)
