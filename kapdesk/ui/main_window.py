@@ -558,6 +558,8 @@ class MainWindow(QMainWindow):
             return
         self._shut_down = True
         self.view.note.flush()
+        for box in self.findChildren(QMessageBox):  # a refusal still on screen
+            box.close()
         self.history.close()
         if self.playlists is not None:
             self.playlists.shutdown()
