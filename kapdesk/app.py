@@ -105,7 +105,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     os.umask(0o077)  # everything KAPdesk writes is the user's alone
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    found = QApplication.instance()
+    app = found if isinstance(found, QApplication) else QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)

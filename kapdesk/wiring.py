@@ -19,15 +19,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kapdesk.core.alerts import Thresholds
 from kapdesk.core.clock import Clock
 from kapdesk.core.protocol import Protocol, ProtocolError, load_protocols
 from kapdesk.paths import Paths
+from kapdesk.services.bundle import Operations
 from kapdesk.store.accounts import AccountStore
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
 from kapdesk.store.music import MusicStore
 from kapdesk.store.outcomes import OutcomeStore
 from kapdesk.store.patients import PatientStore
+from kapdesk.store.records import RecordStore
 from kapdesk.store.sessions import SessionStore
 from kapdesk.store.settings import SettingsStore
 from kapdesk.store.users import User, UserStore
@@ -58,15 +61,21 @@ class Stores:
     users: UserStore
     music: MusicStore
     outcomes: OutcomeStore
+    records: RecordStore
 
     @classmethod
     def over(cls, db: Database, clock: Clock) -> Stores:
         audit = AuditTrail(db, clock)
-        return cls(settings=SettingsStore(db), audit=audit,
-                   sessions=SessionStore(db, clock, audit),
+        settings = SettingsStore(db)
+        sessions = SessionStore(db, clock, audit)
+        records = RecordStore(db, clock, sessions, audit,
+                              Thresholds.from_dict(settings.get("alert_thresholds")))
+        return cls(settings=settings, audit=audit, sessions=sessions,
                    patients=PatientStore(db, clock, audit),
                    accounts=AccountStore(db, clock, audit), users=UserStore(db, clock),
-                   music=MusicStore(db, clock, audit), outcomes=OutcomeStore(db, clock, audit))
+                   music=MusicStore(db, clock, audit), outcomes=OutcomeStore(db, clock, audit),
+                   records=records)
+
 
 
 @dataclass
@@ -79,6 +88,7 @@ class AppContext:
     protocol_errors: list[ProtocolError]
     db: Database
     stores: Stores
+    ops: Operations
 
 
 def build_services(paths: Paths, clock: Clock, check: bool = True) -> AppContext:
@@ -90,8 +100,11 @@ def build_services(paths: Paths, clock: Clock, check: bool = True) -> AppContext
     protocols, errors = load_protocols(paths.protocol_dirs())
     for error in errors:
         log.warning("protocol not loaded: %s", error)
+    stores = Stores.over(db, clock)
+    ops = Operations.over(db, clock, stores.sessions, stores.patients, stores.records,
+                          stores.accounts)
     return AppContext(paths, clock, sorted(protocols, key=lambda p: p.name), errors, db,
-                      Stores.over(db, clock))
+                      stores, ops)
 
 
 def create_account(ctx: AppContext, name: str, username: str, role: str,
@@ -114,10 +127,8 @@ def build_window(ctx: AppContext, user: User, prompts: Prompts | None = None) ->
     from kapdesk.audio.device import SoundDevice
     from kapdesk.audio.output import MixerOutput
     from kapdesk.audio.player import MusicPlayer
-    from kapdesk.core.alerts import Thresholds
     from kapdesk.core.playlist import load_sets
     from kapdesk.paths import resource_root
-    from kapdesk.store.records import RecordStore
     from kapdesk.ui.main_window import MainWindow
     from kapdesk.ui.music_controller import MusicController
     from kapdesk.ui.prompts import DialogPrompts
@@ -125,10 +136,8 @@ def build_window(ctx: AppContext, user: User, prompts: Prompts | None = None) ->
     from kapdesk.ui.room_controller import RoomController
 
     stores, clock = ctx.stores, ctx.clock
-    records = RecordStore(ctx.db, clock, stores.sessions, stores.audit,
-                          Thresholds.from_dict(stores.settings.get("alert_thresholds")))
     room = RoomController(stores.sessions, clock, user)
-    record = RecordController(records, stores.patients, room)
+    record = RecordController(stores.records, stores.patients, room)
     device = SoundDevice()  # one output for music and chime, opened when first wanted
     output = MixerOutput(device)
     set_dirs = [resource_root() / "playlists", ctx.paths.playlists_dir]
@@ -145,7 +154,7 @@ def build_window(ctx: AppContext, user: User, prompts: Prompts | None = None) ->
                                   lambda: _reload_sets(music, set_dirs))
 
     window = MainWindow(room, record, stores.accounts, ctx.protocols, ctx.protocol_errors,
-                        stores.users, stores.settings, prompts or DialogPrompts(),
+                        stores.users, stores.settings, prompts or DialogPrompts(), ctx.ops,
                         history=history, playlists=playlists, chime=output.chime,
                         music=music, release_audio=lambda: _release_audio(music, output, device))
     music.setParent(window)

@@ -16,6 +16,7 @@ from kapdesk.core.errors import KapdeskError, SessionConflictError, TransitionEr
 from kapdesk.core.protocol import Protocol
 from kapdesk.core.session import (
     RUNNING_STATES,
+    SIGNABLE_STATES,
     ClockAdjustment,
     Session,
     State,
@@ -45,6 +46,7 @@ class SpacingError(KapdeskError):
         super().__init__(" ".join(warnings) + " To go ahead, give a reason.")
 
 
+_SIGNABLE_SQL = ", ".join(repr(state.value) for state in sorted(SIGNABLE_STATES))
 _SELECT = ("SELECT s.id, s.protocol_json, s.state, s.planned_at, s.t0, p.code "
            "FROM sessions s JOIN patients p ON p.id = s.patient_id ")
 
@@ -90,7 +92,7 @@ class SessionStore:
         """Discharged or closed dosing sessions with no signature yet, newest first."""
         rows = self._db.execute(
             _SELECT + "LEFT JOIN signatures g ON g.session_id = s.id WHERE g.id IS NULL "
-            "AND s.kind = 'dosing' AND s.state IN ('discharged', 'closed') "
+            f"AND s.kind = 'dosing' AND s.state IN ({_SIGNABLE_SQL}) "
             "ORDER BY s.id DESC LIMIT ?", [limit]).fetchall()
         return [self._session(r) for r in rows]
 

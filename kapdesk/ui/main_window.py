@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -31,7 +31,10 @@ from kapdesk.core.observations import describe
 from kapdesk.core.permissions import Action
 from kapdesk.core.protocol import Protocol, ProtocolError
 from kapdesk.core.room import RoomSnapshot
-from kapdesk.core.session import TRANSITIONS, Session, State
+from kapdesk.core.session import TRANSITIONS, Session, State, signable
+from kapdesk.services.bundle import Operations
+from kapdesk.services.operations import Op
+from kapdesk.services.session_ops import PlanRequest
 from kapdesk.store.accounts import AccountStore
 from kapdesk.store.records import Alert, Saved
 from kapdesk.store.settings import SettingsStore
@@ -51,7 +54,6 @@ from kapdesk.ui.room_view import RoomView
 from kapdesk.ui.theme import THEMES, apply_theme
 
 if TYPE_CHECKING:
-    from kapdesk.ui.dialogs import PlanChoice
     from kapdesk.ui.history.launcher import HistoryLauncher
     from kapdesk.ui.playlist_editor import PlaylistEditorLauncher
 
@@ -75,7 +77,8 @@ class MainWindow(QMainWindow):
     def __init__(self, room: RoomController, records: RecordController,
                  accounts: AccountStore,
                  protocols: list[Protocol], protocol_errors: list[ProtocolError],
-                 users: UserStore, settings: SettingsStore, prompts: Prompts, *,
+                 users: UserStore, settings: SettingsStore, prompts: Prompts,
+                 ops: Operations, *,
                  history: Callable[[WindowHooks], HistoryLauncher],
                  playlists: Callable[[WindowHooks], PlaylistEditorLauncher] | None = None,
                  chime: Callable[[], None] | None = None,
@@ -91,6 +94,7 @@ class MainWindow(QMainWindow):
         self.users = users
         self.settings = settings
         self.prompts = prompts
+        self.ops = ops
         self._chime = chime
         self.music = music
         self._release_audio = release_audio
@@ -99,16 +103,17 @@ class MainWindow(QMainWindow):
         self.backups: BackupRunner | None = None
         self.view = RoomView(records.save_note)
         self.lock_view = LockView()
-        self.pages = QStackedWidget(objectName="pages")
+        self.pages = QStackedWidget()
+        self.pages.setObjectName("pages")
         self.pages.addWidget(self.view)
         self.pages.addWidget(self.lock_view)
         self.setCentralWidget(self.pages)
         self.entry = RecordActions(records, self, settings.get, prompts.open_dialog)
         self.flows = RecordFlows(
-            records, self, accounts,
+            records, ops.records, self,
             signer=lambda: self.users.get(self.room.user_id).display_name,
             opener=lambda: self.entry.open_dialog, ask_text=lambda: self.ask_text,
-            report=self.show_error, done=self._on_flow_done)
+            report=self.show_error, done=self.apply)
         self._confirm_due: datetime | None = None
         self.access = AccessControl(self, accounts, room, float(settings.get("lock_minutes")),
                                     opener=lambda: self.entry.open_dialog,
@@ -123,7 +128,8 @@ class MainWindow(QMainWindow):
             playlists(hooks) if playlists is not None else None
         self._build_actions()
         self._build_toolbar()
-        self.status = QLabel(objectName="status_message")
+        self.status = QLabel()
+        self.status.setObjectName("status_message")
         self.statusBar().addWidget(self.status, 1)
         self._connect()
         self.set_theme(str(settings.get("theme_level")))
@@ -195,7 +201,8 @@ class MainWindow(QMainWindow):
                                 self._next_track)
 
     def _build_toolbar(self) -> None:
-        bar = QToolBar("Session", objectName="session_toolbar")
+        bar = QToolBar("Session")
+        bar.setObjectName("session_toolbar")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for act in (self.act_plan, self.act_prepare, self.act_dose, self.act_recovery,
@@ -209,13 +216,15 @@ class MainWindow(QMainWindow):
         more.addAction(self.act_cancel)
         more.addSeparator()
         more.addAction(self.act_chime)
-        self.more_button = QToolButton(objectName="more_actions")
+        self.more_button = QToolButton()
+        self.more_button.setObjectName("more_actions")
         self.more_button.setText("More…")
         self.more_button.setAccessibleName("More session actions")
         self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.more_button.setMenu(more)
         bar.addWidget(self.more_button)
-        spacer = QWidget(objectName="toolbar_spacer")
+        spacer = QWidget()
+        spacer.setObjectName("toolbar_spacer")
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)
         bar.addWidget(self.access.button)
@@ -298,10 +307,9 @@ class MainWindow(QMainWindow):
         self.view.apply_access(self.room.may(Action.VIEW_RECORD), self.room.may(Action.RECORD))
         self.view.music_bar.setVisible(self.music is not None
                                        and self.room.may(Action.PLAY_MUSIC))
-        self.act_sign.setEnabled(self.room.may(Action.SIGN) and session is not None
-                                 and session.state is State.DISCHARGED
-                                 and self.records.records.signature(session.id) is None)
         signed = session is not None and self.records.records.signature(session.id) is not None
+        self.act_sign.setEnabled(self.room.may(Action.SIGN) and session is not None
+                                 and signable(session.state, signed))
         self.view.note.load(self.records.note())
         self.view.note.setReadOnly(signed)
         self.view.note_amend_button.setVisible(signed)
@@ -369,10 +377,6 @@ class MainWindow(QMainWindow):
             left = snap.phase.end_min * 60 - snap.elapsed_s
         self.view.music_bar.show_now(now, left)
 
-    def _on_flow_done(self, text: str) -> None:
-        self.status.setText(text)
-        self._on_session_changed(self.room.session)
-
     def _on_records_saved(self, saved: Saved) -> None:
         self.view.show_entries(self.records.recent())
         when = saved.observation.recorded_at.astimezone()
@@ -423,21 +427,29 @@ class MainWindow(QMainWindow):
         if dialog.result() == PlanSessionDialog.DialogCode.Accepted:
             self.plan(dialog.choice())
 
-    def plan(self, choice: PlanChoice) -> bool:
-        """Save the patient's details, open a course if asked, and plan the session."""
-        patients = self.records.patients
+    def plan(self, choice: PlanRequest) -> bool:
+        """The patient's details, a new course if asked, and the session: one operation
+        (all written, or none); the room shows the planned session unless one runs."""
         try:
-            patients.save(choice.patient_code, self.room.user_id, **choice.details)
-            course_id = choice.course_id
-            if choice.new_course_sessions:
-                course_id = patients.add_course(
-                    choice.patient_code, choice.protocol.id, choice.new_course_sessions,
-                    self.room.now().date(), self.room.user_id).id
+            op = self.ops.sessions.plan(self.room.user, choice)
         except KapdeskError as exc:
             self.show_error(str(exc))
             return False
-        return self.room.plan(choice.patient_code, choice.protocol, course_id=course_id,
-                              spacing_reason=choice.spacing_reason)
+        running = self.room.session is not None and self.room.session.is_running
+        if not running:
+            self.room.open_planned(op.value.id)
+        self.apply(op)
+        return True
+
+    def apply(self, op: Op[Any]) -> None:
+        """The one place the window refreshes after an operation: from what it changed."""
+        self.status.setText(op.words)
+        changes = op.changes
+        if changes.session or changes.signature or changes.patient:
+            self._on_session_changed(self.room.session)
+        elif changes.record:
+            self.view.show_entries(self.records.recent())
+            self._on_records_alerts_changed(self.records.open_alerts())
 
     def correct_dose_time(self) -> None:
         session = self.room.session
@@ -465,7 +477,10 @@ class MainWindow(QMainWindow):
         if refusal:
             self.show_error(refusal)
             return
-        dialog = self.entry.discharge_dialog(lambda: self.room.advance(State.DISCHARGED, reason))
+        def discharged() -> None:
+            self.room.advance(State.DISCHARGED, reason)
+
+        dialog = self.entry.discharge_dialog(discharged)
         self.entry.open_dialog(dialog)
 
     def open_playlists(self) -> None:

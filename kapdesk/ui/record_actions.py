@@ -34,7 +34,8 @@ class RecordActions(QObject):
         self.actions: dict[str, QAction] = {}
         for key, shortcut in (("vitals", "V"), ("moaas", "M"), ("dissociation", "I"),
                               ("side_effect", "E"), ("medication", "G")):
-            action = QAction(key, window, objectName=f"record_{key}_action")
+            action = QAction(key, window)
+            action.setObjectName(f"record_{key}_action")
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(lambda _c=False, k=key: self.open(k))
