@@ -136,7 +136,7 @@ def build_window(ctx: AppContext, user: User, prompts: Prompts | None = None) ->
     from kapdesk.ui.room_controller import RoomController
 
     stores, clock = ctx.stores, ctx.clock
-    room = RoomController(stores.sessions, clock, user)
+    room = RoomController(stores.sessions, ctx.ops.sessions, clock, user)
     record = RecordController(stores.records, stores.patients, room)
     device = SoundDevice()  # one output for music and chime, opened when first wanted
     output = MixerOutput(device)

@@ -55,7 +55,8 @@ class SessionOps:
         check(user, Action.RUN_SESSION)
         code = request.patient_code
         with self._db.atomic():
-            self._patients.save(code, user.id, **request.details)
+            if request.details or request.new_course_sessions:
+                self._patients.save(code, user.id, **request.details)
             course_id = request.course_id
             if request.new_course_sessions:
                 course_id = self._patients.add_course(
