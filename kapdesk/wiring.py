@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from kapdesk.ui.prompts import Prompts
 
 log = logging.getLogger("kapdesk")
-QUIT_FADE_WAIT_S = 1.5  # the music's fade on quit is 1 s (MusicController.close)
+QUIT_FADE_WAIT_S = 1.2  # the music's fade on quit is 1 s (MusicController.close)
 
 
 @dataclass(frozen=True)
@@ -172,17 +172,15 @@ def _reload_sets(music: MusicController, set_dirs: list[Path]) -> None:
 
 
 def _release_audio(music: MusicController, output: MixerOutput, device: SoundDevice) -> None:
-    """The window is closing: fade the music out (music.close() asks for a 1 s fade; this
-    waits for it, a little longer at most), stop the player's threads, close the sound
-    device (pygame's mixer is quit)."""
+    """The window is closing: fade the music out (MusicController.close asks the player
+    for a 1 s fade, which the player's thread plays out while this waits), stop the
+    player's threads, close the sound device (pygame's mixer is quit)."""
     from kapdesk.audio.model import PlayerState
 
-    playing = music.player.state is not PlayerState.STOPPED
+    playing = music.player.state is PlayerState.PLAYING
     music.close()
-    deadline = time.monotonic() + QUIT_FADE_WAIT_S
-    while playing and music.player.state is not PlayerState.STOPPED \
-            and time.monotonic() < deadline:
-        time.sleep(0.02)
+    if playing:
+        time.sleep(QUIT_FADE_WAIT_S)
     music.player.close()
     output.close()
     device.close()
