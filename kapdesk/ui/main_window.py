@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from kapdesk import APP_NAME, __version__
 from kapdesk.core.cues import CueEventKind
-from kapdesk.core.errors import KapdeskError
 from kapdesk.core.observations import describe
 from kapdesk.core.permissions import Action
 from kapdesk.core.protocol import Protocol, ProtocolError
@@ -34,7 +33,6 @@ from kapdesk.core.room import RoomSnapshot
 from kapdesk.core.session import TRANSITIONS, Session, State, signable
 from kapdesk.services.bundle import Operations
 from kapdesk.services.operations import Op
-from kapdesk.services.session_ops import PlanRequest
 from kapdesk.store.accounts import AccountStore
 from kapdesk.store.records import Alert, Saved
 from kapdesk.store.settings import SettingsStore
@@ -51,6 +49,7 @@ from kapdesk.ui.record_controller import RecordController
 from kapdesk.ui.record_flows import RecordFlows
 from kapdesk.ui.room_controller import RoomController
 from kapdesk.ui.room_view import RoomView
+from kapdesk.ui.session_steps import SessionSteps
 from kapdesk.ui.theme import THEMES, apply_theme
 
 if TYPE_CHECKING:
@@ -118,6 +117,11 @@ class MainWindow(QMainWindow):
         self.access = AccessControl(self, accounts, room, float(settings.get("lock_minutes")),
                                     opener=lambda: self.entry.open_dialog,
                                     ask_text=lambda: self.ask_text, report=self.show_error)
+        self.steps = SessionSteps(
+            room, ops.sessions, protocols, lambda: str(settings.get("default_protocol")),
+            records.patients, lambda dialog: self.entry.open_dialog(dialog),
+            self.entry.discharge_dialog, lambda title, label: self.ask_text(title, label),
+            self.show_error, self.apply, self)
         self.keys = KeyboardHome(self.view, self.view.note, self.view.note_hint,
                                  self.view.banner, self.lock_view.secret_edit,
                                  self.lock_view.banner, self)
@@ -159,20 +163,20 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self._accessible: dict[str, str] = {}
         a = self._action
-        self.act_plan = a("Plan…", "plan_session_action", "Ctrl+N", self.plan_session,
+        self.act_plan = a("Plan…", "plan_session_action", "Ctrl+N", self.steps.plan_session,
                           "Plan a session")
         self.act_prepare = a("Start preparing", "start_preparing", "Ctrl+Shift+P",
                              lambda: self.room.advance(State.PREPARING))
         self.act_dose = a("Dose given (T0)", "record_dose", "Ctrl+D",
                           lambda: self.room.advance(State.DOSED), "Record dose given now")
         self.act_correct = a("Correct dose time…", "correct_dose_time", None,
-                             self.correct_dose_time, "Correct dose time")
+                             self.steps.correct_dose_time, "Correct dose time")
         self.act_recovery = a("Begin recovery", "begin_recovery", "Ctrl+R",
                               lambda: self.room.advance(State.RECOVERY))
-        self.act_discharge = a("Discharge", "discharge", "Ctrl+Shift+D", self.discharge)
+        self.act_discharge = a("Discharge", "discharge", "Ctrl+Shift+D", self.steps.discharge)
         self.act_close = a("Close session", "close_session", "Ctrl+Shift+W",
                            lambda: self.room.advance(State.CLOSED))
-        self.act_cancel = a("Cancel session…", "cancel_session", None, self.cancel_session,
+        self.act_cancel = a("Cancel session…", "cancel_session", None, self.steps.cancel,
                             "Cancel session")
         self.act_history = a("History…", "open_history", "Ctrl+H", self.open_history,
                              "Open the history of patients and sessions")
@@ -243,7 +247,7 @@ class MainWindow(QMainWindow):
         self.room.action_failed.connect(self.show_error)
         self.room.clock_disturbed.connect(self._on_room_clock_disturbed)
         self.room.cue_escalated.connect(self._on_room_cue_escalated)
-        self.view.empty.plan_requested.connect(self.plan_session)
+        self.view.empty.plan_requested.connect(self.steps.plan_session)
         self.view.empty.open_requested.connect(self.room.open_planned)
         self.view.record_buttons.requested.connect(self.entry.open)
         self.view.screening_button.clicked.connect(lambda: self.entry.open("screening"))
@@ -281,7 +285,7 @@ class MainWindow(QMainWindow):
         banner = self.view.banner
         banner.acknowledged.connect(self.room.acknowledge)
         banner.snoozed.connect(self.room.snooze)
-        banner.skip_requested.connect(self._skip)
+        banner.skip_requested.connect(self.steps.skip)
         banner.music_next_phase.connect(self._on_banner_music_next_phase)
         banner.music_stay.connect(self._on_banner_music_stay)
 
@@ -415,32 +419,6 @@ class MainWindow(QMainWindow):
 
     # -- actions needing words -------------------------------------------------------
 
-    def plan_session(self) -> None:
-        if not self.protocols:
-            self.show_error("No protocol template could be loaded; see the notice.")
-            return
-        from kapdesk.ui.dialogs import PlanSessionDialog
-
-        dialog = PlanSessionDialog(self.protocols, str(self.settings.get("default_protocol")),
-                                   self.records.patients, self.room.spacing, self)
-        self.entry.open_dialog(dialog)
-        if dialog.result() == PlanSessionDialog.DialogCode.Accepted:
-            self.plan(dialog.choice())
-
-    def plan(self, choice: PlanRequest) -> bool:
-        """The patient's details, a new course if asked, and the session: one operation
-        (all written, or none); the room shows the planned session unless one runs."""
-        try:
-            op = self.ops.sessions.plan(self.room.user, choice)
-        except KapdeskError as exc:
-            self.show_error(str(exc))
-            return False
-        running = self.room.session is not None and self.room.session.is_running
-        if not running:
-            self.room.open_planned(op.value.id)
-        self.apply(op)
-        return True
-
     def apply(self, op: Op[Any]) -> None:
         """The one place the window refreshes after an operation: from what it changed."""
         self.status.setText(op.words)
@@ -450,38 +428,6 @@ class MainWindow(QMainWindow):
         elif changes.record:
             self.view.show_entries(self.records.recent())
             self._on_records_alerts_changed(self.records.open_alerts())
-
-    def correct_dose_time(self) -> None:
-        session = self.room.session
-        if session is None or session.t0 is None:
-            return
-        from kapdesk.ui.dialogs import CorrectDoseDialog
-
-        dialog = CorrectDoseDialog(session.t0, self)
-        self.entry.open_dialog(dialog)
-        if dialog.result() == CorrectDoseDialog.DialogCode.Accepted:
-            self.room.correct_dose_time(dialog.dose_time, dialog.reason)
-
-    def discharge(self) -> None:
-        snap = self.room.current
-        reason: str | None = None
-        if snap is not None and snap.minutes_to_minimum > 0 and \
-                not snap.session.protocol.min_monitoring_strict:
-            reason = self.ask_text(
-                "Discharge early",
-                f"The minimum monitoring time is not reached ({snap.minutes_to_minimum:.0f} min "
-                "to go). Reason for discharging now:")
-            if reason is None:
-                return
-        refusal = self.room.refusal(State.DISCHARGED, reason)
-        if refusal:
-            self.show_error(refusal)
-            return
-        def discharged() -> None:
-            self.room.advance(State.DISCHARGED, reason)
-
-        dialog = self.entry.discharge_dialog(discharged)
-        self.entry.open_dialog(dialog)
 
     def open_playlists(self) -> None:
         if self.playlists is not None:
@@ -493,16 +439,6 @@ class MainWindow(QMainWindow):
     def sign_session(self) -> None:
         if self.room.session is not None:
             self.flows.sign(self.room.session.id)
-
-    def cancel_session(self) -> None:
-        reason = self.ask_text("Cancel session", "Reason for cancelling this session:")
-        if reason is not None:
-            self.room.advance(State.CANCELLED, reason)
-
-    def _skip(self, key: str) -> None:
-        reason = self.ask_text("Skip cue", "Reason for skipping this cue:")
-        if reason is not None:
-            self.room.skip(key, reason)
 
     def _ack_oldest(self) -> None:
         key = (self.lock_view.banner if self.access.locked else self.view.banner).cue_key
@@ -516,7 +452,7 @@ class MainWindow(QMainWindow):
 
     def _skip_oldest(self) -> None:
         if self.view.banner.cue_key:
-            self._skip(self.view.banner.cue_key)
+            self.steps.skip(self.view.banner.cue_key)
 
     def set_theme(self, level: str) -> None:
         theme = THEMES.get(level, THEMES["dark"])
