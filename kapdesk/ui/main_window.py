@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk import APP_NAME, __version__
-from kapdesk.core.cues import CueEventKind
+from kapdesk.core.cues import CueEventKind, CueState
 from kapdesk.core.observations import describe
 from kapdesk.core.permissions import Action
 from kapdesk.core.protocol import Protocol, ProtocolError
@@ -402,7 +402,7 @@ class MainWindow(QMainWindow):
         self.view.show_notice(text)
         self.status.setText(text)
 
-    def _on_room_cue_escalated(self, _state: object) -> None:
+    def _on_room_cue_escalated(self, _state: CueState) -> None:
         if self._chime is not None and self.act_chime.isChecked():
             self._chime()
 
