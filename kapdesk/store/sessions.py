@@ -38,6 +38,13 @@ class SessionEvent:
     data: dict[str, Any]
 
 
+class SessionNotFound(KapdeskError, KeyError):
+    """No session has this id (a KeyError too, for the callers that look one up)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class SpacingError(KapdeskError):
     """The protocol's spacing rules apply: going ahead needs a reason."""
 
@@ -63,7 +70,7 @@ class SessionStore:
     def get(self, session_id: int) -> Session:
         row = self._db.execute(_SELECT + "WHERE s.id = ?", [session_id]).fetchone()
         if row is None:
-            raise KeyError(f"no session {session_id}")
+            raise SessionNotFound(f"There is no session {session_id} in the record.")
         return self._session(row)
 
     def _session(self, row: sqlite3.Row | tuple[Any, ...]) -> Session:

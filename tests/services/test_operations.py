@@ -187,3 +187,39 @@ def test_signing_with_a_wrong_password_is_refused_and_the_session_stays_unsigned
     assert world.ctx.stores.records.signature(sid) is None
     op = world.ctx.ops.records.sign(world.doc, sid, PASSWORD, "Clinician Invented")
     assert op.changes.signature and op.value.name == "Clinician Invented"
+
+
+BAD_PLANS: dict[str, dict[str, Any]] = {
+    "no patient code": {"patient_code": "   "},
+    "a course of 500 sessions": {"patient_code": "K-8", "details": {"name": "Bo Invented"},
+                                 "new_course_sessions": 500},
+    "a weight of -3 kg": {"patient_code": "K-9", "details": {"weight_kg": -3.0}},
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_PLANS))
+def test_a_bad_plan_is_refused_in_words_and_writes_nothing(data_dir, clock, protocols, case):
+    world = World(data_dir, clock, protocols)
+    request = PlanRequest(protocol=world.protocol, **BAD_PLANS[case])
+    before = world.rows()
+    with pytest.raises(KapdeskError) as refused:
+        world.ctx.ops.sessions.plan(world.doc, request)
+    assert str(refused.value).strip() and "Traceback" not in str(refused.value)
+    assert world.rows() == before
+
+
+def test_unknown_roles_and_missing_records_are_refused_in_words(data_dir, clock, protocols):
+    world = World(data_dir, clock, protocols)
+    sid = world.discharged()
+    stranger = User(id=world.doc.id, username="x", display_name="X", role="nurse")
+    with pytest.raises(PermissionDenied, match="Signed in as nurse, you cannot sign"):
+        world.ctx.ops.records.sign(stranger, sid, PASSWORD, "X")
+    with pytest.raises(KapdeskError):
+        world.ctx.ops.records.correct(world.doc, 999_999, "no such entry", VITALS)
+    with pytest.raises(KapdeskError, match="There is no session 999999 in the record"):
+        world.ctx.ops.sessions.advance(world.doc, 999_999, State.PREPARING)
+    world.ctx.ops.records.sign(world.doc, sid, PASSWORD, "Clinician Invented")
+    before = world.rows()
+    with pytest.raises(KapdeskError, match="already signed"):
+        world.ctx.ops.records.sign(world.doc, sid, PASSWORD, "Clinician Invented")
+    assert world.rows()[:-1] == before[:-1]  # only the re-authentication is audited
