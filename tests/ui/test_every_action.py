@@ -187,3 +187,28 @@ def test_staff_open_the_playlist_editor_from_its_shortcut(make_window, qtbot):
     assert "ask a clinician" in _error_box(window)
     assert window.history.window is None
     assert QApplication.activeModalWidget() is None
+
+
+def test_the_user_menu_actions_do_something_visible(make_window, qtbot):
+    prompts = ScriptedPrompts()
+    window = make_window(prompts=prompts, role="admin")
+    seen = Seen(prompts)
+    menu = {a.text(): a for a in window.access.menu.actions() if a.text()}
+    assert set(menu) == {"Lock now", "Set my PIN for unlocking…", "Accounts…",
+                         "Sign in as someone else…"}
+    assert all(a.isVisible() for a in menu.values())  # an admin sees Accounts too
+    menu["Accounts…"].trigger()
+    assert seen.last() == "accounts_dialog"
+    menu["Sign in as someone else…"].trigger()
+    assert seen.last() == "login_dialog"
+    prompts.text = "12"  # too short a PIN: said why
+    menu["Set my PIN for unlocking…"].trigger()
+    assert prompts.asked[-1] == "Set a PIN" and _error_box(window) == "A PIN is 4 to 8 digits."
+    menu["Lock now"].trigger()
+    assert window.access.locked
+
+
+def test_a_clinician_sees_no_accounts_entry(make_window):
+    window = make_window()
+    entries = {a.text(): a.isVisible() for a in window.access.menu.actions() if a.text()}
+    assert entries["Accounts…"] is False and entries["Lock now"] is True
