@@ -17,9 +17,11 @@ class DatabaseCheck(QObject):
         super().__init__(parent)
         self._path = path
         self.worker = threading.Thread(target=self._run, name="quick_check", daemon=True)
+        self.result: str | None = None  # set once the check has run
 
     def start(self) -> None:
         self.worker.start()
 
     def _run(self) -> None:
-        self.finished_check.emit(quick_check(self._path))  # queued to the GUI thread
+        self.result = quick_check(self._path)
+        self.finished_check.emit(self.result)  # queued to the GUI thread

@@ -479,12 +479,13 @@ class MainWindow(QMainWindow):
         self.backups = runner
         return runner
 
-    def check_database_soon(self, path: Path) -> None:
+    def check_database_soon(self, path: Path) -> DatabaseCheck:
         """PRAGMA quick_check in a background thread; damage is reported in words."""
         check = DatabaseCheck(path, self)
         check.finished_check.connect(self._on_db_check_finished)
         check.start()
         self._db_check = check
+        return check
 
     def _on_db_check_finished(self, result: str) -> None:
         if result != "ok":

@@ -9,7 +9,6 @@ from kapdesk.core.observations import Kind
 from kapdesk.core.session import State
 from kapdesk.paths import Paths
 from kapdesk.store.accounts import AccountStore
-from kapdesk.store.audit import AuditTrail
 from kapdesk.ui.sign_dialog import SignDialog
 from kapdesk.wiring import build_services, build_window, create_account
 from tests.ui.conftest import PASSWORD, ScriptedPrompts, step
@@ -45,7 +44,8 @@ def _window_as(qtbot, data_dir, clock, role, username):
     return window
 
 
-def test_lock_keeps_the_session_going_and_hides_identifiers(make_window, clock, protocols,
+def test_lock_keeps_the_session_going_and_hides_identifiers(make_window, contexts, clock,
+                                                             protocols,
                                                              data_dir, qtbot):
     window = make_window()
     _dosed(window, protocols)
@@ -61,7 +61,7 @@ def test_lock_keeps_the_session_going_and_hides_identifiers(make_window, clock, 
     assert "K-314" not in text and "sea" not in text
     qtbot.keyClick(window, Qt.Key.Key_Space)  # acknowledging on the lock screen is allowed
     assert not lock.banner.isVisible()
-    acks = [e for e in window.room._sessions.events(window.room.session.id)
+    acks = [e for e in contexts[-1].stores.sessions.events(window.room.session.id)
             if e.kind == CueEventKind.ACKNOWLEDGED]
     assert [e.user_id for e in acks] == [window.room.user_id]
     window.grab().save(str(data_dir.parent / "lock.png"))
@@ -157,9 +157,9 @@ def test_role_matrix_in_the_window(qtbot, data_dir, clock, protocols, role):
         or window.room.session is None
 
 
-def test_the_audit_trail_names_who_did_what(make_window, clock, protocols, data_dir):
+def test_the_audit_trail_names_who_did_what(make_window, contexts, protocols):
     window = make_window()
     _dosed(window, protocols)
-    audit = AuditTrail(window.room._sessions._db, clock)
+    audit = contexts[-1].stores.audit
     rows = [r for r in audit.rows("session") if r["action"] == "transition"]
     assert rows and all(r["user_id"] == window.room.user_id for r in rows)

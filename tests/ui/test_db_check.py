@@ -17,10 +17,10 @@ def _damage(path):
 
 def test_a_healthy_database_checks_ok_in_the_background(make_window, data_dir, qtbot):
     window = make_window()
-    results: list[str] = []
-    window.check_database_soon(data_dir / "kapdesk.sqlite3")
-    window._db_check.finished_check.connect(results.append)
-    qtbot.waitUntil(lambda: results == ["ok"], timeout=5000)  # the queued signal arrived
+    check = window.check_database_soon(data_dir / "kapdesk.sqlite3")
+    qtbot.waitUntil(lambda: check.result is not None, timeout=5000)
+    assert check.result == "ok"
+    qtbot.wait(50)  # the queued signal reaches the window
     assert "start-up check" not in window.status.text()
     assert window.findChild(QMessageBox, "error_message") is None
 
