@@ -1,6 +1,6 @@
 """cue_latency_p99_ms: from a cue's due instant to its banner on the room screen.
 
-The real RoomController and MainWindow (kapdesk.app.build_services/build_window over a temp
+The real RoomController and MainWindow (kapdesk.wiring.build_services/build_window over a temp
 data dir) run on a real Qt event loop with the system clock, in this process, while every
 other core is kept busy by a spinning subprocess. A protocol with CUES cues INTERVAL_S apart
 is planned, prepared and dosed; each cue's banner is acknowledged as soon as it has been
@@ -23,12 +23,12 @@ from PySide6.QtCore import QEvent, QObject, QTimer, QtMsgType, qInstallMessageHa
 from PySide6.QtWidgets import QApplication
 
 from bench.common import BenchError, busy_cores, figure, free_cores, percentile
-from kapdesk.app import build_services, build_window, create_account
 from kapdesk.core.clock import SystemClock
 from kapdesk.core.cues import expand_schedule
 from kapdesk.core.protocol import CueSpec, Phase, Protocol
 from kapdesk.core.session import State
 from kapdesk.paths import Paths
+from kapdesk.wiring import build_services, build_window, create_account
 
 CUES = 200
 INTERVAL_S = 0.3

@@ -92,12 +92,15 @@ def _click(view: Any, row: int) -> None:
 
 
 def _history(app: Any, db: Database, code: str) -> tuple[Callable[[], float], Any]:
+    from kapdesk.store.audit import AuditTrail
+    from kapdesk.store.outcomes import OutcomeStore
     from kapdesk.ui.history.controller import HistoryController
     from kapdesk.ui.history.window import HistoryWindow
 
     clock = SystemClock()
     user = next(u for u in UserStore(db, clock).all() if u.username == LOGIN)
-    controller = HistoryController(db, clock, lambda: user, lambda: "Bench Clinic")
+    outcomes = OutcomeStore(db, clock, AuditTrail(db, clock))
+    controller = HistoryController(db, clock, outcomes, lambda: user, lambda: "Bench Clinic")
     window = HistoryWindow(controller)
     window.resize(1366, 768)
     window.show()

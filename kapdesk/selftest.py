@@ -14,12 +14,18 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kapdesk.core.clock import FakeClock
 from kapdesk.core.cues import CueEventKind, expand_schedule
 from kapdesk.core.observations import Kind
 from kapdesk.core.session import State
 from kapdesk.paths import Paths
+from kapdesk.wiring import build_services, build_window, create_account
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QMessageLogContext, QtMsgType
+    from PySide6.QtWidgets import QDialog, QWidget
 
 STEP_S = 5.0
 VITALS = {"systolic": 128, "diastolic": 80, "heart_rate": 76, "spo2": 97, "resp_rate": 14}
@@ -40,35 +46,46 @@ def run_self_test() -> int:
     return 0
 
 
-def _complete(dialog: object, password: str) -> None:
-    """Fill in the discharge check and sign, as the clinician would."""
-    from PySide6.QtWidgets import QPushButton
+class ScriptedPrompts:
+    """The clinician's answers (kapdesk.ui.prompts.Prompts): complete the discharge check,
+    sign with the password, give one reason for whatever asks for one."""
 
-    from kapdesk.ui.entry_dialogs import ChecklistDialog
-    from kapdesk.ui.sign_dialog import SignDialog
+    def __init__(self, password: str) -> None:
+        self.password = password
 
-    if isinstance(dialog, ChecklistDialog):
-        dialog.check_all()
-        dialog.findChild(QPushButton, f"save_{dialog.objectName()}").click()
-    elif isinstance(dialog, SignDialog):
-        dialog.secret_edit.setText(password)
-        dialog.sign_button.click()
-    else:
-        raise AssertionError(f"unexpected dialog {type(dialog).__name__}")
+    def open_dialog(self, dialog: QDialog) -> None:
+        from PySide6.QtWidgets import QPushButton
+
+        from kapdesk.ui.entry_dialogs import ChecklistDialog
+        from kapdesk.ui.sign_dialog import SignDialog
+
+        if isinstance(dialog, ChecklistDialog):
+            dialog.check_all()
+            save = dialog.findChild(QPushButton, f"save_{dialog.objectName()}")
+            if save is None:
+                raise AssertionError(f"no save button in {dialog.objectName()}")
+            save.click()
+        elif isinstance(dialog, SignDialog):
+            dialog.secret_edit.setText(self.password)
+            dialog.sign_button.click()
+        else:
+            raise AssertionError(f"unexpected dialog {type(dialog).__name__}")
+
+    def ask_text(self, _parent: QWidget, _title: str, _label: str) -> str | None:
+        return "Self-test: patient resting"
 
 
 def _scripted_session(data_dir: Path) -> str:
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from kapdesk.app import build_services, build_window, create_account
     from kapdesk.store.audit import AuditTrail
     from kapdesk.store.database import open_database
     from kapdesk.store.maintenance import integrity_report
     from kapdesk.store.records import RecordStore
     from kapdesk.store.sessions import SessionStore
 
-    def quiet(_mode: object, _context: object, message: str) -> None:
+    def quiet(_mode: QtMsgType, _context: QMessageLogContext, message: str) -> None:
         if "propagateSizeHints" not in message:  # the offscreen plugin's harmless note
             print(message, file=sys.stderr)
 
@@ -79,12 +96,10 @@ def _scripted_session(data_dir: Path) -> str:
     protocol = next(p for p in services.protocols if p.id == "im-kap")
     password = secrets.token_urlsafe(18)
     user = create_account(services, "Self-test clinician", "selftest", "clinician", password)
-    window = build_window(services, user)
+    window = build_window(services, user, ScriptedPrompts(password))
     window.resize(1366, 768)
     window.show()
     room = window.room
-    window.ask_text = lambda _title, _label: "Self-test: patient resting"
-    window.entry.open_dialog = lambda dialog: _complete(dialog, password)
 
     def check(ok: bool, what: str) -> None:
         if not ok:

@@ -1,4 +1,10 @@
-"""Test set-up: offscreen Qt, SDL without a sound card, and a private data dir per test."""
+"""Test set-up: offscreen Qt, SDL without a sound card, and a private data dir per test.
+
+Every test also leaves the process as it found it, or fails: no QTimer still running that
+the test started, no top-level window still shown, pygame's mixer not left open (napari's
+`_dangling_qtimers`, extended to windows and the sound device). `--reverse` runs the tests
+in reverse order (CI runs the suite once so): a test that passes only after another fails.
+"""
 
 import os
 
@@ -7,17 +13,80 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
 
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlite_utils
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 
 from kapdesk.core.clock import FakeClock
 from kapdesk.core.protocol import Protocol, load_protocols
 from kapdesk.paths import builtin_protocols_dir
 from kapdesk.store.database import open_database
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--reverse", action="store_true",
+                     help="run the collected tests in reverse order")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--reverse"):
+        items.reverse()
+
+
+@pytest.fixture(autouse=True)
+def _dangling_qtimers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fail a test that leaves a QTimer it started still running (a window not shut down,
+    a controller not stopped); the timers are stopped so the next test starts clean."""
+    started: list[QTimer] = []
+    start = QTimer.start
+
+    def recording_start(timer: QTimer, *args: int) -> None:
+        started.append(timer)
+        start(timer, *args)
+
+    monkeypatch.setattr(QTimer, "start", recording_start)
+    yield
+    monkeypatch.undo()
+    running = []
+    for timer in dict.fromkeys(started):
+        try:
+            if timer.isActive():
+                running.append(timer.objectName() or repr(timer))
+                timer.stop()
+        except RuntimeError:  # its C++ object is gone: it runs no more
+            pass
+    assert not running, f"QTimer(s) left running: {running}"
+
+
+@pytest.fixture(autouse=True)
+def _dangling_windows() -> Iterator[None]:
+    """Fail a test that leaves a top-level window shown (after pytest-qt closed the widgets
+    registered with qtbot)."""
+    yield
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    shown = [w for w in app.topLevelWidgets() if w.isVisible()]
+    for widget in shown:
+        widget.close()
+    assert not shown, f"window(s) left open: {[w.objectName() or repr(w) for w in shown]}"
+
+
+@pytest.fixture(autouse=True)
+def _dangling_mixer() -> Iterator[None]:
+    """Fail a test that leaves pygame's mixer (the sound device) initialised."""
+    yield
+    pygame = sys.modules.get("pygame")
+    if pygame is None or pygame.mixer.get_init() is None:
+        return
+    pygame.mixer.quit()
+    pytest.fail("pygame's mixer was left initialised: close the player or the window")
 
 
 @pytest.fixture(autouse=True)

@@ -20,12 +20,12 @@ from PySide6.QtWidgets import QApplication
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kapdesk.app import build_services, build_window, create_account
 from kapdesk.core.clock import FakeClock
 from kapdesk.core.observations import Kind
 from kapdesk.core.session import State
 from kapdesk.paths import Paths
 from kapdesk.ui.screen_fit import fit_to_screen
+from kapdesk.wiring import build_services, build_window, create_account
 
 
 def settle(app: QApplication, seconds: float = 0.8) -> None:

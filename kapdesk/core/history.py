@@ -13,13 +13,12 @@ from kapdesk.core.course import Course
 from kapdesk.core.course_report import CourseReport, SessionSummary
 from kapdesk.core.observations import Kind, Observation, describe
 from kapdesk.core.report import SessionReport
-
-SIGNABLE_STATES = ("discharged", "closed")
+from kapdesk.core.session import signable
 
 
 def needs_signature(s: SessionSummary) -> bool:
     """A dosing session that has ended and is not signed yet."""
-    return s.kind == "dosing" and s.state in SIGNABLE_STATES and not s.signed
+    return s.kind == "dosing" and signable(s.state, s.signed)
 
 
 def signature_word(s: SessionSummary) -> str:

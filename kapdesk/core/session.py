@@ -208,3 +208,12 @@ def monitoring_minutes(session: Session, now: datetime) -> float:
 
 def clock_adjustments(events: Sequence[tuple[datetime, float]]) -> tuple[ClockAdjustment, ...]:
     return tuple(ClockAdjustment(at, seconds) for at, seconds in events)
+
+
+SIGNABLE_STATES = frozenset({State.DISCHARGED, State.CLOSED})
+
+
+def signable(state: State | str, signed: bool) -> bool:
+    """The one rule for signing: a session can be signed once it has ended (discharged, or
+    closed after discharge) and while it has no signature yet."""
+    return not signed and State(state) in SIGNABLE_STATES

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from kapdesk.core.clock import Clock
-from kapdesk.core.history import SIGNABLE_STATES, HistoryFilter, PatientRow, RemsDue
+from kapdesk.core.history import HistoryFilter, PatientRow, RemsDue
+from kapdesk.core.session import SIGNABLE_STATES
 from kapdesk.core.text_rules import like_contains
 from kapdesk.store.connection import Database
 from kapdesk.store.reports import rems_due
@@ -15,8 +16,8 @@ from kapdesk.store.timefmt import from_db, to_db
 _WHEN = "coalesce(s.t0, s.planned_at)"
 _SIGNED = "EXISTS (SELECT 1 FROM signatures g WHERE g.session_id = s.id)"
 _ALERTS = "(SELECT count(*) FROM alerts a WHERE a.session_id = s.id)"
-_UNSIGNED = (f"(s.kind = 'dosing' AND s.state IN ({', '.join(repr(x) for x in SIGNABLE_STATES)})"
-             f" AND NOT {_SIGNED})")
+_SIGNABLE_SQL = ", ".join(repr(state.value) for state in sorted(SIGNABLE_STATES))
+_UNSIGNED = f"(s.kind = 'dosing' AND s.state IN ({_SIGNABLE_SQL}) AND NOT {_SIGNED})"
 
 
 def _session_terms(flt: HistoryFilter) -> tuple[list[str], list[Any]]:

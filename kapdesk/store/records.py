@@ -16,6 +16,7 @@ from kapdesk.core.alerts import Finding, Reading, Thresholds, evaluate_moaas, ev
 from kapdesk.core.clock import Clock
 from kapdesk.core.errors import ValidationError
 from kapdesk.core.observations import Kind, Observation, check_values
+from kapdesk.core.session import signable
 from kapdesk.core.text_rules import check_reason
 from kapdesk.store import signature as signed_record
 from kapdesk.store.audit import AuditTrail
@@ -380,10 +381,10 @@ class RecordStore:
         if not name.strip():
             raise ValidationError("A signature needs the signer's name.")
         session = self._sessions.get(session_id)
-        if session.state.value not in ("discharged", "closed"):
-            raise ValidationError("A session can be signed after discharge.")
         if self.signature(session_id) is not None:
             raise ValidationError("This session is already signed.")
+        if not signable(session.state, signed=False):
+            raise ValidationError("A session can be signed after discharge.")
         with self._db.atomic():
             parts = signed_record.part_hashes(self._db, session_id)
             digest = signed_record.content_hash(session_id, parts)

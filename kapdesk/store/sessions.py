@@ -18,6 +18,7 @@ from kapdesk.core.protocol import Protocol
 from kapdesk.core.protocol_stored import stored_protocol
 from kapdesk.core.session import (
     RUNNING_STATES,
+    SIGNABLE_STATES,
     ClockAdjustment,
     Session,
     State,
@@ -43,6 +44,13 @@ class SessionEvent:
     data: dict[str, Any]
 
 
+class SessionNotFound(KapdeskError, KeyError):
+    """No session has this id (a KeyError too, for the callers that look one up)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class SpacingError(KapdeskError):
     """The protocol's spacing rules apply: going ahead needs a reason."""
 
@@ -61,6 +69,7 @@ class PreparationError(KapdeskError):
 
 
 _HEARTBEAT = "clock_heartbeat"  # a row of the settings table, not a clinic setting
+_SIGNABLE_SQL = ", ".join(repr(state.value) for state in sorted(SIGNABLE_STATES))
 _SELECT = ("SELECT s.id, s.protocol_json, s.state, s.planned_at, s.t0, p.code "
            "FROM sessions s JOIN patients p ON p.id = s.patient_id ")
 
@@ -77,7 +86,7 @@ class SessionStore:
     def get(self, session_id: int) -> Session:
         row = self._db.execute(_SELECT + "WHERE s.id = ?", [session_id]).fetchone()
         if row is None:
-            raise KeyError(f"no session {session_id}")
+            raise SessionNotFound(f"There is no session {session_id} in the record.")
         return self._session(row)
 
     def _session(self, row: sqlite3.Row | tuple[Any, ...]) -> Session:
@@ -115,7 +124,7 @@ class SessionStore:
         """Discharged or closed dosing sessions with no signature yet, newest first."""
         rows = self._db.execute(
             _SELECT + "LEFT JOIN signatures g ON g.session_id = s.id WHERE g.id IS NULL "
-            "AND s.kind = 'dosing' AND s.state IN ('discharged', 'closed') "
+            f"AND s.kind = 'dosing' AND s.state IN ({_SIGNABLE_SQL}) "
             "ORDER BY s.id DESC LIMIT ?", [limit]).fetchall()
         return [self._session(r) for r in rows]
 

@@ -38,7 +38,8 @@ class AccessControl(QObject):
         self._ask = ask_text
         self._report = report
         self.locked = False
-        self.lock_action = QAction("Lock now", window, objectName="lock_screen")
+        self.lock_action = QAction("Lock now", window)
+        self.lock_action.setObjectName("lock_screen")
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.lock_action.triggered.connect(self.lock)
@@ -48,11 +49,13 @@ class AccessControl(QObject):
         self.pin_action = self.menu.addAction("Set my PIN for unlocking…", self.set_pin)
         self.accounts_action = self.menu.addAction("Accounts…", self.manage_accounts)
         self.switch_action = self.menu.addAction("Sign in as someone else…", self.switch_user)
-        self.button = QToolButton(objectName="user_menu")
+        self.button = QToolButton()
+        self.button.setObjectName("user_menu")
         self.button.setAccessibleName("Signed-in user")
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.button.setMenu(self.menu)
-        self.idle = QTimer(self, objectName="idle lock")
+        self.idle = QTimer(self)
+        self.idle.setObjectName("idle lock")
         self.idle.setSingleShot(True)
         self.set_lock_minutes(lock_minutes)
         self.idle.timeout.connect(self.lock)
@@ -60,6 +63,13 @@ class AccessControl(QObject):
         if app is not None:
             app.installEventFilter(self)
         self._show_user()
+
+    def stop(self) -> None:
+        """The window is closing: no idle lock any more, no watching the app's events."""
+        self.idle.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
 
     def set_lock_minutes(self, minutes: float) -> None:
         self.idle.setInterval(max(1, int(minutes * 60_000)))

@@ -31,12 +31,12 @@ class BackupRunner(QObject):
         self._dir = backups_dir
         self._clock = clock
         self._lock = threading.Lock()
-        self.thread: threading.Thread | None = None
+        self.worker: threading.Thread | None = None
 
     def start(self, reason: str, daily: bool = False) -> None:
-        self.thread = threading.Thread(target=self._run, args=(reason, daily),
+        self.worker = threading.Thread(target=self._run, args=(reason, daily),
                                        name=f"backup ({reason})", daemon=True)
-        self.thread.start()
+        self.worker.start()
 
     def _run(self, reason: str, daily: bool) -> None:
         with self._lock:  # one backup at a time

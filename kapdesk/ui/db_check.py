@@ -20,10 +20,12 @@ class DatabaseCheck(QObject):
     def __init__(self, path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._path = path
-        self._thread = threading.Thread(target=self._run, name="integrity_check", daemon=True)
+        self.worker = threading.Thread(target=self._run, name="integrity_check", daemon=True)
+        self.result: str | None = None  # set once the check has run
 
     def start(self) -> None:
-        self._thread.start()
+        self.worker.start()
 
     def _run(self) -> None:
-        self.finished_check.emit(integrity_check(self._path))  # queued to the GUI thread
+        self.result = integrity_check(self._path)
+        self.finished_check.emit(self.result)  # queued to the GUI thread

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from kapdesk.core.observations import VITAL_RANGES, Kind, Observation, describe
 from kapdesk.core.protocol import Protocol
+from kapdesk.services.session_ops import PlanRequest
 from kapdesk.store.patients import PatientStore
 from kapdesk.ui.dialog_fit import ErrorLabel
 
@@ -54,16 +54,6 @@ def _buttons(dialog: QDialog, ok: QDialogButtonBox.StandardButton, name: str,
     button = box.button(ok)
     button.setObjectName(name)
     return box, button
-
-
-@dataclass(frozen=True)
-class PlanChoice:
-    patient_code: str
-    protocol: Protocol
-    details: dict[str, Any]
-    course_id: int | None
-    new_course_sessions: int | None
-    spacing_reason: str | None
 
 
 class PlanSessionDialog(QDialog):
@@ -179,7 +169,7 @@ class PlanSessionDialog(QDialog):
     def protocol(self) -> Protocol:
         return self.protocols[self.protocol_box.currentData()]
 
-    def choice(self) -> PlanChoice:
+    def choice(self) -> PlanRequest:
         details: dict[str, Any] = {"name": self.name_edit.text(),
                                    "allergies": self.allergies_edit.text(),
                                    "date_of_birth": self.birth_edit.text().strip() or None,
@@ -187,7 +177,7 @@ class PlanSessionDialog(QDialog):
         if self.weight_edit.value() > 0:
             details["weight_kg"] = self.weight_edit.value()
         course = self.course_box.currentData()
-        return PlanChoice(self.patient_code, self.protocol, details,
+        return PlanRequest(self.patient_code, self.protocol, details,
                           course if course not in (None, self.NEW_COURSE) else None,
                           6 if course == self.NEW_COURSE else None,
                           self.reason_edit.text().strip() or None)

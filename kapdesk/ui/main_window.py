@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QInputDialog,
+    QDialog,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -23,13 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk import APP_NAME, __version__
-from kapdesk.core.cues import CueEventKind
-from kapdesk.core.errors import KapdeskError
+from kapdesk.core.cues import CueEventKind, CueState
 from kapdesk.core.observations import describe
 from kapdesk.core.permissions import Action
 from kapdesk.core.protocol import Protocol, ProtocolError
 from kapdesk.core.room import RoomSnapshot
-from kapdesk.core.session import TRANSITIONS, Session, State
+from kapdesk.core.session import TRANSITIONS, Session, State, signable
+from kapdesk.services.bundle import Operations
+from kapdesk.services.operations import Op
 from kapdesk.store.accounts import AccountStore
 from kapdesk.store.records import Alert, Saved
 from kapdesk.store.settings import SettingsStore
@@ -38,38 +40,50 @@ from kapdesk.ui.access import AccessControl
 from kapdesk.ui.backup_runner import BackupRunner
 from kapdesk.ui.cadss_wording_dialog import edit_cadss_wording
 from kapdesk.ui.db_check import DatabaseCheck
+from kapdesk.ui.keyboard import ACK_ANYWHERE, KeyboardHome
 from kapdesk.ui.lock_view import LockView
 from kapdesk.ui.music_controller import MusicController, NowPlaying
+from kapdesk.ui.prompts import Prompts
 from kapdesk.ui.record_actions import RecordActions
-from kapdesk.ui.widgets.status_message import StatusMessage
-
-if TYPE_CHECKING:
-    from kapdesk.ui.dialogs import PlanChoice
-    from kapdesk.ui.history.launcher import HistoryLauncher
-    from kapdesk.ui.playlist_editor import PlaylistEditorLauncher
 from kapdesk.ui.record_controller import RecordController
 from kapdesk.ui.record_flows import RecordFlows
 from kapdesk.ui.room_controller import RoomController
 from kapdesk.ui.room_view import RoomView
+from kapdesk.ui.session_steps import SessionSteps
 from kapdesk.ui.theme import THEMES, apply_theme
+from kapdesk.ui.widgets.status_message import StatusMessage
+
+if TYPE_CHECKING:
+    from kapdesk.ui.history.launcher import HistoryLauncher
+    from kapdesk.ui.playlist_editor import PlaylistEditorLauncher
 
 AskText = Callable[[str, str], str | None]
+THREAD_WAIT_S = 10.0  # a backup of a 10-year database takes a couple of seconds
+Opener = Callable[[QDialog], None]
 
 
-def ask_text_dialog(parent: QWidget) -> AskText:
-    def ask(title: str, label: str) -> str | None:
-        text, ok = QInputDialog.getText(parent, title, label)
-        return text if ok else None
-    return ask
+@dataclass(frozen=True)
+class WindowHooks:
+    """What the window lends the windows it opens (History, the playlist editor): itself as
+    their parent, its error message, its sign flow and its dialog opener."""
+
+    parent: QWidget
+    report: Callable[[str], None]
+    sign: Callable[[int], bool]
+    open_dialog: Opener
 
 
 class MainWindow(QMainWindow):
     def __init__(self, room: RoomController, records: RecordController,
                  accounts: AccountStore,
                  protocols: list[Protocol], protocol_errors: list[ProtocolError],
-                 users: UserStore, settings: SettingsStore,
+                 users: UserStore, settings: SettingsStore, prompts: Prompts,
+                 ops: Operations, *,
+                 history: Callable[[WindowHooks], HistoryLauncher],
+                 playlists: Callable[[WindowHooks], PlaylistEditorLauncher] | None = None,
                  chime: Callable[[], None] | None = None,
                  music: MusicController | None = None,
+                 release_audio: Callable[[], None] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("main_window")
@@ -81,27 +95,45 @@ class MainWindow(QMainWindow):
         self.protocols = protocols
         self.users = users
         self.settings = settings
+        self.prompts = prompts
+        self.ops = ops
         self._chime = chime
         self.music = music
-        self.ask_text: AskText = ask_text_dialog(self)
+        self._release_audio = release_audio
+        self._shut_down = False
+        self._db_check: DatabaseCheck | None = None
+        self._stop_writes: Callable[[str], None] | None = None
+        self.backups: BackupRunner | None = None
         self.view = RoomView(records.save_note)
         self.lock_view = LockView()
-        self.pages = QStackedWidget(objectName="pages")
+        self.pages = QStackedWidget()
+        self.pages.setObjectName("pages")
         self.pages.addWidget(self.view)
         self.pages.addWidget(self.lock_view)
         self.setCentralWidget(self.pages)
-        self.entry = RecordActions(records, self, settings.get)
+        self.entry = RecordActions(records, self, settings.get, prompts.open_dialog)
         self.flows = RecordFlows(
-            records, self, signer=lambda: self.users.get(self.room.user_id).display_name,
+            records, ops.records, self,
+            signer=lambda: self.users.get(self.room.user_id).display_name,
             opener=lambda: self.entry.open_dialog, ask_text=lambda: self.ask_text,
-            report=self.show_error, done=self._on_flow_done)
+            report=self.show_error, done=self.apply)
         self._confirm_due: datetime | None = None
         self.access = AccessControl(self, accounts, room, float(settings.get("lock_minutes")),
                                     opener=lambda: self.entry.open_dialog,
                                     ask_text=lambda: self.ask_text, report=self.show_error)
-        self.flows.accounts = accounts
-        self.history: HistoryLauncher | None = None  # set by app.py: the history window
-        self.playlists: PlaylistEditorLauncher | None = None  # set by app.py: the editor
+        self.steps = SessionSteps(
+            room, ops.sessions, protocols, lambda: str(settings.get("default_protocol")),
+            records.patients, lambda dialog: self.entry.open_dialog(dialog),
+            self.entry.discharge_dialog, lambda title, label: self.ask_text(title, label),
+            self.show_error, self.apply, self)
+        self.keys = KeyboardHome(self.view, self.view.note, self.view.note_hint,
+                                 self.view.banner, self.lock_view.secret_edit,
+                                 self.lock_view.banner, self)
+        hooks = WindowHooks(self, self.show_error, self.flows.sign,
+                            lambda dialog: self.entry.open_dialog(dialog))
+        self.history: HistoryLauncher = history(hooks)
+        self.playlists: PlaylistEditorLauncher | None = \
+            playlists(hooks) if playlists is not None else None
         self._build_actions()
         self._build_toolbar()
         self.status = StatusMessage(room.clock.monotonic)  # expires after 10 s
@@ -128,10 +160,13 @@ class MainWindow(QMainWindow):
         self._accessible[name] = accessible or text.rstrip("…")
         return action
 
+    def ask_text(self, title: str, label: str) -> str | None:
+        return self.prompts.ask_text(self, title, label)
+
     def _build_actions(self) -> None:
         self._accessible: dict[str, str] = {}
         a = self._action
-        self.act_plan = a("Plan…", "plan_session_action", "Ctrl+N", self.plan_session,
+        self.act_plan = a("Plan…", "plan_session_action", "Ctrl+N", self.steps.plan_session,
                           "Plan a session")
         self.act_prepare = a("Start preparing", "start_preparing", "Ctrl+Shift+P",
                              lambda: self.room.advance(State.PREPARING))
@@ -139,13 +174,13 @@ class MainWindow(QMainWindow):
                           lambda: self.flows.dose(self.view.preparation_ticks()),
                           "Record dose given now")
         self.act_correct = a("Correct dose time…", "correct_dose_time", None,
-                             self.correct_dose_time, "Correct dose time")
+                             self.steps.correct_dose_time, "Correct dose time")
         self.act_recovery = a("Begin recovery", "begin_recovery", "Ctrl+R",
                               lambda: self.room.advance(State.RECOVERY))
-        self.act_discharge = a("Discharge", "discharge", "Ctrl+Shift+D", self.discharge)
+        self.act_discharge = a("Discharge", "discharge", "Ctrl+Shift+D", self.steps.discharge)
         self.act_close = a("Close session", "close_session", "Ctrl+Shift+W",
                            lambda: self.room.advance(State.CLOSED))
-        self.act_cancel = a("Cancel session…", "cancel_session", None, self.cancel_session,
+        self.act_cancel = a("Cancel session…", "cancel_session", None, self.steps.cancel,
                             "Cancel session")
         self.act_history = a("History…", "open_history", "Ctrl+H", self.open_history,
                              "Open the history of patients and sessions")
@@ -166,18 +201,20 @@ class MainWindow(QMainWindow):
         self.act_chime.setChecked(bool(self.settings.get("chime_on_escalation")))
         self.act_ack = a("Acknowledge cue", "acknowledge_cue_action", "Space",
                          self._ack_oldest)
+        self.act_ack.setShortcuts([QKeySequence("Space"), QKeySequence(ACK_ANYWHERE)])
         self.act_snooze2 = a("Snooze 2 min", "snooze_2_action", "2",
                              lambda: self._snooze_oldest(2))
         self.act_snooze5 = a("Snooze 5 min", "snooze_5_action", "5",
                              lambda: self._snooze_oldest(5))
         self.act_skip = a("Skip cue…", "skip_cue_action", "S", self._skip_oldest, "Skip cue")
         self.act_music = a("Play or pause the music", "music_toggle_action", "P",
-                           lambda: self.music and self.music.toggle())
+                           self._toggle_music)
         self.act_next_track = a("Next track", "music_next_action", "Ctrl+Right",
-                                lambda: self.music and self.music.next_track())
+                                self._next_track)
 
     def _build_toolbar(self) -> None:
-        bar = QToolBar("Session", objectName="session_toolbar")
+        bar = QToolBar("Session")
+        bar.setObjectName("session_toolbar")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for act in (self.act_plan, self.act_prepare, self.act_dose, self.act_recovery,
@@ -192,13 +229,15 @@ class MainWindow(QMainWindow):
         more.addSeparator()
         more.addAction(self.act_chime)
         more.addAction(self.act_cadss)
-        self.more_button = QToolButton(objectName="more_actions")
+        self.more_button = QToolButton()
+        self.more_button.setObjectName("more_actions")
         self.more_button.setText("More…")
         self.more_button.setAccessibleName("More session actions")
         self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.more_button.setMenu(more)
         bar.addWidget(self.more_button)
-        spacer = QWidget(objectName="toolbar_spacer")
+        spacer = QWidget()
+        spacer.setObjectName("toolbar_spacer")
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)
         bar.addWidget(self.access.button)
@@ -217,7 +256,7 @@ class MainWindow(QMainWindow):
         self.room.action_failed.connect(self.show_error)
         self.room.clock_disturbed.connect(self._on_room_clock_disturbed)
         self.room.cue_escalated.connect(self._on_room_cue_escalated)
-        self.view.empty.plan_requested.connect(self.plan_session)
+        self.view.empty.plan_requested.connect(self.steps.plan_session)
         self.view.empty.open_requested.connect(self.room.open_planned)
         self.view.record_buttons.requested.connect(self.entry.open)
         self.view.screening_button.clicked.connect(lambda: self.entry.open("screening"))
@@ -230,10 +269,11 @@ class MainWindow(QMainWindow):
         self.records.saved.connect(self._on_records_saved)
         self.records.alerts_changed.connect(self._on_records_alerts_changed)
         self.access.locked_changed.connect(self._on_access_locked_changed)
-        self.access.locked_changed.connect(
-            lambda locked: self.playlists is not None and self.playlists.on_locked(locked))
-        self.access.user_changed.connect(
-            lambda user: self.playlists is not None and self.playlists.on_user_changed(user))
+        self.access.locked_changed.connect(self.history.on_locked)
+        self.access.user_changed.connect(self.history.on_user_changed)
+        if self.playlists is not None:
+            self.access.locked_changed.connect(self.playlists.on_locked)
+            self.access.user_changed.connect(self.playlists.on_user_changed)
         self.access.user_changed.connect(lambda _u: self._on_session_changed(self.room.session))
         self.lock_view.unlock_requested.connect(self._on_lock_view_unlock_requested)
         self.lock_view.switch_user_requested.connect(self.access.switch_user)
@@ -254,7 +294,7 @@ class MainWindow(QMainWindow):
         banner = self.view.banner
         banner.acknowledged.connect(self.room.acknowledge)
         banner.snoozed.connect(self.room.snooze)
-        banner.skip_requested.connect(self._skip)
+        banner.skip_requested.connect(self.steps.skip)
         banner.music_next_phase.connect(self._on_banner_music_next_phase)
         banner.music_stay.connect(self._on_banner_music_stay)
 
@@ -266,7 +306,6 @@ class MainWindow(QMainWindow):
         unsigned = self.records.unsigned() if idle else []
         self.view.show_session(session, planned, unsigned)
         runs = self.room.may(Action.RUN_SESSION)
-        self.act_playlists.setVisible(self.room.may(Action.CURATE_MUSIC))
         self.act_cadss.setVisible(self.room.may(Action.EDIT_SETTINGS))
         allowed = TRANSITIONS[session.state] if session and runs else ()
         self.act_prepare.setEnabled(State.PREPARING in allowed)
@@ -282,10 +321,9 @@ class MainWindow(QMainWindow):
         self.view.apply_access(self.room.may(Action.VIEW_RECORD), self.room.may(Action.RECORD))
         self.view.music_bar.setVisible(self.music is not None
                                        and self.room.may(Action.PLAY_MUSIC))
-        self.act_sign.setEnabled(self.room.may(Action.SIGN) and session is not None
-                                 and session.state is State.DISCHARGED
-                                 and self.records.records.signature(session.id) is None)
         signed = session is not None and self.records.records.signature(session.id) is not None
+        self.act_sign.setEnabled(self.room.may(Action.SIGN) and session is not None
+                                 and signable(session.state, signed))
         self.view.note.load(self.records.note())
         self.view.note.setReadOnly(signed)
         self.view.note_amend_button.setVisible(signed)
@@ -311,6 +349,7 @@ class MainWindow(QMainWindow):
             self.lock_view.secret_edit.setFocus()
         else:
             self.pages.setCurrentWidget(self.view)
+            self.keys.give_back()
         self.toolbar.setVisible(not locked)
         for act in self.actions():
             if act not in (self.act_ack, self.act_snooze2, self.act_snooze5):
@@ -332,6 +371,14 @@ class MainWindow(QMainWindow):
     def _on_banner_music_stay(self, key: str) -> None:
         self.room.record_cue_done(key, CueEventKind.ACKNOWLEDGED, {"music": "stayed"})
 
+    def _toggle_music(self) -> None:
+        if self.music is not None:
+            self.music.toggle()
+
+    def _next_track(self) -> None:
+        if self.music is not None:
+            self.music.next_track()
+
     def _on_music_bar_volume_changed(self, level: float) -> None:
         if self.music is not None:
             self.music.set_volume(level)
@@ -343,10 +390,6 @@ class MainWindow(QMainWindow):
         if snap is not None and snap.phase is not None and snap.session.t0 is not None:
             left = snap.phase.end_min * 60 - snap.elapsed_s
         self.view.music_bar.show_now(now, left)
-
-    def _on_flow_done(self, text: str) -> None:
-        self.status.setText(text)
-        self._on_session_changed(self.room.session)
 
     def _on_records_saved(self, saved: Saved) -> None:
         self.view.show_entries(self.records.recent())
@@ -369,7 +412,7 @@ class MainWindow(QMainWindow):
         self.view.show_notice(text)
         self.status.setText(text)
 
-    def _on_room_cue_escalated(self, _state: object) -> None:
+    def _on_room_cue_escalated(self, _state: CueState) -> None:
         if self._chime is not None and self.act_chime.isChecked():
             self._chime()
 
@@ -386,83 +429,26 @@ class MainWindow(QMainWindow):
 
     # -- actions needing words -------------------------------------------------------
 
-    def plan_session(self) -> None:
-        if not self.protocols:
-            self.show_error("No protocol template could be loaded; see the notice.")
-            return
-        from kapdesk.ui.dialogs import PlanSessionDialog
-
-        dialog = PlanSessionDialog(self.protocols, str(self.settings.get("default_protocol")),
-                                   self.records.patients, self.room.spacing, self)
-        self.entry.open_dialog(dialog)
-        if dialog.result() == PlanSessionDialog.DialogCode.Accepted:
-            self.plan(dialog.choice())
-
-    def plan(self, choice: PlanChoice) -> bool:
-        """Save the patient's details, open a course if asked, and plan the session."""
-        patients = self.records.patients
-        try:
-            patients.save(choice.patient_code, self.room.user_id, **choice.details)
-            course_id = choice.course_id
-            if choice.new_course_sessions:
-                course_id = patients.add_course(
-                    choice.patient_code, choice.protocol.id, choice.new_course_sessions,
-                    self.room.now().date(), self.room.user_id).id
-        except KapdeskError as exc:
-            self.show_error(str(exc))
-            return False
-        return self.room.plan(choice.patient_code, choice.protocol, course_id=course_id,
-                              spacing_reason=choice.spacing_reason)
-
-    def correct_dose_time(self) -> None:
-        session = self.room.session
-        if session is None or session.t0 is None:
-            return
-        from kapdesk.ui.dialogs import CorrectDoseDialog
-
-        dialog = CorrectDoseDialog(session.t0, self)
-        if dialog.exec() == CorrectDoseDialog.DialogCode.Accepted:
-            self.room.correct_dose_time(dialog.dose_time, dialog.reason)
-
-    def discharge(self) -> None:
-        snap = self.room.current
-        reason: str | None = None
-        if snap is not None and snap.minutes_to_minimum > 0 and \
-                not snap.session.protocol.min_monitoring_strict:
-            reason = self.ask_text(
-                "Discharge early",
-                f"The minimum monitoring time is not reached ({snap.minutes_to_minimum:.0f} min "
-                "to go). Reason for discharging now:")
-            if reason is None:
-                return
-        refusal = self.room.refusal(State.DISCHARGED, reason)
-        if refusal:
-            self.show_error(refusal)
-            return
-        dialog = self.entry.discharge_dialog(lambda: self.room.advance(State.DISCHARGED, reason))
-        self.entry.open_dialog(dialog)
+    def apply(self, op: Op[Any]) -> None:
+        """The one place the window refreshes after an operation: from what it changed."""
+        self.status.setText(op.words)
+        changes = op.changes
+        if changes.session or changes.signature or changes.patient:
+            self._on_session_changed(self.room.session)
+        elif changes.record:
+            self.view.show_entries(self.records.recent())
+            self._on_records_alerts_changed(self.records.open_alerts())
 
     def open_playlists(self) -> None:
         if self.playlists is not None:
             self.playlists.open()
 
     def open_history(self) -> None:
-        if self.history is not None:
-            self.history.open()
+        self.history.open()
 
     def sign_session(self) -> None:
         if self.room.session is not None:
             self.flows.sign(self.room.session.id)
-
-    def cancel_session(self) -> None:
-        reason = self.ask_text("Cancel session", "Reason for cancelling this session:")
-        if reason is not None:
-            self.room.advance(State.CANCELLED, reason)
-
-    def _skip(self, key: str) -> None:
-        reason = self.ask_text("Skip cue", "Reason for skipping this cue:")
-        if reason is not None:
-            self.room.skip(key, reason)
 
     def _ack_oldest(self) -> None:
         key = (self.lock_view.banner if self.access.locked else self.view.banner).cue_key
@@ -476,7 +462,7 @@ class MainWindow(QMainWindow):
 
     def _skip_oldest(self) -> None:
         if self.view.banner.cue_key:
-            self._skip(self.view.banner.cue_key)
+            self.steps.skip(self.view.banner.cue_key)
 
     def set_theme(self, level: str) -> None:
         theme = THEMES.get(level, THEMES["dark"])
@@ -494,22 +480,25 @@ class MainWindow(QMainWindow):
 
     def start_backups(self, database: Path, backups_dir: Path) -> BackupRunner:
         """A backup after each session closes, and today's first if none yet."""
-        self.backups = BackupRunner(database, backups_dir, self.room.clock, self)
-        self.backups.failed.connect(self.show_error)
-        self.backups.finished_backup.connect(
+        runner = BackupRunner(database, backups_dir, self.room.clock, self)
+        runner.failed.connect(self.show_error)
+        runner.finished_backup.connect(
             lambda path: self.status.setText(f"Backup written: {path}") if path else None)
-        self.room.session_closed.connect(lambda sid: self.backups.start(f"session {sid} closed"))
-        self.backups.start("daily", daily=True)
-        return self.backups
+        self.room.session_closed.connect(lambda sid: runner.start(f"session {sid} closed"))
+        runner.start("daily", daily=True)
+        self.backups = runner
+        return runner
 
     def check_database_soon(self, path: Path,
-                            stop_writes: Callable[[str], None] | None = None) -> None:
+                            stop_writes: Callable[[str], None] | None = None) -> DatabaseCheck:
         """PRAGMA integrity_check in a background thread; damage is reported in words and
         `stop_writes` is told why, so that nothing more is written into a damaged file."""
         self._stop_writes = stop_writes
-        self._db_check = DatabaseCheck(path, self)
-        self._db_check.finished_check.connect(self._on_db_check_finished)
-        self._db_check.start()
+        check = DatabaseCheck(path, self)
+        check.finished_check.connect(self._on_db_check_finished)
+        check.start()
+        self._db_check = check
+        return check
 
     def _on_db_check_finished(self, result: str) -> None:
         if result != "ok":
@@ -521,6 +510,34 @@ class MainWindow(QMainWindow):
                 self._stop_writes(reason)
             self.show_error(reason[0].upper() + reason[1:])
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.access.locked:
+            self.keys.give_back()  # the room holds the keyboard from the first frame
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.room.stop()
+        self.shut_down()
         super().closeEvent(event)
+
+    def shut_down(self) -> None:
+        """The app is closing: save the note, close History and the editor, stop every
+        timer, fade and release the music and the sound device, let background checks
+        and backups end. Once; a second call does nothing."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self.view.note.flush()
+        for box in self.findChildren(QMessageBox):  # a refusal still on screen
+            box.close()
+        self.history.close()
+        if self.playlists is not None:
+            self.playlists.shutdown()
+        self.room.stop()
+        self.access.stop()
+        self.keys.stop()
+        if self._release_audio is not None:
+            self._release_audio()
+        for thread in (self._db_check.worker if self._db_check else None,
+                       self.backups.worker if self.backups else None):
+            if thread is not None:
+                thread.join(THREAD_WAIT_S)

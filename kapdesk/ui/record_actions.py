@@ -26,16 +26,17 @@ class RecordActions(QObject):
     """One place that opens entry dialogs; tests replace `open_dialog` to drive them."""
 
     def __init__(self, records: RecordController, window: QWidget,
-                 settings_get: Callable[[str], Any]) -> None:
+                 settings_get: Callable[[str], Any], opener: Opener = run_modal) -> None:
         super().__init__(window)
         self.records = records
         self.window = window
         self._setting = settings_get
-        self.open_dialog: Opener = run_modal
+        self.open_dialog: Opener = opener
         self.actions: dict[str, QAction] = {}
         for key, shortcut in (("vitals", "V"), ("moaas", "M"), ("dissociation", "I"),
                               ("side_effect", "E"), ("medication", "G")):
-            action = QAction(key, window, objectName=f"record_{key}_action")
+            action = QAction(key, window)
+            action.setObjectName(f"record_{key}_action")
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(lambda _c=False, k=key: self.open(k))

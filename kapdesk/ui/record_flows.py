@@ -1,37 +1,43 @@
 """Longer record flows started from the window: sign, correct or amend an entry, amend the
-note after sign-off, record an integration session. Each ends in one store call."""
+note after sign-off, record an integration session. Each asks its questions, then makes
+one operation (kapdesk.services.record_ops: the role checked there, one transaction) and
+hands its result to `done`, the window's one refresh."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QWidget
 
 from kapdesk.core.errors import KapdeskError
-from kapdesk.core.observations import Kind
-from kapdesk.core.permissions import Action, require
 from kapdesk.core.session import State
-from kapdesk.store.accounts import AccountStore, AuthError
+from kapdesk.services.operations import Op
+from kapdesk.services.record_ops import RecordOps
+from kapdesk.store.accounts import AuthError
 from kapdesk.ui.record_controller import RecordController
 
+T = TypeVar("T")
 AskText = Callable[[str, str], str | None]
 Opener = Callable[[QDialog], None]
 
 
 class RecordFlows(QObject):
-    def __init__(self, records: RecordController, window: QWidget, signer: Callable[[], str],
+    def __init__(self, records: RecordController, ops: RecordOps, window: QWidget,
+                 signer: Callable[[], str],
                  opener: Callable[[], Opener], ask_text: Callable[[], AskText],
-                 report: Callable[[str], None], done: Callable[[str], None]) -> None:
+                 report: Callable[[str], None], done: Callable[[Op[Any]], None]) -> None:
         super().__init__(window)
         self.records = records
+        self.ops = ops
         self.window = window
         self._signer = signer
         self._open = opener
         self._ask = ask_text
         self._report = report
         self._done = done
-        self.accounts: AccountStore | None = None
+        self._last_error = ""
 
     def dose(self, ticked: Mapping[str, bool]) -> bool:
         """Dose given (T0). With the preparation incomplete (no screening, no baseline
@@ -61,12 +67,9 @@ class RecordFlows(QObject):
             self._open()(dialog)
             if dialog.result() != QDialog.DialogCode.Accepted:
                 return False
-            try:
-                require(self.records.room.user.role, Action.SIGN)
-                if self.accounts is not None:  # signing asks for the password or PIN again
-                    self.accounts.reauthenticate(self.records.room.user_id,
-                                                 dialog.secret_edit.text())
-                self.records.records.sign(session.id, self.records.room.user_id, signer)
+            try:  # signing asks for the password or PIN again
+                op = self.ops.sign(self.records.room.user, session.id,
+                                   dialog.secret_edit.text(), signer)
                 break
             except AuthError as exc:
                 dialog.secret_edit.clear()
@@ -75,7 +78,7 @@ class RecordFlows(QObject):
             except KapdeskError as exc:
                 self._report(str(exc))
                 return False
-        self._done(f"Session {session.id} signed by {signer}")
+        self._done(op)
         return True
 
     def _rems_complete_or_accepted(self, session_id: int) -> bool:
@@ -118,12 +121,12 @@ class RecordFlows(QObject):
             self._open()(dialog)
             if dialog.result() != QDialog.DialogCode.Accepted:
                 return False
-            saved = self._try(lambda: store.amend(entry.id, self.records.room.user_id,
-                                                 dialog.reason_edit.text(), dialog.values(),
-                                                 dialog.observed_at))
-            if saved:
-                self.records.saved.emit(saved)
-                self._done("Amendment saved" if signed else "Correction saved")
+            op = self._try(lambda: self.ops.correct(
+                self.records.room.user, entry.id, dialog.reason_edit.text(), dialog.values(),
+                dialog.observed_at))
+            if op:
+                self.records.saved.emit(op.value)
+                self._done(op)
                 return True
             dialog.error_label.setText(self._last_error)
             dialog.error_label.show()
@@ -138,13 +141,13 @@ class RecordFlows(QObject):
         reason = self._ask()("Amend the note", "Reason for the amendment:")
         if reason is None:
             return False
-        saved = self._try(lambda: self.records.records.add_amendment(
-            session.id, Kind.NOTE, {"text": text}, self.records.room.user_id, reason))
-        if not saved:
+        op = self._try(lambda: self.ops.amend_note(self.records.room.user, session.id, text,
+                                                   reason))
+        if not op:
             self._report(self._last_error)
             return False
-        self.records.saved.emit(saved)
-        self._done("Note amendment saved")
+        self.records.saved.emit(op.value)
+        self._done(op)
         return True
 
     def integration(self) -> bool:
@@ -158,16 +161,16 @@ class RecordFlows(QObject):
         if not code:
             self._report("An integration session needs the patient's code.")
             return False
-        sid = self._try(lambda: self.records.patients.record_integration(
-            code, dialog.when, dialog.note_edit.toPlainText(), dialog.plan_edit.text(),
-            self.records.room.user_id))
-        if not sid:
+        op = self._try(lambda: self.ops.integration(
+            self.records.room.user, code, dialog.when, dialog.note_edit.toPlainText(),
+            dialog.plan_edit.text()))
+        if not op:
             self._report(self._last_error)
             return False
-        self._done(f"Integration session for {code} saved")
+        self._done(op)
         return True
 
-    def _try(self, action):  # type: ignore[no-untyped-def]
+    def _try(self, action: Callable[[], T]) -> T | None:
         self._last_error = ""
         try:
             return action()

@@ -21,6 +21,7 @@ from kapdesk.core.permissions import Action, allowed, require
 from kapdesk.core.protocol import Protocol
 from kapdesk.core.room import RoomSnapshot, snapshot
 from kapdesk.core.session import Session, State, check_transition
+from kapdesk.services.session_ops import PlanRequest, SessionOps
 from kapdesk.store.sessions import SessionStore
 from kapdesk.store.users import User
 
@@ -41,10 +42,11 @@ class RoomController(QObject):
     user_changed = Signal(object)  # User
     session_closed = Signal(int)  # session id, once closed (a backup follows)
 
-    def __init__(self, sessions: SessionStore, clock: Clock, user: User,
+    def __init__(self, sessions: SessionStore, ops: SessionOps, clock: Clock, user: User,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._sessions = sessions
+        self._ops = ops  # every step of the session is one operation (kapdesk.services)
         self._clock = clock
         self.user = user
         self._watch = ClockWatch(clock)
@@ -251,8 +253,9 @@ class RoomController(QObject):
     def plan(self, patient_code: str, protocol: Protocol, *, course_id: int | None = None,
              spacing_reason: str | None = None) -> bool:
         def action() -> Session | None:
-            planned = self._sessions.plan(patient_code, protocol, self.user_id,
-                                          course_id=course_id, spacing_reason=spacing_reason)
+            planned = self._ops.plan(self.user, PlanRequest(
+                patient_code, protocol, course_id=course_id,
+                spacing_reason=spacing_reason)).value
             return self._session if self._session and self._session.is_running else planned
         return self._do(action)
 
@@ -282,8 +285,8 @@ class RoomController(QObject):
         if session is None:
             self.action_failed.emit("There is no session in the room.")
             return False
-        done = self._do(lambda: self._sessions.transition(session.id, target, self.user_id,
-                                                          reason, preparation))
+        done = self._do(lambda: self._ops.advance(self.user, session.id, target, reason,
+                                                  preparation).value)
         if done and target is State.CLOSED:
             self.session_closed.emit(session.id)
         return done
@@ -292,8 +295,8 @@ class RoomController(QObject):
         session = self._session
         if session is None:
             return False
-        return self._do(lambda: self._sessions.correct_t0(session.id, new_t0, self.user_id,
-                                                          reason))
+        return self._do(lambda: self._ops.correct_dose_time(self.user, session.id, new_t0,
+                                                            reason).value)
 
     def _cue_action(self, key: str, kind: CueEventKind, data: dict[str, Any],
                     needs: Action = Action.ACKNOWLEDGE_CUE) -> bool:

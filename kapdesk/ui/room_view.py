@@ -148,6 +148,9 @@ class RoomView(QStackedWidget):
         right.addWidget(self.entries_list, 2)
         right.addWidget(note)
         right.addWidget(self.note, 2)
+        self.note_hint = _label("note_keys_hint", "muted")  # kapdesk.ui.keyboard fills it
+        self.note_hint.hide()
+        right.addWidget(self.note_hint)
         self.note_amend_button = QPushButton("Signed: add an amendment to the note…",
                                              objectName="amend_note")
         self.note_amend_button.setAccessibleName("Add an amendment to the note")

@@ -37,13 +37,13 @@ def main(data_dir: Path) -> int:
     from PySide6.QtWidgets import QApplication
 
     from kapdesk import cli
-    from kapdesk.app import build_services, build_window, create_account
     from kapdesk.core.clock import SystemClock
     from kapdesk.core.session import State
     from kapdesk.paths import Paths
     from kapdesk.store.backup import BackupService
     from kapdesk.store.database import integrity_check, quick_check
     from kapdesk.store.maintenance import integrity_report
+    from kapdesk.wiring import build_services, build_window, create_account
 
     app = QApplication([])
     paths = Paths(data_dir)
@@ -52,7 +52,7 @@ def main(data_dir: Path) -> int:
     user = create_account(services, "Dr Test Person", "clinician", "clinician",
                           "a-long-password-1")
     window = build_window(services, user)
-    window.check_database_soon(paths.database, services.db.stop_writes)  # type: ignore[attr-defined]
+    window.check_database_soon(paths.database, services.db.stop_writes)
     runner = window.start_backups(paths.database, paths.backups_dir)
     window.room.plan("K-1", services.protocols[0])
     window.room.advance(State.PREPARING)
@@ -60,13 +60,14 @@ def main(data_dir: Path) -> int:
     window.records.save_note("Settled.")
     for check in (integrity_check, quick_check):
         check(paths.database)
-    BackupService(services.db, paths.backups_dir, SystemClock()).backup_now("test")  # type: ignore[arg-type]
-    integrity_report(services.db)  # type: ignore[arg-type]
+    BackupService(services.db, paths.backups_dir, SystemClock()).backup_now("test")
+    integrity_report(services.db)
     cli.main(["check", "--data-dir", str(data_dir)])
     cli.main(["backup", "--data-dir", str(data_dir)])
-    if runner.thread is not None:
-        runner.thread.join(60)
-    window._db_check._thread.join(60)
+    if runner.worker is not None:
+        runner.worker.join(60)
+    if window._db_check is not None:
+        window._db_check.worker.join(60)
     app.processEvents()
     window.records.save_note("Settled. Breathing even.")
     print(json.dumps({"touched": touched}), flush=True)

@@ -30,13 +30,13 @@ from PySide6.QtWidgets import (
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from kapdesk.app import build_services, build_window, create_account  # noqa: E402
 from kapdesk.core.clock import FakeClock  # noqa: E402
 from kapdesk.core.observations import Kind  # noqa: E402
 from kapdesk.core.session import State  # noqa: E402
 from kapdesk.paths import Paths  # noqa: E402
 from kapdesk.ui.screen_fit import fit_to_screen  # noqa: E402
 from kapdesk.ui.widgets.elided_label import ElidedLabel  # noqa: E402
+from kapdesk.wiring import build_services, build_window, create_account  # noqa: E402
 
 LONG_TITLE = ("The Orchestra of the Slow Northern Tide - An Exceedingly Long Meditation on "
               "Water, Stone and the Patience of Mountains (Extended Night Version)")

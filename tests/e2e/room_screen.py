@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QApplication
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from kapdesk.app import build_services, build_window, create_account
 from kapdesk.core.clock import FakeClock
 from kapdesk.core.session import State
 from kapdesk.paths import Paths
+from kapdesk.wiring import build_services, build_window, create_account
 
 
 def main(out: Path, level: str) -> dict[str, object]:

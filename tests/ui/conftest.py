@@ -4,43 +4,70 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 
-from kapdesk.app import Services, build_services, build_window, create_account
 from kapdesk.core.clock import FakeClock
 from kapdesk.paths import Paths
-from kapdesk.store.accounts import AccountStore
-from kapdesk.store.audit import AuditTrail
 from kapdesk.ui.main_window import MainWindow
+from kapdesk.wiring import AppContext, build_services, build_window, create_account
 
 MakeWindow = Callable[..., MainWindow]
 PASSWORD = "test-password-1"
 
 
+class ScriptedPrompts:
+    """The tests' answers to the window's questions (kapdesk.ui.prompts.Prompts), given
+    through the wiring: `answer` handles each dialog; a request for a reason gets the next
+    of `replies`, then `text` (None: the person cancels)."""
+
+    def __init__(self) -> None:
+        self.answer: Callable[[QDialog], None] = answer_dialog
+        self.text: str | None = "Patient asleep"
+        self.replies: list[str | None] = []
+        self.asked: list[str] = []
+
+    def open_dialog(self, dialog: QDialog) -> None:
+        self.answer(dialog)
+
+    def ask_text(self, _parent: QWidget, title: str, _label: str) -> str | None:
+        self.asked.append(title)
+        return self.replies.pop(0) if self.replies else self.text
+
+
 @pytest.fixture
-def make_window(qtbot, data_dir: Path, clock: FakeClock) -> Iterator[MakeWindow]:
-    """Build the real window the way app.py does; each call is a fresh start of the app."""
+def contexts() -> list[AppContext]:
+    """The application contexts built by `make_window` in this test, in order."""
+    return []
+
+
+@pytest.fixture
+def make_window(qtbot, data_dir: Path, clock: FakeClock,
+                contexts: list[AppContext]) -> Iterator[MakeWindow]:
+    """Build the real window through kapdesk.wiring, as the app does; each call is a fresh
+    start of the app. Closing it at the end is the app's own teardown."""
     opened: list[MainWindow] = []
 
-    def make(folder: Path = data_dir, with_clock: FakeClock = clock) -> MainWindow:
-        services: Services = build_services(Paths(folder), with_clock)
-        accounts = AccountStore(services.db, with_clock, AuditTrail(services.db, with_clock))
-        user = accounts.by_username("clinician") or create_account(
-            services, "Clinician", "clinician", "clinician", PASSWORD)
-        window = build_window(services, user)
+    def make(folder: Path = data_dir, with_clock: FakeClock = clock,
+             prompts: ScriptedPrompts | None = None, role: str = "clinician") -> MainWindow:
+        """`role`: who signs in (the account named after the role, made if new)."""
+        ctx = build_services(Paths(folder), with_clock)
+        user = ctx.stores.accounts.by_username(role) or create_account(
+            ctx, role.title(), role, role, PASSWORD)
+        window = build_window(ctx, user, prompts or ScriptedPrompts())
         qtbot.addWidget(window)
         window.resize(1366, 768)
         with qtbot.waitActive(window):
             window.show()
             window.activateWindow()
-        window.ask_text = lambda _title, _label: "Patient asleep"
-        window.entry.open_dialog = answer_dialog
         opened.append(window)
+        contexts.append(ctx)
         return window
 
     yield make
     for window in opened:
-        window.room.stop()
+        window.close()
+    for ctx in contexts:
+        ctx.db.close()
 
 
 def answer_dialog(dialog) -> None:

@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog
 from kapdesk.core.clock import FakeClock
 from kapdesk.core.course_report import SessionSummary
 from kapdesk.core.protocol import Protocol
+from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
+from kapdesk.store.outcomes import OutcomeStore
 from kapdesk.store.users import User
 from kapdesk.ui.history.controller import HistoryController
 from kapdesk.ui.history.models import OBJECT_ROLE
@@ -51,6 +53,12 @@ class Answers:
         self.answers = list(answers)
         self.seen: list[str] = []
 
+    def expect(self, *answers: Callable[[QDialog], None]) -> Answers:
+        """From now on, these answers in turn (and a fresh list of the dialogs seen)."""
+        self.answers = list(answers)
+        self.seen = []
+        return self
+
     def __call__(self, dialog: QDialog) -> None:
         self.seen.append(dialog.objectName())
         if not self.answers:
@@ -61,11 +69,11 @@ class Answers:
 def open_history(qtbot, db: Database, clock: FakeClock, user: User, *,  # type: ignore[no-untyped-def]
                  sign: Callable[[int], bool] | None = None,
                  export_dir: Path | None = None) -> HistoryWindow:
-    controller = HistoryController(db, clock, lambda: user, lambda: CLINIC_NAME)
-    window = HistoryWindow(controller, sign=sign, export_dir=export_dir)
+    controller = HistoryController(db, clock, OutcomeStore(db, clock, AuditTrail(db, clock)),
+                                   lambda: user, lambda: CLINIC_NAME)
+    window = HistoryWindow(controller, sign=sign, export_dir=export_dir, open_dialog=Answers())
     controller.setParent(window)
     qtbot.addWidget(window)
-    window.open_dialog = Answers()
     window.resize(1366, 768)
     window.show()
     qtbot.waitExposed(window)

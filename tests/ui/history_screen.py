@@ -49,7 +49,8 @@ def main(out: Path) -> dict[str, object]:
             outcomes.record("K-204", "phq9", items, clock.now() - timedelta(days=days), doc.id)
             outcomes.record("K-204", "gad7", items[:7], clock.now() - timedelta(days=days),
                             doc.id)
-        controller = HistoryController(db, clock, lambda: doc, lambda: "Harbour Street Clinic")
+        controller = HistoryController(db, clock, outcomes, lambda: doc,
+                                       lambda: "Harbour Street Clinic")
         window = HistoryWindow(controller, sign=lambda _sid: False)
         window.setGeometry(QGuiApplication.primaryScreen().availableGeometry())
         window.show()

@@ -4,15 +4,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QPlainTextEdit
 
-from kapdesk.app import build_services, build_window, create_account
 from kapdesk.core.cues import CueEventKind
 from kapdesk.core.observations import Kind
 from kapdesk.core.session import State
 from kapdesk.paths import Paths
 from kapdesk.store.accounts import AccountStore
-from kapdesk.store.audit import AuditTrail
 from kapdesk.ui.sign_dialog import SignDialog
-from tests.ui.conftest import PASSWORD, answer_dialog, step
+from kapdesk.wiring import build_services, build_window, create_account
+from tests.ui.conftest import PASSWORD, ScriptedPrompts, step
 
 
 def _visible_text(widget) -> str:
@@ -36,17 +35,17 @@ def _dosed(window, protocols, code="K-314"):
 def _window_as(qtbot, data_dir, clock, role, username):
     services = build_services(Paths(data_dir), clock)
     user = create_account(services, f"{role.title()} Person", username, role, PASSWORD)
-    window = build_window(services, user)
+    window = build_window(services, user, ScriptedPrompts())
     qtbot.addWidget(window)
     window.resize(1366, 768)
     with qtbot.waitActive(window):
         window.show()
         window.activateWindow()
-    window.entry.open_dialog = answer_dialog
     return window
 
 
-def test_lock_keeps_the_session_going_and_hides_identifiers(make_window, clock, protocols,
+def test_lock_keeps_the_session_going_and_hides_identifiers(make_window, contexts, clock,
+                                                             protocols,
                                                              data_dir, qtbot):
     window = make_window()
     _dosed(window, protocols)
@@ -62,7 +61,7 @@ def test_lock_keeps_the_session_going_and_hides_identifiers(make_window, clock, 
     assert "K-314" not in text and "sea" not in text
     qtbot.keyClick(window, Qt.Key.Key_Space)  # acknowledging on the lock screen is allowed
     assert not lock.banner.isVisible()
-    acks = [e for e in window.room._sessions.events(window.room.session.id)
+    acks = [e for e in contexts[-1].stores.sessions.events(window.room.session.id)
             if e.kind == CueEventKind.ACKNOWLEDGED]
     assert [e.user_id for e in acks] == [window.room.user_id]
     window.grab().save(str(data_dir.parent / "lock.png"))
@@ -87,7 +86,7 @@ def test_pin_unlocks_after_todays_sign_in(make_window, protocols, qtbot):
     window = make_window()
     accounts: AccountStore = window.access.accounts
     accounts.login("clinician", PASSWORD)
-    window.ask_text = lambda _t, _l: "2468"
+    window.prompts.text = "2468"
     window.access.set_pin()
     window.access.lock()
     window.lock_view.secret_edit.setText("2468")
@@ -111,7 +110,7 @@ def test_signing_asks_for_the_password_again(make_window, clock, protocols):
         else:
             dialog.secret_edit.setText("not my password")
         dialog.sign_button.click()
-    window.entry.open_dialog = answer
+    window.prompts.answer = answer
     window.act_sign.trigger()
     assert tries and "wrong password" in tries[0]
     assert window.records.records.signature(window.room.session.id).name == "Clinician"
@@ -158,9 +157,9 @@ def test_role_matrix_in_the_window(qtbot, data_dir, clock, protocols, role):
         or window.room.session is None
 
 
-def test_the_audit_trail_names_who_did_what(make_window, clock, protocols, data_dir):
+def test_the_audit_trail_names_who_did_what(make_window, contexts, protocols):
     window = make_window()
     _dosed(window, protocols)
-    audit = AuditTrail(window.room._sessions._db, clock)
+    audit = contexts[-1].stores.audit
     rows = [r for r in audit.rows("session") if r["action"] == "transition"]
     assert rows and all(r["user_id"] == window.room.user_id for r in rows)

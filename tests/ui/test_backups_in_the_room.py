@@ -9,7 +9,7 @@ def test_closing_a_session_writes_a_backup_and_daily_once(make_window, clock, pr
                                                           data_dir, qtbot):
     window = make_window()
     runner = window.start_backups(data_dir / "kapdesk.sqlite3", data_dir / "backups")
-    qtbot.waitUntil(lambda: not runner.thread.is_alive(), timeout=10000)
+    qtbot.waitUntil(lambda: not runner.worker.is_alive(), timeout=10000)
     assert len(list_backups(data_dir / "backups")) == 1  # today's
     room = window.room
     room.plan("K-55", protocols["im-kap"])
@@ -20,9 +20,9 @@ def test_closing_a_session_writes_a_backup_and_daily_once(make_window, clock, pr
     window.act_discharge.trigger()
     clock.advance(2)
     window.act_close.trigger()
-    qtbot.waitUntil(lambda: not runner.thread.is_alive(), timeout=10000)
+    qtbot.waitUntil(lambda: not runner.worker.is_alive(), timeout=10000)
     qtbot.waitUntil(lambda: "Backup written" in window.status.text(), timeout=3000)
     assert len(list_backups(data_dir / "backups")) == 2
     runner.start("daily", daily=True)
-    qtbot.waitUntil(lambda: not runner.thread.is_alive(), timeout=10000)
+    qtbot.waitUntil(lambda: not runner.worker.is_alive(), timeout=10000)
     assert len(list_backups(data_dir / "backups")) == 2  # already one today

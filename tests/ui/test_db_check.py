@@ -4,6 +4,8 @@ stops every later write, while the session and its clock go on."""
 import sqlite3
 from pathlib import Path
 
+from PySide6.QtWidgets import QMessageBox
+
 from kapdesk.core.observations import Kind
 from kapdesk.core.session import State
 from kapdesk.store.database import integrity_check, quick_check
@@ -44,14 +46,17 @@ def _damage_an_index(path: Path) -> None:
 def test_a_healthy_database_checks_ok_in_the_background(make_window, data_dir, qtbot):
     window = make_window()
     stopped: list[str] = []
-    window.check_database_soon(data_dir / "kapdesk.sqlite3", stopped.append)
-    qtbot.waitUntil(lambda: not window._db_check._thread.is_alive(), timeout=10_000)
-    qtbot.wait(50)  # the queued signal
+    check = window.check_database_soon(data_dir / "kapdesk.sqlite3", stopped.append)
+    qtbot.waitUntil(lambda: check.result is not None, timeout=10_000)
+    assert check.result == "ok"
+    qtbot.wait(50)  # the queued signal reaches the window
     assert stopped == []
     assert "start-up check" not in window.status.text()
+    assert window.findChild(QMessageBox, "error_message") is None
 
 
-def test_index_damage_is_found_and_stops_writing(make_window, data_dir, tmp_path, qtbot):
+def test_index_damage_is_found_and_stops_writing(make_window, contexts, data_dir, tmp_path,
+                                                  qtbot):
     window = make_window()
     window.room.plan("K-1", next(p for p in window.protocols if p.id == "im-kap"))
     assert window.room.advance(State.PREPARING) and window.room.advance(State.DOSED)
@@ -60,11 +65,13 @@ def test_index_damage_is_found_and_stops_writing(make_window, data_dir, tmp_path
     _damage_an_index(copy)
     assert quick_check(copy) == "ok"  # what the start-up check used to run
     assert integrity_check(copy) != "ok"
-    db = window.room._sessions._db
-    window.check_database_soon(copy, db.stop_writes)
+    window.check_database_soon(copy, contexts[-1].db.stop_writes)
     qtbot.waitUntil(lambda: "start-up check" in window.status.text(), timeout=10_000)
     assert "stopped writing" in window.status.text()
     assert "restore the newest backup" in window.status.text()
+    box = window.findChild(QMessageBox, "error_message")
+    assert box is not None and box.isVisible() and "start-up check" in box.text()
+    box.close()
     errors: list[str] = []
     window.records.failed.connect(errors.append)
     assert window.records.record(Kind.VITALS, VITALS) is None

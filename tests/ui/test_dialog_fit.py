@@ -40,7 +40,7 @@ def themed(request, qapp) -> Iterator[str]:
 
 @pytest.fixture
 def accounts(data_dir, clock):
-    from kapdesk.app import build_services
+    from kapdesk.wiring import build_services
 
     services = build_services(Paths(data_dir), clock)
     return AccountStore(services.db, clock, AuditTrail(services.db, clock))

@@ -8,10 +8,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox, QTableView
 
 from kapdesk.paths import Paths
-from kapdesk.store.accounts import AccountStore
-from kapdesk.store.audit import AuditTrail
 from kapdesk.store.database import open_database
-from kapdesk.ui.history.launcher import HistoryLauncher
 from kapdesk.ui.history.window import HistoryWindow
 from tests.store.history_sample import Clinic, write_clinic
 from tests.ui.conftest import PASSWORD, answer_dialog
@@ -48,16 +45,6 @@ def test_staff_and_admins_are_refused_and_see_no_patient_data(qtbot, db, clock,
     assert len(failures) == 3 and all("you cannot see notes" in f for f in failures)
 
 
-def _wire(window, clock) -> HistoryLauncher:  # type: ignore[no-untyped-def]
-    """What app.py's build_window adds after making the window (see the hand-over note)."""
-    launcher = HistoryLauncher(window.settings._db, clock, lambda: window.room.user,
-                               window.settings.get, window.flows.sign,
-                               lambda: window.entry.open_dialog, window.show_error, window)
-    window.access.locked_changed.connect(launcher.on_locked)
-    window.access.user_changed.connect(launcher.on_user_changed)
-    return launcher
-
-
 @pytest.fixture
 def main_window(make_window, data_dir: Path, clock, protocols):  # type: ignore[no-untyped-def]
     paths = Paths(data_dir)
@@ -74,7 +61,7 @@ def main_window(make_window, data_dir: Path, clock, protocols):  # type: ignore[
 @pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen: no stacking
 def test_from_the_main_window_a_clinician_reviews_and_signs(qtbot, main_window, clock):
     window, clinic = main_window
-    launcher = _wire(window, clock)
+    launcher = window.history  # built by kapdesk.wiring, as the app builds it
     history = launcher.open()
     assert isinstance(history, HistoryWindow) and history.isVisible()
     assert launcher.open() is history  # one window, raised again
@@ -82,7 +69,7 @@ def test_from_the_main_window_a_clinician_reviews_and_signs(qtbot, main_window, 
     panel = history.session_panel
     assert panel.report.session_id == clinic.second.session_id
     assert panel.sign_button.isEnabled() and "NOT SIGNED" in panel.header.text()
-    window.entry.open_dialog = answer_dialog  # the main window's seam signs with PASSWORD
+    window.prompts.answer = answer_dialog  # the main window's seam signs with PASSWORD
     panel.sign_button.click()
     assert window.records.records.signature(clinic.second.session_id).name == "Clinician"
     assert "signed by Clinician" in panel.header.text()
@@ -90,7 +77,7 @@ def test_from_the_main_window_a_clinician_reviews_and_signs(qtbot, main_window, 
     assert history.status.text() == f"Session {clinic.second.session_id} signed."
     assert history.browse.model.rows()[0].unsigned == 0  # K-204 has nothing left to sign
     opened = Answers(lambda dialog: dialog.reject())  # exports ask through the same seam
-    window.entry.open_dialog = opened
+    window.prompts.answer = opened
     panel.export_button.click()
     assert opened.seen == ["export_dialog"]
     launcher.close()
@@ -99,7 +86,7 @@ def test_from_the_main_window_a_clinician_reviews_and_signs(qtbot, main_window, 
 
 def test_locking_the_screen_closes_the_history(qtbot, main_window, clock):
     window, _clinic = main_window
-    launcher = _wire(window, clock)
+    launcher = window.history  # built by kapdesk.wiring, as the app builds it
     history = launcher.open()
     assert history is not None
     with qtbot.waitSignal(history.destroyed, timeout=2000):
@@ -113,12 +100,11 @@ def test_locking_the_screen_closes_the_history(qtbot, main_window, clock):
 
 def test_staff_are_refused_with_a_message_and_a_switch_to_staff_closes_it(qtbot,
                                                                           main_window,
-                                                                          clock):
+                                                                          contexts):
     window, _clinic = main_window
-    launcher = _wire(window, clock)
-    accounts = AccountStore(window.settings._db, clock,
-                            AuditTrail(window.settings._db, clock))
-    staff = accounts.create("Riley Invented", "riley", "staff", "staff-password-1", None)
+    launcher = window.history  # built by kapdesk.wiring, as the app builds it
+    staff = contexts[-1].stores.accounts.create("Riley Invented", "riley", "staff",
+                                                "staff-password-1", None)
     history = launcher.open()
     assert history is not None
     window.room.set_user(staff)

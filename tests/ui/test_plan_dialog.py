@@ -18,7 +18,7 @@ def _plan_with(window, fill):
         else:
             dialog.reject()
         answer.dialog = dialog
-    window.entry.open_dialog = answer
+    window.prompts.answer = answer
     window.act_plan.trigger()
     return answer.dialog
 
@@ -39,7 +39,7 @@ def test_new_patient_with_details_and_a_new_course(make_window, clock, protocols
     assert window.room.session.patient_code == "K-500"
 
 
-def test_spacing_rules_need_a_reason_which_is_stored(make_window, clock, protocols):
+def test_spacing_rules_need_a_reason_which_is_stored(make_window, contexts, clock, protocols):
     window = make_window()
     room = window.room
     assert room.plan("K-600", protocols["im-kap"])
@@ -64,7 +64,7 @@ def test_spacing_rules_need_a_reason_which_is_stored(make_window, clock, protoco
         d.reason_edit.setText("Psychiatrist agreed: travel next week")
     _plan_with(window, with_reason)
     session = room.session
-    events = room._sessions.events(session.id)
+    events = contexts[-1].stores.sessions.events(session.id)
     assert events[0].data["spacing_reason"] == "Psychiatrist agreed: travel next week"
     assert len(events[0].data["spacing_warnings"]) == 2
 

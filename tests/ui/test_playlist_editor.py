@@ -280,6 +280,8 @@ def test_the_shipped_set_is_saved_as_a_clinic_copy(qtbot, stores, data_dir, tmp_
     window.form.targets["peak"].setValue(45)
     assert not window.save() and "already has its own copy" in answers.asked[-1]
     assert load_set(copy)[0].target_minutes["peak"] == 40  # not replaced: the answer was no
+    answers.yes = True  # closing: the unsaved 45 is let go
+    assert window.close()
 
 
 def test_m3u_import_reports_problems_and_export_reads_back(qtbot, stores, music, no_sets,

@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-from kapdesk.app import build_services, build_window, create_account
 from kapdesk.core.clock import SystemClock
 from kapdesk.core.protocol import CueSpec, Phase, Protocol
 from kapdesk.core.session import State
 from kapdesk.paths import Paths
+from kapdesk.wiring import build_services, build_window, create_account
 
 
 def _quick_protocol() -> Protocol:

@@ -37,7 +37,7 @@ def _correct_with(window, values=None, reason="Typed the wrong reading", minutes
         dialog.reason_edit.setText(reason)
         answer.title = dialog.windowTitle()
         dialog.accept()
-    window.entry.open_dialog = answer
+    window.prompts.answer = answer
     return answer
 
 
@@ -60,7 +60,7 @@ def test_after_signing_changes_are_amendments_beside_the_original(make_window, c
                                                                   protocols):
     window = make_window()
     original = _closed_session_with_vitals(window, clock, protocols)
-    window.entry.open_dialog = answer_dialog
+    window.prompts.answer = answer_dialog
     window.act_sign.trigger()
     assert window.view.note.isReadOnly()
     assert window.view.note_amend_button.isVisible()
@@ -71,7 +71,7 @@ def test_after_signing_changes_are_amendments_beside_the_original(make_window, c
     assert chain[0].values["diastolic"] == 84 and chain[1].values["diastolic"] == 80
     assert chain[1].amendment and chain[1].reason == "Cuff reading re-checked"
     answers = iter(["Patient phoned: slept well.", "Late information"])
-    window.ask_text = lambda _t, _l: next(answers)
+    window.prompts.replies += list(answers)
     window.view.note_amend_button.click()
     (note,) = window.records.records.current(original.session_id, Kind.NOTE)
     assert note.amendment and note.values["text"] == "Patient phoned: slept well."
@@ -80,7 +80,7 @@ def test_after_signing_changes_are_amendments_beside_the_original(make_window, c
 def test_an_amendment_without_a_reason_is_refused_in_the_dialog(make_window, clock, protocols):
     window = make_window()
     original = _closed_session_with_vitals(window, clock, protocols)
-    window.entry.open_dialog = answer_dialog
+    window.prompts.answer = answer_dialog
     window.act_sign.trigger()
     seen = []
 
@@ -91,7 +91,7 @@ def test_an_amendment_without_a_reason_is_refused_in_the_dialog(make_window, clo
             return
         dialog.value_edits["systolic"].setText("140")
         dialog.accept()
-    window.entry.open_dialog = answer
+    window.prompts.answer = answer
     assert window.flows.correct(original.id) is False
     assert seen == ["An amendment to a signed session needs a reason."]
     assert len(window.records.records.chain(original.id)) == 1
@@ -103,7 +103,7 @@ def test_sign_from_the_empty_room_list(make_window, clock, protocols):
     window.act_close.trigger()
     empty = window.view.empty
     assert empty.unsigned_list.count() == 1
-    window.entry.open_dialog = answer_dialog
+    window.prompts.answer = answer_dialog
     empty.sign_button.click()
     assert window.records.records.signature(original.session_id) is not None
     assert empty.unsigned_list.count() == 0
@@ -121,7 +121,7 @@ def test_integration_session_is_recorded_and_counts_for_spacing(make_window, clo
         dialog.note_edit.setPlainText("Reflected on the session; felt lighter.")
         dialog.plan_edit.setText("Second dose next week")
         dialog.accept()
-    window.entry.open_dialog = answer
+    window.prompts.answer = answer
     window.view.empty.integration_button.click()
     assert window.status.text() == "Integration session for K-800 saved"
     assert window.room.spacing("K-800", protocols["im-kap"]) == []

@@ -7,7 +7,6 @@ import pytest
 from kapdesk.audio.model import PlayerState
 from kapdesk.core.cues import CueEventKind
 from kapdesk.core.session import State
-from kapdesk.store.music import MusicStore
 from tests.ui.conftest import step
 
 
@@ -18,8 +17,8 @@ def _dosed(window, protocols):
     window.act_dose.trigger()
 
 
-def test_music_plays_the_phase_playlist_and_each_track_is_recorded(make_window, clock,
-                                                                   protocols, qtbot):
+def test_music_plays_the_phase_playlist_and_each_track_is_recorded(make_window, contexts,
+                                                                   clock, protocols, qtbot):
     window = make_window()
     music = window.music
     assert music.set_id == "im-kap-ambient"
@@ -31,13 +30,14 @@ def test_music_plays_the_phase_playlist_and_each_track_is_recorded(make_window, 
                     timeout=5000)
     text = window.view.music_bar.label.text()
     assert "Onset music" in text and "of music left" in text and "left in phase" in text
-    plays = MusicStore(window.room._sessions._db, clock).plays(window.room.session.id)
+    plays = contexts[-1].stores.music.plays(window.room.session.id)
     assert plays and plays[0].phase == "onset" and plays[0].outcome is None
     window.view.music_bar.stop_button.click()
     qtbot.waitUntil(lambda: music.player.state is PlayerState.STOPPED, timeout=2000)
 
 
-def test_a_music_cue_moves_to_the_next_phase_with_a_crossfade(make_window, clock, protocols,
+def test_a_music_cue_moves_to_the_next_phase_with_a_crossfade(make_window, contexts, clock,
+                                                              protocols,
                                                               qtbot):
     window = make_window()
     _dosed(window, protocols)
@@ -51,7 +51,7 @@ def test_a_music_cue_moves_to_the_next_phase_with_a_crossfade(make_window, clock
     banner.music_next_button.click()
     assert window.music.phase == "peak"
     assert window.music.player.state is PlayerState.PLAYING
-    events = window.room._sessions.events(window.room.session.id)
+    events = contexts[-1].stores.sessions.events(window.room.session.id)
     done = [e for e in events if e.cue_key == "music-peak#1"
             and e.kind == CueEventKind.ACKNOWLEDGED]
     assert done[0].data == {"music": "next phase"}
@@ -86,10 +86,12 @@ class NoDevice:
     def current(self): return None
     def events(self): return []
     def stop(self, fade_s=3.0): self.calls.append("stop")
+    def close(self): self.calls.append("close")
 
 
 def test_no_audio_device_is_said_and_the_session_goes_on(make_window, clock, protocols):
     window = make_window()
+    window.music.player.close()  # the real player goes; this one finds no sound card
     window.music.player = NoDevice()
     _dosed(window, protocols)
     window.view.music_bar.play_button.click()

@@ -51,7 +51,7 @@ def test_vitals_saved_from_the_room_answer_the_vitals_cue(make_window, clock, da
     assert window.view.banner.cue_key == "vitals#1"
     answer = _fill_vitals({"systolic": 128, "diastolic": 82, "heart_rate": 74, "spo2": 97,
                            "resp_rate": 14})
-    window.entry.open_dialog = answer
+    window.prompts.answer = answer
     qtbot.keyClick(window, Qt.Key.Key_V)
     assert answer.errors == [""]
     assert not window.view.banner.isVisible()
@@ -70,7 +70,7 @@ def test_impossible_vitals_are_refused_inside_the_dialog_and_nothing_is_stored(
     window = make_window()
     session = _dosed(window)
     answer = _fill_vitals({"systolic": 80, "diastolic": 95})
-    window.entry.open_dialog = answer
+    window.prompts.answer = answer
     window.entry.open("vitals")
     assert "Diastolic 95 mmHg must be below systolic 80 mmHg" in answer.errors[0]
     _sessions, records = _reopen(data_dir, clock)
@@ -82,7 +82,7 @@ def test_high_blood_pressure_raises_a_calm_alert_and_asks_for_a_confirming_readi
     window = make_window()
     _dosed(window)
     step(window, clock, 40 * 60, every=60)
-    window.entry.open_dialog = _fill_vitals({"systolic": 186, "diastolic": 104})
+    window.prompts.answer = _fill_vitals({"systolic": 186, "diastolic": 104})
     window.entry.open("vitals")
     box = window.view.alerts
     assert box.isVisible()
@@ -90,7 +90,7 @@ def test_high_blood_pressure_raises_a_calm_alert_and_asks_for_a_confirming_readi
     assert "due in 5:00" in box.confirm_label.text()
     step(window, clock, 5 * 60)
     assert "due now" in box.confirm_label.text()
-    window.entry.open_dialog = _fill_vitals({"systolic": 150, "diastolic": 90})
+    window.prompts.answer = _fill_vitals({"systolic": 150, "diastolic": 90})
     window.entry.open("vitals")
     assert not box.confirm_label.isVisible()
 
@@ -104,7 +104,7 @@ def test_moaas_button_shows_its_wording_and_flags_deep_sedation(make_window, clo
         texts = [b.text() for b in dialog.buttons]
         assert "3  ·  Answers only when the name is called loudly or repeatedly" in texts
         dialog.buttons[2].click()  # score 3
-    window.entry.open_dialog = answer
+    window.prompts.answer = answer
     qtbot.keyClick(window, Qt.Key.Key_M)
     assert "MOAA/S 3" in window.view.entries_list.item(0).text()
     assert window.view.alerts.isVisible()

@@ -1,5 +1,8 @@
 """The room screen driven as a clinician would, over a real database, on a fake clock."""
 
+from pathlib import Path
+
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -8,6 +11,7 @@ from kapdesk.core.room import format_elapsed
 from kapdesk.core.session import State
 from kapdesk.store.database import open_database
 from kapdesk.store.sessions import SessionStore
+from tests.audio.signals import tone_level
 from tests.ui.conftest import step
 
 
@@ -63,7 +67,7 @@ def test_snooze_brings_the_cue_back_after_its_minutes_not_before(make_window, cl
 def test_skip_asks_a_reason_and_stores_it(make_window, clock, protocols, data_dir):
     window = make_window()
     session = _dosed(window, protocols)
-    window.ask_text = lambda _title, _label: "Lights already low"
+    window.prompts.text = "Lights already low"
     step(window, clock, 120)
     window.view.banner.skip_button.click()
     _store, events = _stored(data_dir, clock, session.id)
@@ -76,7 +80,7 @@ def test_skip_asks_a_reason_and_stores_it(make_window, clock, protocols, data_di
 def test_cancelled_skip_changes_nothing(make_window, clock, protocols):
     window = make_window()
     _dosed(window, protocols)
-    window.ask_text = lambda _title, _label: None
+    window.prompts.text = None
     step(window, clock, 120)
     window.view.banner.skip_button.click()
     assert window.view.banner.isVisible()
@@ -173,7 +177,7 @@ def test_whole_session_from_plan_to_close_through_the_toolbar(make_window, clock
     window.act_recovery.trigger()
     assert window.act_discharge.isEnabled()
     step(window, clock, 30 * 60, every=60)
-    window.ask_text = lambda _title, _label: "Patient fully recovered, escort waiting"
+    window.prompts.text = "Patient fully recovered, escort waiting"
     window.act_discharge.trigger()  # early: asks a reason, stores it
     window.act_close.trigger()
     assert window.room.session is None
@@ -222,16 +226,26 @@ def test_lozenge_hold_timer_counts_down_then_cues_spitting(make_window, clock, p
     assert window.view.timer_label.isHidden()
 
 
-def test_chime_sounds_on_escalation_only_when_the_clinic_turned_it_on(make_window, clock,
-                                                                     protocols):
+def test_chime_sounds_on_escalation_only_when_the_clinic_turned_it_on(
+        make_window, clock, protocols, tmp_path, monkeypatch, qtbot):
+    """Heard on real output: SDL's disk driver writes what the sound device plays."""
+    out = tmp_path / "out.raw"
+    monkeypatch.setenv("SDL_AUDIODRIVER", "disk")
+    monkeypatch.setenv("SDL_DISKAUDIOFILE", str(out))
     window = make_window()
-    rung: list[int] = []
-    window._chime = lambda: rung.append(1)
     _dosed(window, protocols)
     assert not window.act_chime.isChecked()  # quiet by default
     step(window, clock, 120 + 3 * 60)
-    assert rung == []
+    assert not out.exists() or _chime_level(out) < 0.01  # nothing was played
     window.act_chime.trigger()
     step(window, clock, 10 * 60)  # music-peak escalates at T+15
-    assert rung == [1]
+    qtbot.waitUntil(lambda: out.exists() and _chime_level(out) > 0.02, timeout=5000)
     assert window.settings.get("chime_on_escalation") is True
+
+
+def _chime_level(path: Path) -> float:
+    """The loudest 20 ms of the chime's 523 Hz partial in what was played."""
+    data = np.fromfile(path, dtype=np.int16)
+    if len(data) < 4000:
+        return 0.0
+    return float(tone_level(data[: len(data) // 2 * 2].reshape(-1, 2)[:, 0], 523.25).max())

@@ -25,7 +25,6 @@ from kapdesk.core.permissions import Action, PermissionDenied, require
 from kapdesk.core.report import SessionReport
 from kapdesk.services.exports import ExportRequest, export_session
 from kapdesk.services.printing import print_patient, print_session
-from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
 from kapdesk.store.history import protocols_in_use, rems_list, search_patients
 from kapdesk.store.outcomes import OutcomeStore
@@ -49,14 +48,15 @@ class HistoryController(QObject):
     exported = Signal(str)  # words: what went where
     failed = Signal(str)  # words a user can act on
 
-    def __init__(self, db: Database, clock: Clock, user: Callable[[], User],
-                 clinic_name: Callable[[], str], parent: QObject | None = None) -> None:
+    def __init__(self, db: Database, clock: Clock, outcomes: OutcomeStore,
+                 user: Callable[[], User], clinic_name: Callable[[], str],
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.clock = clock
         self._user = user
         self._clinic = clinic_name
-        self.outcomes = OutcomeStore(db, clock, AuditTrail(db, clock))
+        self.outcomes = outcomes
         self.filter = HistoryFilter()
         self.course: CourseReport | None = None
         self.report: SessionReport | None = None

@@ -8,38 +8,27 @@ who may not see records signs in.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QDialog, QWidget
 
-from kapdesk.core.clock import Clock
-from kapdesk.core.outcomes import SPECS, wording_from_setting
 from kapdesk.core.permissions import Action, PermissionDenied, require
-from kapdesk.store.connection import Database
 from kapdesk.store.users import User
 
 if TYPE_CHECKING:
     from kapdesk.ui.history.window import HistoryWindow
 
-Opener = Callable[[QDialog], None]
-
 
 class HistoryLauncher(QObject):
-    def __init__(self, db: Database, clock: Clock, user: Callable[[], User],
-                 settings_get: Callable[[str], Any], sign: Callable[[int], bool] | None,
-                 opener: Callable[[], Opener], report: Callable[[str], None],
-                 parent: QWidget, export_dir: Path | None = None) -> None:
+    """`build` makes a new history window (the wiring's: controller, stores, dialog opener);
+    `user` is whoever is signed in now; `report` shows a refusal in words."""
+
+    def __init__(self, build: Callable[[], HistoryWindow], user: Callable[[], User],
+                 report: Callable[[str], None], parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._db = db
-        self._clock = clock
+        self._build = build
         self._user = user
-        self._setting = settings_get
-        self._sign = sign
-        self._opener = opener
         self._report = report
-        self._export_dir = export_dir
         self.window: HistoryWindow | None = None
 
     def open(self) -> HistoryWindow | None:
@@ -58,19 +47,8 @@ class HistoryLauncher(QObject):
             self.window.raise_()
             self.window.activateWindow()
             return self.window
-        # The window's modules load when it is first opened: not needed to show the room.
-        from kapdesk.ui.history.controller import HistoryController
-        from kapdesk.ui.history.window import HistoryWindow
-
-        controller = HistoryController(self._db, self._clock, self._user,
-                                       lambda: str(self._setting("clinic_name")))
-        setting = self._setting("outcome_item_text")
-        wording = {i: wording_from_setting(setting, i) for i in SPECS}
-        window = HistoryWindow(controller, sign=self._sign, export_dir=self._export_dir,
-                               wording=wording)
-        controller.setParent(window)
+        window = self._build()
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # closed: nothing kept
-        window.open_dialog = lambda dialog: self._opener()(dialog)
         window.destroyed.connect(self._on_window_destroyed)
         self.window = window
         window.show()  # a new window comes up in front

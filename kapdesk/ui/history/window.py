@@ -41,6 +41,7 @@ from kapdesk.ui.history.models import OBJECT_ROLE, CourseTreeModel
 from kapdesk.ui.history.printing import PrintFlow
 from kapdesk.ui.history.session_panel import SessionPanel
 from kapdesk.ui.history.style import history_stylesheet
+from kapdesk.ui.naming import named
 from kapdesk.ui.record_actions import run_modal
 from kapdesk.ui.theme import DARK, Theme
 
@@ -51,14 +52,15 @@ class HistoryWindow(QMainWindow):
     def __init__(self, controller: HistoryController, *,
                  sign: Callable[[int], bool] | None = None, export_dir: Path | None = None,
                  wording: Mapping[Instrument, Mapping[int, str]] | None = None,
-                 theme: Theme = DARK, parent: QWidget | None = None) -> None:
+                 theme: Theme = DARK, open_dialog: Opener = run_modal,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("history_window")
         self.setWindowTitle(f"History · {APP_NAME}")
         self.setStyleSheet(history_stylesheet(theme))
         self.controller = controller
         self.theme = theme
-        self.open_dialog: Opener = run_modal
+        self.open_dialog: Opener = open_dialog
         self._sign = sign
         self._wording = wording or {}
         self.exporter = Exporter(controller, lambda d: self.open_dialog(d),
@@ -78,8 +80,8 @@ class HistoryWindow(QMainWindow):
     # -- building ----------------------------------------------------------------------
 
     def _refuse(self, words: str) -> None:
-        label = QLabel(f"{words}\n\nThe history shows patient records: ask a clinician.",
-                       objectName="history_refused")
+        label = named(QLabel(f"{words}\n\nThe history shows patient records: ask a "
+                             "clinician."), "history_refused")
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setWordWrap(True)
         self.setCentralWidget(label)
@@ -90,15 +92,15 @@ class HistoryWindow(QMainWindow):
         theme = self.theme
         self.browse = BrowsePanel(theme, self.controller.clock.now().astimezone().date())
         self.rems = RemsPanel(theme, self.controller.clock.now)
-        self.left_tabs = QTabWidget(objectName="history_left_tabs")
+        self.left_tabs = named(QTabWidget(), "history_left_tabs")
         self.left_tabs.addTab(self.browse, "Patients")
         self.left_tabs.addTab(self.rems, "REMS due")
-        middle = QWidget(objectName="sessions_pane")
+        middle = named(QWidget(), "sessions_pane")
         mid = QVBoxLayout(middle)
         mid.setContentsMargins(0, 0, 0, 0)
         mid.addWidget(heading("Courses and sessions"))
         self.tree_model = CourseTreeModel(session_columns(theme), self)
-        self.tree = QTreeView(objectName="session_tree")
+        self.tree = named(QTreeView(), "session_tree")
         self.tree.setAccessibleName("Courses and sessions")
         self.tree.setModel(self.tree_model)
         self.tree.setUniformRowHeights(True)
@@ -106,15 +108,15 @@ class HistoryWindow(QMainWindow):
         self.tree.setIndentation(10)
         self.tree.setAllColumnsShowFocus(True)
         mid.addWidget(self.tree, 1)
-        self.sessions_label = QLabel(objectName="session_count")
+        self.sessions_label = named(QLabel(), "session_count")
         self.sessions_label.setProperty("role", "muted")
         mid.addWidget(self.sessions_label)
         self.session_panel = SessionPanel(theme)
         self.course_panel = CoursePanel(theme)
-        self.right_tabs = QTabWidget(objectName="history_right_tabs")
+        self.right_tabs = named(QTabWidget(), "history_right_tabs")
         self.right_tabs.addTab(self.session_panel, "Session")
         self.right_tabs.addTab(self.course_panel, "Course")
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="history_splitter")
+        self.splitter = named(QSplitter(Qt.Orientation.Horizontal), "history_splitter")
         for widget in (self.left_tabs, middle, self.right_tabs):
             self.splitter.addWidget(widget)
         self.splitter.setChildrenCollapsible(False)
@@ -123,7 +125,7 @@ class HistoryWindow(QMainWindow):
         self.splitter.setStretchFactor(2, 2)
         self.setCentralWidget(self.splitter)
         self._size_tree_columns()
-        self.status = QLabel(objectName="history_status_bar")
+        self.status = named(QLabel(), "history_status_bar")
         self.statusBar().addWidget(self.status, 1)
         self._actions()
 
@@ -151,7 +153,7 @@ class HistoryWindow(QMainWindow):
                 ("Review and sign…", "sign_session_action", "Ctrl+Shift+S",
                  self.session_panel.sign_button.click),
                 ("Close history", "close_history", "Ctrl+W", self.close)):
-            action = QAction(text, self, objectName=name)
+            action = named(QAction(text, self), name)
             action.setShortcut(QKeySequence(keys))
             action.triggered.connect(lambda _c=False, s=slot: s())
             self.addAction(action)

@@ -101,6 +101,16 @@ class CueBanner(QFrame):
             self.buttons.setMinimumWidth(0)
             self.buttons.setMaximumWidth(16_777_215)
 
+    def show_keys(self, ack_key: str | None) -> None:
+        """Name the keys that work now: the room's one-key answers (None), or only
+        `ack_key` while a text field holds the keyboard (2, 5 and S would type there)."""
+        self.ack_button.setText(f"Acknowledge  ({ack_key or 'Space'})")
+        self.ack_button.setToolTip(f"Mark this cue as done ({ack_key or 'Space'})")
+        for button, words, key in ((self.snooze2_button, "Snooze 2 min", "2"),
+                                   (self.snooze5_button, "Snooze 5 min", "5"),
+                                   (self.skip_button, "Skip…", "S")):
+            button.setText(words if ack_key else f"{words}  ({key})")
+
     @property
     def cue_key(self) -> str | None:
         return self._key

@@ -1,0 +1,104 @@
+"""Who holds the keyboard in the room: the room, unless the clinician is typing a note.
+
+The room holds the keys by default, so the one-key actions (Space acknowledges, 2 and 5
+snooze, S skips, V, M, I, E, G record, P plays the music, N dims) act at once. A click in
+the note hands it the keys, and the room says so under it ("Esc returns keys to the
+room"); Esc, a click anywhere else in the room, or `NOTE_IDLE_S` without a key in the note
+gives them back. While the note has them, letters type: the banner then names Ctrl+Space,
+which acknowledges the due cue from anywhere and never types. On the lock screen the
+password field never takes Space while a cue is due: Space acknowledges it there too.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QWidget
+
+from kapdesk.ui.widgets.cue_banner import CueBanner
+
+NOTE_IDLE_S = 30
+ACK_ANYWHERE = "Ctrl+Space"
+NOTE_HINT = (f"Typing in the note. Esc returns keys to the room (so does {NOTE_IDLE_S} s "
+             f"without typing); {ACK_ANYWHERE} acknowledges a cue meanwhile.")
+
+
+class KeyboardHome(QObject):
+    note_keys_changed = Signal(bool)  # True: the note holds the keyboard
+
+    def __init__(self, room: QWidget, note: QPlainTextEdit, hint: QLabel, banner: CueBanner,
+                 lock_field: QLineEdit, lock_banner: CueBanner,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.room = room
+        self.note = note
+        self.hint = hint
+        self.banner = banner
+        self.lock_field = lock_field
+        self.lock_banner = lock_banner
+        room.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a click on the room takes keys
+        note.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab never wanders into the note
+        hint.setText(NOTE_HINT)
+        hint.setWordWrap(True)
+        hint.hide()
+        self.idle = QTimer(self)
+        self.idle.setObjectName("note keys idle")
+        self.idle.setSingleShot(True)
+        self.idle.setInterval(NOTE_IDLE_S * 1000)
+        self.idle.timeout.connect(self.give_back)
+        note.installEventFilter(self)
+        lock_field.installEventFilter(self)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_app_focus_changed)
+
+    @property
+    def note_has_keys(self) -> bool:
+        return self.note.hasFocus()
+
+    def give_back(self) -> None:
+        """The room holds the keyboard again (the note's text is kept and autosaves)."""
+        self.idle.stop()
+        if self.room.isVisible():
+            self.room.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def stop(self) -> None:
+        self.idle.stop()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.disconnect(self._on_app_focus_changed)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if watched is self.note:
+            if kind == QEvent.Type.FocusIn:
+                self._show(True)
+            elif kind == QEvent.Type.FocusOut:
+                self._show(False)
+            elif kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+                if event.key() == Qt.Key.Key_Escape:
+                    self.give_back()
+                    return True
+                self.idle.start()
+        elif watched is self.lock_field and kind in (QEvent.Type.ShortcutOverride,
+                                                     QEvent.Type.KeyPress):
+            # Not accepted: the window's Space shortcut acknowledges the cue instead
+            return (isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Space
+                    and self.lock_banner.cue_key is not None)
+        return False
+
+    def _show(self, note_has_keys: bool) -> None:
+        self.hint.setVisible(note_has_keys)
+        self.banner.show_keys(ACK_ANYWHERE if note_has_keys else None)
+        if note_has_keys:
+            self.idle.start()
+        else:
+            self.idle.stop()
+        self.note_keys_changed.emit(note_has_keys)
+
+    def _on_app_focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        """A focused button that hides (a banner answered) leaves no one holding the keys:
+        the room takes them back."""
+        if new is None and old is not None and self.room.isVisible() \
+                and old.window() is self.room.window() and self.room.window().isActiveWindow():
+            self.room.setFocus(Qt.FocusReason.OtherFocusReason)
