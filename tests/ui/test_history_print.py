@@ -11,6 +11,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QInputDialog
 
 from kapdesk.store.audit import AuditTrail
+from kapdesk.store.outcomes import OutcomeStore
 from tests.ui.history_helpers import (  # noqa: F401  (fixtures)
     Answers,
     Clinic,
@@ -128,7 +129,8 @@ def test_staff_cannot_print(qtbot, db, clock, tmp_path, clinic: Clinic):
     window = open_history(qtbot, db, clock, clinic.users["staff"])
     assert window.findChild(QPushButton, "history_print") is None  # no records shown
     staff = clinic.users["staff"]
-    controller = HistoryController(db, clock, lambda: staff, lambda: "Harbour Street Clinic")
+    controller = HistoryController(db, clock, OutcomeStore(db, clock, AuditTrail(db, clock)),
+                                   lambda: staff, lambda: "Harbour Street Clinic")
     printer = QPrinter()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "no.pdf"))
