@@ -27,7 +27,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kapdesk", description=f"{APP_NAME} commands without a window")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--data-dir", help="the data folder (default: $KAPDESK_DATA_DIR, "
                         "else the user data folder)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)

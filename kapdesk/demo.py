@@ -109,7 +109,8 @@ def _past_session(s: _Stores, when: datetime, code: str, protocol: Protocol, cou
     clock.advance(rng.randint(15, 30) * 60)
     session = s.sessions.transition(session.id, State.DOSED, user)
     dosed_at = clock.now()
-    weight = s.patients.by_code(code).weight_kg or 70.0
+    patient = s.patients.by_code(code)
+    weight = (patient.weight_kg if patient is not None else None) or 70.0
 
     def dose(device: int | None) -> None:
         s.records.record(session.id, Kind.DOSE, {

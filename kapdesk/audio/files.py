@@ -20,7 +20,7 @@ class AudioFileError(Exception):
         self.reason = reason
 
 
-class StreamingFile(sf.SoundFile):
+class StreamingFile(sf.SoundFile):  # type: ignore[misc]  # soundfile ships no types
     """A SoundFile read straight through, never seeking.
 
     On a seekable file soundfile 0.14 seeks back to where it is after every read. For

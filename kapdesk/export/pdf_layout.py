@@ -134,10 +134,13 @@ class Layout:
                   space_pt: float = 0) -> None:
         _font, fm = self.font(style)
         indent = indent_pt * self.pt
+        def drawer(line: str) -> Callable[[QPainter, QRectF], None]:
+            def draw(p: QPainter, r: QRectF) -> None:
+                self.draw_text(p, r.left() + indent, r.top(), line, style)
+            return draw
+
         for i, line in enumerate(self.lines(text, style, self.width - indent)):
-            self.add(Block(fm.lineSpacing(),
-                           lambda p, r, t=line: self.draw_text(p, r.left() + indent, r.top(),
-                                                               t, style),
+            self.add(Block(fm.lineSpacing(), drawer(line),
                            space_before=space_pt * self.pt if i == 0 else 0.0))
 
     def heading(self, text: str) -> None:

@@ -222,10 +222,10 @@ class _Chart(Pencil):
                           label, color)
                 last_right[row] = x + 8 * u + width
         for alert in r.alerts:
-            obs = next((o for o in r.entries if o.id == alert.observation_id), None)
-            if obs is None:
+            found = next((o for o in r.entries if o.id == alert.observation_id), None)
+            if found is None:
                 continue
-            x = self.x(self.entry_minute(obs))
+            x = self.x(self.entry_minute(found))
             self.p.setPen(self.pen(self.pal.alert, 0.7, Qt.PenStyle.DotLine))
             self.p.drawLine(QPointF(x, self.vitals.top()), QPointF(x, self.vitals.bottom()))
             self.marker("down", QPointF(x, self.vitals.top() + self.line_h + 3 * u),

@@ -93,7 +93,7 @@ class InstanceLock:
         self._what = what
         self._clock = clock
         self._fd: int | None = None
-        self._closer: weakref.finalize[[int], None] | None = None
+        self._closer: weakref.finalize[[int], InstanceLock] | None = None
 
     @property
     def held(self) -> bool:
