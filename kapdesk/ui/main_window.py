@@ -351,6 +351,9 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.view)
             self.keys.give_back()
         self.toolbar.setVisible(not locked)
+        if locked:  # the last message may name a reading ("Saved BP 190/115 ...")
+            self.status.setText("")
+        self.statusBar().setVisible(not locked)
         for act in self.actions():
             if act not in (self.act_ack, self.act_snooze2, self.act_snooze5):
                 act.setEnabled(not locked)
