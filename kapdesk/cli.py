@@ -131,27 +131,33 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from kapdesk.store.anchor import anchor_report
+    from kapdesk.store.anchor import anchor_report, read_anchor
     from kapdesk.store.backup import list_backups
+    from kapdesk.store.instance import live_holder
     from kapdesk.store.maintenance import integrity_report
     from kapdesk.store.reconcile import signature_count
     from kapdesk.store.seal import seal_path
+    from kapdesk.store.sessions import SessionStore
 
     paths, db = _open(args, read_only=True)
-    problems = integrity_report(db)
-    anchors = anchor_report(db, seal_path(paths.database), list_backups(paths.backups_dir))
+    holder = live_holder(paths.data_dir)
+    sealed = read_anchor(seal_path(paths.database))  # before the snapshot, never after
+    with db.snapshot():  # every comparison over one committed state, the room saving or not
+        problems = integrity_report(db)
+        anchors = anchor_report(db, seal_path(paths.database),
+                                list_backups(paths.backups_dir), sealed,
+                                holder.describe() if holder else None)
+        signed = signature_count(db)
+        stored = SessionStore(db, SystemClock()).template_problems()
     problems += anchors.problems
     _protocols, errors = load_protocols(paths.protocol_dirs())
     problems += [f"protocol: {e}" for e in errors]
     from kapdesk.core.playlist import load_sets
     from kapdesk.paths import resource_root
-    from kapdesk.store.sessions import SessionStore
 
     _sets, found = load_sets([resource_root() / "playlists", paths.playlists_dir])
     problems += [f"playlist: {p}" for p in found if p.kind in ("invalid", "unreadable")]
-    problems += [f"session {sid}: stored template: {why}"
-                 for sid, why in SessionStore(db, SystemClock()).template_problems()]
-    signed = signature_count(db)
+    problems += [f"session {sid}: stored template: {why}" for sid, why in stored]
     for line in problems:  # the first mismatch first
         print(line)
     print(f"verified: {signed} signature(s), each recomputed over the record it signed; the "

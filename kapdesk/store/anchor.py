@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kapdesk.store.connection import Database
-from kapdesk.store.seal import SealError, read_seal
+from kapdesk.store.seal import Seal, SealError, read_seal
 
 
 @dataclass
@@ -32,17 +32,17 @@ def _short(digest: str | None) -> str:
     return (digest or "-")[:16]
 
 
-def _seal(db: Database, path: Path, report: AnchorReport) -> None:
+def _seal(db: Database, path: Path, report: AnchorReport, sealed: Seal | SealError | None,
+          writer: str | None) -> None:
     last = db.execute("SELECT max(id), count(*) FROM audit").fetchone()
     top, count = int(last[0] or 0), int(last[1])
     if count != top:
         report.problems.append(f"audit: {count} rows but the last is row {top}: rows were "
                                "removed from the trail")
-    try:
-        seal = read_seal(path)
-    except SealError as exc:
-        report.problems.append(f"seal: {exc}")
+    if isinstance(sealed, SealError):
+        report.problems.append(f"seal: {sealed}")
         return
+    seal = sealed
     if seal is None:
         tail = db.execute("SELECT action FROM audit ORDER BY id DESC LIMIT 1").fetchone()
         if tail is None or tail[0] == "baseline":
@@ -67,6 +67,12 @@ def _seal(db: Database, path: Path, report: AnchorReport) -> None:
         report.problems.append(
             f"seal: audit row {seal.last_id} has hash {_short(at)}…, the seal recorded "
             f"{_short(seal.head)}… ({seal.at}): the trail was rewritten at or before that row")
+    elif top > seal.last_id and writer is not None:
+        # the seal was read first, then the trail: KAPdesk went on saving in between
+        report.compared.append(
+            f"seal: audit row {seal.last_id} {_short(seal.head)}… matches {path.name}; rows "
+            f"{seal.last_id + 1}-{top} were saved since by {writer}, which seals each one as "
+            "it commits")
     elif top > seal.last_id:
         report.problems.append(
             f"seal: {top - seal.last_id} audit row(s) after row {seal.last_id} are not sealed "
@@ -140,11 +146,28 @@ def _backups(db: Database, paths: list[Path], report: AnchorReport) -> None:
         report.compared.append("backups: none in the backups folder to compare")
 
 
-def anchor_report(db: Database, seal: Path, backups: list[Path]) -> AnchorReport:
-    """The trail against the seal and each backup: problems, and what was compared."""
-    report = AnchorReport()
+def read_anchor(seal: Path) -> Seal | SealError | None:
+    """The seal as it is now: read before the trail's snapshot is taken, so that a
+    KAPdesk saving meanwhile can only put the trail ahead of it, never behind."""
     try:
-        _seal(db, seal, report)
+        return read_seal(seal)
+    except SealError as exc:
+        return exc
+
+
+def anchor_report(db: Database, seal: Path, backups: list[Path],
+                  sealed: Seal | None | SealError | None = None,
+                  writer: str | None = None) -> AnchorReport:
+    """The trail against the seal and each backup: problems, and what was compared.
+
+    `sealed`: the seal as read (read_anchor) before `db`'s snapshot began; read here if not
+    given. `writer`: who is saving beside this check (the open room), if anyone: the trail
+    may then run ahead of the seal by the rows saved since it was read."""
+    report = AnchorReport()
+    if sealed is None:
+        sealed = read_anchor(seal)
+    try:
+        _seal(db, seal, report, sealed, writer)
         _backups(db, backups, report)
         head = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     except sqlite3.Error as exc:  # the trail itself removed or reshaped

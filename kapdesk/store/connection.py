@@ -62,6 +62,18 @@ class Database:
         with self._errors():
             return self.conn.executescript(sql)
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Database]:
+        """One read transaction: every query inside sees the same committed state, however
+        much another process writes meanwhile (WAL). For checks that compare tables."""
+        self.execute("BEGIN")
+        try:
+            self.execute("SELECT count(*) FROM sqlite_master").fetchall()  # the snapshot
+            yield self
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+
     def stop_writes(self, reason: str) -> None:
         """Refuse every later write on this connection (SQLite's query_only), saying `reason`."""
         self.stopped = reason

@@ -84,6 +84,21 @@ def read_holder(data_dir: Path) -> Holder | None:
         return None
 
 
+def live_holder(data_dir: Path) -> Holder | None:
+    """Who holds the data folder now, if a process on this computer is named in the lock
+    file and still alive (no lock is taken: a check must never block the room)."""
+    holder = read_holder(data_dir)
+    if holder is None or holder.host != socket.gethostname():
+        return holder  # on another computer (a shared folder): taken as alive
+    try:
+        os.kill(holder.pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        return holder
+    return holder
+
+
 class InstanceLock:
     """Held from acquire() until release(), until it is garbage-collected, or to the end
     of the process."""

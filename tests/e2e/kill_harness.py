@@ -108,7 +108,10 @@ class Bystanders:
                 continue
             counts[done.returncode] = counts.get(done.returncode, 0) + 1
             text = done.stderr.decode(errors="replace")
-            if done.returncode not in (0, 1, 3) and "database is locked" not in text \
+            said = done.stdout.decode(errors="replace")
+            if name == "check" and done.returncode == 1:  # beside the room, check must pass
+                self.failures.append(f"check found problems beside the room: {said[-600:]}")
+            elif done.returncode not in (0, 3) and "database is locked" not in text \
                     and "in use by another program" not in text:
                 self.failures.append(f"{name} exit {done.returncode}: {text[-400:]}")
             elif "Traceback" in text:
