@@ -8,14 +8,19 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from kapdesk import APP_NAME
-from kapdesk.core.clock import SystemClock
+from kapdesk.core.clock import Clock, SystemClock
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.protocol import load_protocols
 from kapdesk.paths import Paths
 from kapdesk.services.exports import FORMATS
+
+if TYPE_CHECKING:
+    from kapdesk.core.permissions import Action
+    from kapdesk.store.connection import Database
+    from kapdesk.store.users import User
 
 COMMANDS = ("demo", "check", "backup", "restore", "export", "rems-due")
 
@@ -199,29 +204,38 @@ def _restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def _who(args: argparse.Namespace, db, clock) -> int | None:  # type: ignore[no-untyped-def]
-    """The exporting user, signed in with the password; None on a database with no
-    accounts yet (nothing to protect)."""
+def _signed_in(args: argparse.Namespace, db: Database, clock: Clock, action: Action,
+               needs: str) -> User:
+    """The user named by --user, signed in with the password (the terminal's prompt or
+    $KAPDESK_PASSWORD), allowed `action`; `needs` says why a user is asked for."""
     import getpass
 
-    from kapdesk.core.permissions import Action, require
+    from kapdesk.core.permissions import require
     from kapdesk.store.accounts import AccountStore
     from kapdesk.store.audit import AuditTrail
 
-    accounts = AccountStore(db, clock, AuditTrail(db, clock))
-    if not accounts.active_users():
-        return None
     if not args.user:
-        raise KapdeskError("exporting health records needs --user USERNAME (and the "
-                           "password)")
+        raise KapdeskError(f"{needs} needs --user USERNAME (and the password)")
     password = os.environ.get("KAPDESK_PASSWORD")
     if password is None:
         if not sys.stdin.isatty():
             raise KapdeskError("no password: set KAPDESK_PASSWORD or run in a terminal")
         password = getpass.getpass(f"Password for {args.user}: ")
-    user = accounts.login(args.user, password)
-    require(user.role, Action.EXPORT)
-    return user.id
+    user = AccountStore(db, clock, AuditTrail(db, clock)).login(args.user, password)
+    require(user.role, action)
+    return user
+
+
+def _who(args: argparse.Namespace, db: Database, clock: Clock) -> int | None:
+    """The exporting user, signed in with the password; None on a database with no
+    accounts yet (nothing to protect)."""
+    from kapdesk.core.permissions import Action
+    from kapdesk.store.accounts import AccountStore
+    from kapdesk.store.audit import AuditTrail
+
+    if not AccountStore(db, clock, AuditTrail(db, clock)).active_users():
+        return None
+    return _signed_in(args, db, clock, Action.EXPORT, "exporting health records").id
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -251,25 +265,13 @@ def _export(args: argparse.Namespace) -> int:
 
 def _rems_due(args: argparse.Namespace) -> int:
     """Patient codes are printed only to a signed-in clinician (as for export)."""
-    import getpass
-
-    from kapdesk.core.permissions import Action, require
-    from kapdesk.store.accounts import AccountStore
-    from kapdesk.store.audit import AuditTrail
+    from kapdesk.core.permissions import Action
     from kapdesk.store.reports import rems_due
 
     _paths, db = _open(args)
     clock = SystemClock()
-    if not args.user:
-        raise KapdeskError("listing the REMS forms due shows patient codes: it needs "
-                           "--user USERNAME of a clinician (and the password)")
-    password = os.environ.get("KAPDESK_PASSWORD")
-    if password is None:
-        if not sys.stdin.isatty():
-            raise KapdeskError("no password: set KAPDESK_PASSWORD or run in a terminal")
-        password = getpass.getpass(f"Password for {args.user}: ")
-    user = AccountStore(db, clock, AuditTrail(db, clock)).login(args.user, password)
-    require(user.role, Action.VIEW_RECORD)
+    _signed_in(args, db, clock, Action.VIEW_RECORD,
+               "listing the REMS forms due shows patient codes: it")
     due = rems_due(db, clock)
     for session_id, code, dosed, by in due:
         print(f"session {session_id}  patient {code}  dosed {dosed:%Y-%m-%d %H:%M} UTC  "
