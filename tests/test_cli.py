@@ -1,16 +1,13 @@
 """Commands without a window, run as a user would: a real process, real files."""
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.run_cli import kapdesk
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def kapdesk(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
-                          text=True, timeout=timeout, cwd=ROOT)
 
 
 def test_demo_writes_invented_history_then_check_passes(tmp_path):

@@ -1,5 +1,7 @@
 """Stores wired together as app.py does, on the real SQLite file of each test."""
 
+from pathlib import Path
+
 import pytest
 
 from kapdesk.core.clock import FakeClock
@@ -65,3 +67,16 @@ def discharge(sessions: SessionStore, clock: FakeClock, sid: int, user_id: int) 
     minimum = session.protocol.min_monitoring_minutes * 60
     clock.advance(max(0.0, minimum - session.elapsed(clock.now())) + 60)
     sessions.transition(sid, State.DISCHARGED, user_id)
+
+
+@pytest.fixture
+def folder(tmp_path: Path, clock: FakeClock) -> Path:
+    """A data folder opened as the room opens it, holding one patient, K-1; closed again."""
+    from kapdesk.store.opening import open_data_folder
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    opened = open_data_folder(folder / "kapdesk.sqlite3", clock, "test")
+    PatientStore(opened.db, clock, AuditTrail(opened.db, clock)).save("K-1", None)
+    opened.close()
+    return folder

@@ -4,8 +4,6 @@ and the CLI says it in one line (exit 2), never a traceback."""
 
 import sqlite3
 import stat
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,27 +21,15 @@ from kapdesk.store.errors import (
 from kapdesk.store.opening import open_data_folder
 from kapdesk.store.patients import PatientStore
 from tests import disk
+from tests.run_cli import kapdesk
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def kapdesk(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
 
 
 def codes(db: Database) -> list[str]:
     return [r[0] for r in db.execute("SELECT code FROM patients ORDER BY id")]
-
-
-@pytest.fixture
-def folder(tmp_path: Path, clock: FakeClock) -> Path:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    opened = open_data_folder(folder / "kapdesk.sqlite3", clock, "test")
-    PatientStore(opened.db, clock, AuditTrail(opened.db, clock)).save("K-1", None)
-    opened.close()
-    return folder
 
 
 @pytest.fixture

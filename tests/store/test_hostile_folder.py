@@ -4,32 +4,13 @@ nothing recorded is lost, and nothing outside the data folder is touched."""
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
-from kapdesk.core.clock import FakeClock
-from kapdesk.store.audit import AuditTrail
-from kapdesk.store.opening import open_data_folder
-from kapdesk.store.patients import PatientStore
+from tests.run_cli import kapdesk
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def kapdesk(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
-
-
-@pytest.fixture
-def folder(tmp_path: Path, clock: FakeClock) -> Path:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    opened = open_data_folder(folder / "kapdesk.sqlite3", clock, "test")
-    PatientStore(opened.db, clock, AuditTrail(opened.db, clock)).save("K-1", None)
-    opened.close()
-    return folder
 
 
 def one_line_refusal(result: subprocess.CompletedProcess[str], *words: str) -> None:

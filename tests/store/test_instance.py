@@ -18,6 +18,7 @@ from kapdesk.store.audit import AuditTrail
 from kapdesk.store.instance import InstanceLock, InstanceLockedError, read_holder
 from kapdesk.store.opening import open_data_folder
 from kapdesk.store.patients import PatientStore
+from tests.run_cli import kapdesk
 
 ROOT = Path(__file__).resolve().parents[2]
 HOLD = """
@@ -31,9 +32,6 @@ time.sleep(120)
 """
 
 
-def kapdesk(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture
