@@ -1,13 +1,8 @@
 """Commands without a window, run as a user would: a real process, real files."""
 
 import sqlite3
-from pathlib import Path
 
 from tests.run_cli import kapdesk
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
 
 
 def test_demo_writes_invented_history_then_check_passes(tmp_path):
