@@ -31,6 +31,7 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 ADMIN = ("Morgan Reyes", "morgan", "admin-password-e2e")
 CLINICIAN = ("Dr Ada Quill", "ada", "clinician-password-e2e")
 MAIN = "KAPdesk 0.1.0"
+NOTE = "Calm, eyes closed; asked for the music a little softer."
 VITALS = {"systolic": 128, "diastolic": 82, "heart_rate": 74, "spo2": 97, "resp_rate": 14}
 # The clinic's copy of the default template (same id, so it is the default): cues at
 # 12, 24 and 36 s after the dose, so that a session runs in a minute on the real clock.
@@ -197,7 +198,8 @@ def _cues_vitals_and_lock(desk: Desk) -> None:
         desk.type(str(value))
     desk.key("Return")
     desk.wait_for("the vitals", "SELECT id FROM observations WHERE kind = 'vitals'")
-    desk.window(MAIN)
+    main = desk.window(MAIN)
+    _type_the_note(desk, main)
     desk.key("ctrl+l")
     _event(desk, "cue_due", "ratings#1")
     time.sleep(0.5)
@@ -206,6 +208,19 @@ def _cues_vitals_and_lock(desk: Desk) -> None:
     _event(desk, "cue_acknowledged", "ratings#1")
     desk.type(CLINICIAN[2])
     desk.key("Return")
+
+
+def _type_the_note(desk: Desk, main: str) -> None:
+    """A click in the note (the fourth box of the right column: upcoming, done, entries,
+    note) hands it the keys; Esc gives them back, and the note is saved."""
+    width = int(desk.xdotool("getwindowgeometry", "--shell", main).split("WIDTH=")[1].split()[0])
+    x = width - 60  # right of most text, inside the right column's boxes
+    tall = [box for box in desk.column_boxes(main, x) if box[1] - box[0] >= 60]
+    top, bottom = tall[3]
+    desk.click(main, x - 200, (top + bottom) // 2)
+    desk.type(NOTE)
+    desk.key("Escape")
+    desk.wait_for("the note", "SELECT session_id FROM session_notes WHERE text = ?", NOTE)
 
 
 def _recovery_discharge_sign(desk: Desk) -> None:
@@ -329,6 +344,7 @@ def _check_the_record(desk: Desk, home: Path) -> None:
     assert kinds["screening"]["comment"] == "all confirmed with the patient"
     assert all(kinds["discharge"]["items"].values())
     assert kinds["discharge"]["comment"] == "left with escort"
+    assert q("SELECT text, updated_by FROM session_notes") == [(NOTE, ada)]
     acknowledged = {key for (key,) in q("SELECT cue_key FROM session_events WHERE kind = "
                                         "'cue_acknowledged' AND user_id = ?", ada)}
     assert {"lights-dim#1", "ratings#1"} <= acknowledged  # in the room, on the lock screen

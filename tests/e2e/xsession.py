@@ -161,6 +161,21 @@ class Desk:
         raise XSessionError(f"no row of bordered controls in window {wid} "
                             f"between y={top} and y={bottom}")
 
+    def column_boxes(self, wid: str, x: int) -> list[tuple[int, int]]:
+        """The bordered boxes (lists, text fields) that column `x` of window `wid` crosses,
+        top to bottom, as (top, bottom) y: pairs of thin bright horizontal borders."""
+        image = QImage(str(self.shot("_probe.png", wid)))
+        lines, start = [], None
+        for y in range(image.height()):
+            bright = QColor(image.pixel(x, y)).lightness() > 60
+            if bright and start is None:
+                start = y
+            elif not bright and start is not None:
+                if y - start <= 2:
+                    lines.append(start)
+                start = None
+        return [(lines[i], lines[i + 1]) for i in range(0, len(lines) - 1, 2)]
+
     def query(self, sql: str, *args: object) -> list[tuple[Any, ...]]:
         """Rows from the app's database, opened read-only through SQLite."""
         con = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, timeout=5)
