@@ -29,7 +29,9 @@ class XSessionError(AssertionError):
 def x_server(width: int = 1366, height: int = 768) -> Iterator[str]:
     """Xvfb at width x height with openbox on it; yields the display (":N")."""
     wanted = os.environ.get("KAPDESK_GUI_DISPLAY")
-    screen = ["-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"]
+    # -noreset: else the server resets when its first client (xdpyinfo) leaves, and a
+    # client connecting meanwhile (openbox) is turned away
+    screen = ["-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp", "-noreset"]
     if wanted:
         server = subprocess.Popen(["Xvfb", f":{wanted}", *screen], stderr=subprocess.DEVNULL)
         display = f":{wanted}"
@@ -51,7 +53,10 @@ def x_server(width: int = 1366, height: int = 768) -> Iterator[str]:
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _until(lambda: "window id" in subprocess.run(
             ["xprop", "-display", display, "-root", "_NET_SUPPORTING_WM_CHECK"],
-            capture_output=True, text=True).stdout, 10, "openbox did not take the screen")
+            capture_output=True, text=True).stdout or wm.poll() is not None, 10,
+            "openbox did not take the screen")
+        if wm.poll() is not None:
+            raise XSessionError(f"openbox stopped ({wm.returncode}) on {display}")
         yield display
     finally:
         for process in (wm, server):
