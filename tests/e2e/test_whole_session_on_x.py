@@ -134,8 +134,12 @@ def _first_run_and_accounts(desk: Desk) -> str:
     desk.key("Tab")
     desk.type(CLINICIAN[2])
     desk.key("Tab")
-    desk.type(CLINICIAN[2])
+    desk.type(CLINICIAN[2] + "x")  # the two differ: said in the dialog, nothing made
     desk.key("Return")
+    time.sleep(0.5)
+    assert not desk.query("SELECT id FROM users WHERE username = ?", CLINICIAN[1])
+    desk.window("New account")
+    desk.key("BackSpace", "Return")
     desk.wait_for("the clinician's account", "SELECT id FROM users WHERE username = ? AND "
                   "role = 'clinician'", CLINICIAN[1])
     desk.gone("New account")
@@ -206,6 +210,9 @@ def _cues_vitals_and_lock(desk: Desk) -> None:
     desk.shot("session_lock.png")
     desk.key("space")  # acknowledges on the lock screen, never typed into the password
     _event(desk, "cue_acknowledged", "ratings#1")
+    desk.type("not-the-password")  # refused in words; the field is cleared, still locked
+    desk.key("Return")
+    desk.wait_for("the refused unlock", "SELECT id FROM audit WHERE action = 'login_failed'")
     desk.type(CLINICIAN[2])
     desk.key("Return")
 
@@ -362,6 +369,8 @@ def _check_the_record(desk: Desk, home: Path) -> None:
     unlocked = q("SELECT id FROM audit WHERE action = 'login' AND user_id = ? AND at > ? "
                  "AND at < ?", ada, acked_on_lock, recovery)
     assert unlocked, "the password typed on the lock screen unlocked it (a login audited)"
+    refused = q("SELECT user_id FROM audit WHERE action = 'login_failed'")
+    assert refused == [(ada,)], "the wrong password on the lock screen was refused, once"
     target = json.loads(q("SELECT new FROM audit WHERE action = 'export'")[0][0])["target"]
     pdf = home / "K-014-session-1-note.pdf"
     assert target == str(pdf) and pdf.read_bytes()[:5] == b"%PDF-"
