@@ -4,16 +4,27 @@ The room holds the keys by default, so the one-key actions (Space acknowledges, 
 snooze, S skips, V, M, I, E, G record, P plays the music, N dims) act at once. A click in
 the note hands it the keys, and the room says so under it ("Esc returns keys to the
 room"); Esc, a click anywhere else in the room, or `NOTE_IDLE_S` without a key in the note
-gives them back. While the note has them, letters type: the banner then names Ctrl+Space,
-which acknowledges the due cue from anywhere and never types. On the lock screen the
+gives them back. The room's buttons take the keys only by Tab: never by a click, nor back
+when a dialog they opened closes; and a button that hides or greys out while it holds them
+(Screening checklist… once the dose is given) hands them back to the room, not to the next
+button: else Space, with no cue due, would press that button (the music would start).
+While the note has them, letters type: the banner then names Ctrl+Space, which
+acknowledges the due cue from anywhere and never types. On the lock screen the
 password field never takes Space while a cue is due: Space acknowledges it there too.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 
 from kapdesk.ui.widgets.cue_banner import CueBanner
 
@@ -46,6 +57,12 @@ class KeyboardHome(QObject):
         self.idle.setSingleShot(True)
         self.idle.setInterval(NOTE_IDLE_S * 1000)
         self.idle.timeout.connect(self.give_back)
+        self._buttons: set[QObject] = set()
+        for button in room.findChildren(QAbstractButton):  # a click leaves the keys alone
+            if button.focusPolicy() == Qt.FocusPolicy.StrongFocus:
+                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.installEventFilter(self)
+            self._buttons.add(button)
         note.installEventFilter(self)
         lock_field.installEventFilter(self)
         app = QApplication.instance()
@@ -80,6 +97,13 @@ class KeyboardHome(QObject):
                     self.give_back()
                     return True
                 self.idle.start()
+        elif watched in self._buttons:
+            # a button holds the keys only when Tab brought them: not when a dialog it
+            # opened closes, nor when its window comes back to the front
+            if kind == QEvent.Type.FocusIn and isinstance(event, QFocusEvent) and \
+                    event.reason() not in (Qt.FocusReason.TabFocusReason,
+                                           Qt.FocusReason.BacktabFocusReason):
+                self.give_back()
         elif watched is self.lock_field and kind in (QEvent.Type.ShortcutOverride,
                                                      QEvent.Type.KeyPress):
             # Not accepted: the window's Space shortcut acknowledges the cue instead
@@ -97,8 +121,12 @@ class KeyboardHome(QObject):
         self.note_keys_changed.emit(note_has_keys)
 
     def _on_app_focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
-        """A focused button that hides (a banner answered) leaves no one holding the keys:
-        the room takes them back."""
-        if new is None and old is not None and self.room.isVisible() \
-                and old.window() is self.room.window() and self.room.window().isActiveWindow():
+        """A focused button that hides or greys out (a banner answered, the screening
+        button once dosed) leaves the keys to no one, or Qt hands them to the next button
+        in the room: the room takes them back."""
+        if old is None or not self.room.isVisible() or old.window() is not self.room.window() \
+                or not self.room.window().isActiveWindow():
+            return
+        if new is None or (new is not self.note and self.room.isAncestorOf(new)
+                           and (not old.isVisible() or not old.isEnabled())):
             self.room.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -229,7 +229,9 @@ class RoomView(QStackedWidget):
         else:
             self.clock_caption.setText("SINCE DOSE")
             self.clock_label.setText(format_elapsed(snap.elapsed_s))
-            if snap.phase is not None:
+            if snap.phase is not None and snap.status_line is not None:  # discharged
+                self.phase_label.setText(snap.phase.name)  # no countdown: the clock stopped
+            elif snap.phase is not None:
                 left = snap.phase.end_min * 60 - snap.elapsed_s
                 self.phase_label.setText(
                     f"{snap.phase.name}  ·  {format_countdown(left)} left in phase")
@@ -258,6 +260,9 @@ class RoomView(QStackedWidget):
         minimum = session.protocol.min_monitoring_minutes
         if session.t0 is None:
             self.monitoring_label.setText(f"Monitoring after the dose: at least {minimum:g} min")
+        elif snap.status_line is not None:  # discharged: nothing more "to go"
+            self.monitoring_label.setText(f"Monitored {snap.elapsed_s / 60:.0f} min "
+                                          f"(at least {minimum:g} min asked)")
         elif snap.minutes_to_minimum > 0:
             self.monitoring_label.setText(
                 f"Monitoring {snap.elapsed_s / 60:.0f} of at least {minimum:g} min  ·  "
