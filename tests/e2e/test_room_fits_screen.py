@@ -24,16 +24,18 @@ SCALES = ["1", "1.5"]
 
 
 def _start_x(width: int, height: int) -> tuple[subprocess.Popen[bytes], str]:
+    # -noreset: else the server resets when its first client leaves, and openbox
+    # connecting at that moment is turned away (tests/e2e/xsession.py)
     wanted = os.environ.get("KAPDESK_GUI_DISPLAY")
     if wanted:
         server = subprocess.Popen(["Xvfb", f":{wanted}", "-screen", "0",
-                                   f"{width}x{height}x24", "-nolisten", "tcp"],
+                                   f"{width}x{height}x24", "-nolisten", "tcp", "-noreset"],
                                   stderr=subprocess.DEVNULL)
         display = f":{wanted}"
     else:
         read, write = os.pipe()
         server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0",
-                                   f"{width}x{height}x24", "-nolisten", "tcp"],
+                                   f"{width}x{height}x24", "-nolisten", "tcp", "-noreset"],
                                   pass_fds=(write,), stderr=subprocess.DEVNULL)
         os.close(write)
         with os.fdopen(read) as pipe:
