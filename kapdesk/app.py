@@ -56,13 +56,13 @@ def configure_logging(paths: Paths) -> None:
 def sign_in(services: AppContext, demo: bool) -> User | None:
     """First run: create the admin account. Then the day's sign-in (the demo signs in its
     invented clinician). None when the person closes the dialog."""
-    from kapdesk.ui.auth_dialogs import LoginDialog, NewAccountDialog
-
     accounts = services.stores.accounts
     if demo:  # the demo signs in its invented clinician without asking
         from kapdesk.demo import DEMO_LOGIN
 
         return accounts.by_username(DEMO_LOGIN[0])
+    from kapdesk.ui.auth_dialogs import LoginDialog, NewAccountDialog
+
     if accounts.needs_first_admin():
         first = NewAccountDialog(accounts, None, first_run=True)
         if first.exec() != NewAccountDialog.DialogCode.Accepted:
