@@ -140,7 +140,9 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     fit_to_screen(window)  # never larger than the screen it opens on
     window.show()
-    # integrity_check, off the first frame's path; damage stops every later write
-    window.check_database_soon(paths.database, services.db.stop_writes)
-    window.start_backups(paths.database, paths.backups_dir)
+    # integrity_check and the day's first backup once the room is on screen, off the first
+    # frame's path; damage stops every later write
+    window.after_paint.add(lambda: window.check_database_soon(paths.database,
+                                                              services.db.stop_writes))
+    window.after_paint.add(lambda: window.start_backups(paths.database, paths.backups_dir))
     return int(app.exec())

@@ -40,6 +40,7 @@ from kapdesk.ui.access import AccessControl
 from kapdesk.ui.backup_runner import BackupRunner
 from kapdesk.ui.cadss_wording_dialog import edit_cadss_wording
 from kapdesk.ui.db_check import DatabaseCheck
+from kapdesk.ui.first_paint import AfterFirstPaint
 from kapdesk.ui.keyboard import ACK_ANYWHERE, KeyboardHome
 from kapdesk.ui.lock_view import LockView
 from kapdesk.ui.music_controller import MusicController, NowPlaying
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.music = music
         self._release_audio = release_audio
         self._shut_down = False
+        self.after_paint = AfterFirstPaint(self)  # what waits for the first frame
         self._db_check: DatabaseCheck | None = None
         self._stop_writes: Callable[[str], None] | None = None
         self.backups: BackupRunner | None = None
@@ -529,6 +531,7 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
+        self.after_paint.cancel()
         self.view.note.flush()
         for box in self.findChildren(QMessageBox):  # a refusal still on screen
             box.close()
