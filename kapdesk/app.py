@@ -19,7 +19,13 @@ from kapdesk.core.clock import SystemClock
 from kapdesk.core.errors import KapdeskError
 from kapdesk.paths import Paths, default_data_dir
 from kapdesk.store.users import User
-from kapdesk.wiring import AppContext, build_services, build_window, ensure_demo
+from kapdesk.wiring import (
+    AppContext,
+    build_services,
+    build_window,
+    ensure_demo,
+    preload_window_code,
+)
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -130,6 +136,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     apply_theme(app, THEMES.get(level, THEMES["dark"]))
     for notice in services.notices:  # e.g. an interrupted restore finished or undone
         QMessageBox.information(None, APP_NAME, notice)
+    preload_window_code()  # the room's code loads while the person signs in
     user = sign_in(services, args.demo)
     if user is None:
         return 0
