@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self.access = AccessControl(self, accounts, room, float(settings.get("lock_minutes")),
                                     opener=lambda: self.entry.open_dialog,
                                     ask_text=lambda: self.ask_text, report=self.show_error)
+        self.after_paint.add(self.access.watch)
         self.steps = SessionSteps(
             room, ops.sessions, protocols, lambda: str(settings.get("default_protocol")),
             records.patients, lambda dialog: self.entry.open_dialog(dialog),
