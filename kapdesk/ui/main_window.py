@@ -106,13 +106,15 @@ class MainWindow(QMainWindow):
         self._db_check: DatabaseCheck | None = None
         self._stop_writes: Callable[[str], None] | None = None
         self.backups: BackupRunner | None = None
-        self.view = RoomView(records.save_note)
-        self.lock_view = LockView()
-        self.pages = QStackedWidget()
+        # Each widget is made inside the window: under the app's stylesheet, moving a built
+        # tree into another parent re-polishes every widget in it.
+        self.pages = QStackedWidget(self)
         self.pages.setObjectName("pages")
+        self.setCentralWidget(self.pages)
+        self.view = RoomView(records.save_note, self.pages)
+        self.lock_view = LockView(self.pages)
         self.pages.addWidget(self.view)
         self.pages.addWidget(self.lock_view)
-        self.setCentralWidget(self.pages)
         self.entry = RecordActions(records, self, settings.get, prompts.open_dialog)
         self.flows = RecordFlows(
             records, ops.records, self,
