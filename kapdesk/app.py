@@ -110,6 +110,9 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    # The room's code loads in the background while this thread opens the data folder and
+    # the person signs in (SQLite and the password check run without the GIL).
+    preload_window_code()
     os.umask(0o077)  # everything KAPdesk writes is the user's alone
     found = QApplication.instance()
     app = found if isinstance(found, QApplication) else QApplication([sys.argv[0]])
@@ -136,7 +139,6 @@ def run(argv: Sequence[str] | None = None) -> int:
     apply_theme(app, THEMES.get(level, THEMES["dark"]))
     for notice in services.notices:  # e.g. an interrupted restore finished or undone
         QMessageBox.information(None, APP_NAME, notice)
-    preload_window_code()  # the room's code loads while the person signs in
     user = sign_in(services, args.demo)
     if user is None:
         return 0
