@@ -19,7 +19,13 @@ from kapdesk.core.clock import SystemClock
 from kapdesk.core.errors import KapdeskError
 from kapdesk.paths import Paths, default_data_dir
 from kapdesk.store.users import User
-from kapdesk.wiring import AppContext, build_services, build_window, ensure_demo
+from kapdesk.wiring import (
+    AppContext,
+    build_services,
+    build_window,
+    ensure_demo,
+    preload_window_code,
+)
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -56,13 +62,13 @@ def configure_logging(paths: Paths) -> None:
 def sign_in(services: AppContext, demo: bool) -> User | None:
     """First run: create the admin account. Then the day's sign-in (the demo signs in its
     invented clinician). None when the person closes the dialog."""
-    from kapdesk.ui.auth_dialogs import LoginDialog, NewAccountDialog
-
     accounts = services.stores.accounts
     if demo:  # the demo signs in its invented clinician without asking
         from kapdesk.demo import DEMO_LOGIN
 
         return accounts.by_username(DEMO_LOGIN[0])
+    from kapdesk.ui.auth_dialogs import LoginDialog, NewAccountDialog
+
     if accounts.needs_first_admin():
         first = NewAccountDialog(accounts, None, first_run=True)
         if first.exec() != NewAccountDialog.DialogCode.Accepted:
@@ -104,6 +110,9 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    # The room's code loads in the background while this thread opens the data folder and
+    # the person signs in (SQLite and the password check run without the GIL).
+    preload_window_code()
     os.umask(0o077)  # everything KAPdesk writes is the user's alone
     found = QApplication.instance()
     app = found if isinstance(found, QApplication) else QApplication([sys.argv[0]])
@@ -140,7 +149,9 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     fit_to_screen(window)  # never larger than the screen it opens on
     window.show()
-    # integrity_check, off the first frame's path; damage stops every later write
-    window.check_database_soon(paths.database, services.db.stop_writes)
-    window.start_backups(paths.database, paths.backups_dir)
+    # integrity_check and the day's first backup once the room is on screen, off the first
+    # frame's path; damage stops every later write
+    window.after_paint.add(lambda: window.check_database_soon(paths.database,
+                                                              services.db.stop_writes))
+    window.after_paint.add(lambda: window.start_backups(paths.database, paths.backups_dir))
     return int(app.exec())

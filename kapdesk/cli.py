@@ -15,7 +15,6 @@ from kapdesk.core.clock import Clock, SystemClock
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.protocol import load_protocols
 from kapdesk.paths import Paths
-from kapdesk.services.exports import FORMATS
 
 if TYPE_CHECKING:
     from kapdesk.core.permissions import Action
@@ -31,6 +30,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
+    # the exports load only for a command: the room window's start checks COMMANDS alone
+    from kapdesk.services.exports import FORMATS
+
     parser = _Parser(prog="kapdesk", description=f"{APP_NAME} commands without a window")
     common = _Parser(add_help=False)
     common.add_argument("--data-dir", help="the data folder (default: $KAPDESK_DATA_DIR, "

@@ -59,17 +59,25 @@ class AccessControl(QObject):
         self.idle.setSingleShot(True)
         self.set_lock_minutes(lock_minutes)
         self.idle.timeout.connect(self.lock)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        self._watching = False
         self._show_user()
+
+    def watch(self) -> None:
+        """From now on any touch of the laptop postpones the lock: every event of the app
+        passes here. The window calls it once its first frame is painted (nobody can touch
+        it before, and the events of building and painting it need not pass here)."""
+        app = QApplication.instance()
+        if app is not None and not self._watching:
+            app.installEventFilter(self)
+            self._watching = True
 
     def stop(self) -> None:
         """The window is closing: no idle lock any more, no watching the app's events."""
         self.idle.stop()
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and self._watching:
             app.removeEventFilter(self)
+            self._watching = False
 
     def set_lock_minutes(self, minutes: float) -> None:
         self.idle.setInterval(max(1, int(minutes * 60_000)))

@@ -40,6 +40,7 @@ from kapdesk.ui.access import AccessControl
 from kapdesk.ui.backup_runner import BackupRunner
 from kapdesk.ui.cadss_wording_dialog import edit_cadss_wording
 from kapdesk.ui.db_check import DatabaseCheck
+from kapdesk.ui.first_paint import AfterFirstPaint
 from kapdesk.ui.keyboard import ACK_ANYWHERE, KeyboardHome
 from kapdesk.ui.lock_view import LockView
 from kapdesk.ui.music_controller import MusicController, NowPlaying
@@ -101,16 +102,19 @@ class MainWindow(QMainWindow):
         self.music = music
         self._release_audio = release_audio
         self._shut_down = False
+        self.after_paint = AfterFirstPaint(self)  # what waits for the first frame
         self._db_check: DatabaseCheck | None = None
         self._stop_writes: Callable[[str], None] | None = None
         self.backups: BackupRunner | None = None
-        self.view = RoomView(records.save_note)
-        self.lock_view = LockView()
-        self.pages = QStackedWidget()
+        # Each widget is made inside the window: under the app's stylesheet, moving a built
+        # tree into another parent re-polishes every widget in it.
+        self.pages = QStackedWidget(self)
         self.pages.setObjectName("pages")
+        self.setCentralWidget(self.pages)
+        self.view = RoomView(records.save_note, self.pages)
+        self.lock_view = LockView(self.pages)
         self.pages.addWidget(self.view)
         self.pages.addWidget(self.lock_view)
-        self.setCentralWidget(self.pages)
         self.entry = RecordActions(records, self, settings.get, prompts.open_dialog)
         self.flows = RecordFlows(
             records, ops.records, self,
@@ -121,6 +125,7 @@ class MainWindow(QMainWindow):
         self.access = AccessControl(self, accounts, room, float(settings.get("lock_minutes")),
                                     opener=lambda: self.entry.open_dialog,
                                     ask_text=lambda: self.ask_text, report=self.show_error)
+        self.after_paint.add(self.access.watch)
         self.steps = SessionSteps(
             room, ops.sessions, protocols, lambda: str(settings.get("default_protocol")),
             records.patients, lambda dialog: self.entry.open_dialog(dialog),
@@ -529,6 +534,7 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
+        self.after_paint.cancel()
         self.view.note.flush()
         for box in self.findChildren(QMessageBox):  # a refusal still on screen
             box.close()

@@ -9,7 +9,6 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QWidget
 
-from kapdesk.core import rems
 from kapdesk.core.checklists import DISCHARGE_ITEMS, SCREENING_ITEMS
 from kapdesk.core.observations import Kind, cadss_wording
 from kapdesk.core.session import State
@@ -92,6 +91,8 @@ class RecordActions(QObject):
                                     weight_kg=self.records.weight_kg(), device=device,
                                     parent=self.window)
         elif key == "screening":
+            from kapdesk.core import rems  # the REMS form's code loads when a form is asked
+
             dialog = ChecklistDialog(
                 "Screening before the dose", "screening",
                 self._with_rems(self._setting("screening_items") or SCREENING_ITEMS,
@@ -102,6 +103,7 @@ class RecordActions(QObject):
         self.open_dialog(dialog)
 
     def discharge_dialog(self, on_saved: Callable[[], None]) -> QDialog:
+        from kapdesk.core import rems
         from kapdesk.ui.entry_dialogs import ChecklistDialog
 
         snap = self.records.room.current
@@ -122,7 +124,9 @@ class RecordActions(QObject):
 
     def _with_rems(self, items: Sequence[str], extra: Sequence[str]) -> tuple[str, ...]:
         """An esketamine session's checklists also ask the REMS form's questions."""
+        from kapdesk.core.rems import REMS_PROTOCOL
+
         session = self.records.room.session
-        if session is None or session.protocol.id != rems.REMS_PROTOCOL:
+        if session is None or session.protocol.id != REMS_PROTOCOL:
             return tuple(items)
         return (*items, *(e for e in extra if e not in items))

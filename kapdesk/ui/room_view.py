@@ -56,7 +56,7 @@ class RoomView(QStackedWidget):
         super().__init__(parent)
         self.setObjectName("room_view")
         self.note = NotePanel(save_note)
-        self.empty = EmptyRoom()
+        self.empty = EmptyRoom(self)
         self.addWidget(self.empty)
         self.addWidget(self._build_room())
         self._theme = DARK
@@ -67,7 +67,7 @@ class RoomView(QStackedWidget):
         self._record = True
 
     def _build_room(self) -> QWidget:
-        page = QWidget(objectName="room_page")
+        page = QWidget(self, objectName="room_page")
         self.patient_label = _label("room_patient")
         self.state_label = _label("room_state", "muted")
         self.clock_caption = _label("room_clock_caption", "heading")

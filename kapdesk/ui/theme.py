@@ -180,8 +180,14 @@ def palette_colours(theme: Theme) -> dict[QPalette.ColorRole, str]:
 
 
 def apply_theme(app: QApplication, theme: Theme) -> None:
+    """The theme's palette and stylesheet on the whole app. A level already in force is left
+    as it is: setting a stylesheet again re-polishes every widget (the room window's start
+    sets the dark level before the window exists, and the window sets its level again)."""
     palette = QPalette()
     for role, colour in palette_colours(theme).items():
         palette.setColor(role, QColor(colour))
-    app.setPalette(palette)
-    app.setStyleSheet(stylesheet(theme))
+    sheet = stylesheet(theme)
+    if app.palette() != palette:
+        app.setPalette(palette)
+    if app.styleSheet() != sheet:
+        app.setStyleSheet(sheet)

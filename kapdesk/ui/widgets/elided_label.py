@@ -4,12 +4,15 @@ readers and tests). Its minimum size hint does not grow with the text."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QStyle, QStyleOption, QWidget
 
 MIN_CHARS = 6  # how narrow the label may get: a few characters and the ellipsis
 PREFERRED_CHARS = 48  # the width it asks for when there is room
+# What changes the width the text needs (a window's start sends each label many other
+# change events: parent, palette, enabled...; measuring on each of those slowed it down)
+_REFIT = (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.ContentsRectChange)
 
 
 class ElidedLabel(QLabel):
@@ -58,7 +61,8 @@ class ElidedLabel(QLabel):
 
     def changeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().changeEvent(event)
-        self._refresh_tooltip()  # a new font (theme, scale) changes what fits
+        if event.type() in _REFIT:
+            self._refresh_tooltip()  # a new font (theme, scale) changes what fits
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
