@@ -148,11 +148,13 @@ def _check(args: argparse.Namespace) -> int:
 
     paths, db = _open(args, read_only=True)
     holder = live_holder(paths.data_dir)
-    sealed = read_anchor(seal_path(paths.database))  # before the snapshot, never after
+    # The anchors are read before the snapshot, never after: a KAPdesk saving (or backing
+    # up) meanwhile can then only put the trail ahead of them, never behind.
+    backups = list_backups(paths.backups_dir)
+    sealed = read_anchor(seal_path(paths.database))
     with db.snapshot():  # every comparison over one committed state, the room saving or not
         problems = integrity_report(db)
-        anchors = anchor_report(db, seal_path(paths.database),
-                                list_backups(paths.backups_dir), sealed,
+        anchors = anchor_report(db, seal_path(paths.database), backups, sealed,
                                 holder.describe() if holder else None)
         signed = signature_count(db)
         stored = SessionStore(db, SystemClock()).template_problems()

@@ -121,6 +121,10 @@ def _backups(db: Database, paths: list[Path], report: AnchorReport) -> None:
     matched = 0
     for path in paths:
         found = _backup_head(path, wanted)
+        if isinstance(found, str) and not path.exists():  # rotated away while checking
+            report.compared.append(f"backup {path.name}: removed by the rotation of backups "
+                                   "while this check ran; not compared")
+            continue
         if isinstance(found, str):
             report.problems.append(f"backup {path.name}: {found}")
             continue
