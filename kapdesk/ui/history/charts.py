@@ -133,13 +133,9 @@ class TrendChart(QWidget):
         p.setPen(pen.pen(pal.grid, 0.6))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(plot)
-        if not self.points:  # on a plate of its own, never over a band's label
-            words = "no measures yet"
-            width = pen.fm.horizontalAdvance(words) + 4 * u
-            plate = QRectF(plot.center().x() - width / 2, plot.center().y() - pen.line_h / 2,
-                           width, pen.line_h)
-            p.fillRect(plate, QColor(pal.background))
-            pen.text(plate, words, pal.muted, Qt.AlignmentFlag.AlignHCenter)
+        if not self.points:
+            # only the bands: the panel says no measures are recorded yet, and words drawn
+            # in here would sit on a band's label
             return
         first, last = self.points[0].taken_at, self.points[-1].taken_at
         span = max((last - first).total_seconds(), 1.0)
