@@ -35,8 +35,16 @@ def _signed_session(folder: Path) -> int:
         return db.execute("SELECT min(session_id) FROM signatures").fetchone()[0]
 
 
+def _exports_audited(demo, sid) -> tuple[int, int | None]:
+    with closing(sqlite3.connect(demo / "kapdesk.sqlite3")) as db:
+        found = db.execute("SELECT count(*), min(user_id) FROM audit WHERE action = 'export'"
+                           " AND entity = 'session' AND entity_id = ?", [sid]).fetchone()
+    return int(found[0]), found[1]
+
+
 def test_session_exports_in_every_format_and_each_is_audited(demo, tmp_path):
     sid = _signed_session(demo)
+    before, _by = _exports_audited(demo, sid)  # the demo folder is shared by this module
     for fmt in ("pdf", "csv", "json", "fhir"):
         out = tmp_path / f"s.{fmt}"
         result = kapdesk("export", "--data-dir", str(demo), "--session", str(sid), "--format",
@@ -49,10 +57,9 @@ def test_session_exports_in_every_format_and_each_is_audited(demo, tmp_path):
     assert json.loads((tmp_path / "s.json").read_text())["format_version"] == 1
     assert json.loads((tmp_path / "s.fhir").read_text())["resourceType"] == "Bundle"
     with closing(sqlite3.connect(demo / "kapdesk.sqlite3")) as db:
-        audited = db.execute("SELECT count(*), min(user_id) FROM audit WHERE action = 'export'"
-                             " AND entity = 'session' AND entity_id = ?", [sid]).fetchone()
         ada = db.execute("SELECT id FROM users WHERE username = 'ada.quill'").fetchone()[0]
-    assert audited == (4, ada)
+    after, by = _exports_audited(demo, sid)
+    assert (after - before, by) == (4, ada)
 
 
 def test_patient_export_deidentified_has_no_name(demo, tmp_path):

@@ -132,6 +132,8 @@ def measure(app: QApplication, window: QWidget, out: Path) -> dict[str, object]:
         "screen": [screen.geometry().width(), screen.geometry().height()],
         "available": [available.x(), available.y(), available.width(), available.height()],
         "frame": [frame.x(), frame.y(), frame.width(), frame.height()],
+        "client": [*window.mapToGlobal(QPoint(0, 0)).toTuple(), window.width(),
+                   window.height()],
         "window": [window.width(), window.height()],
         "maximised": window.isMaximized(),
         "minimum": list(window.minimumSizeHint().toTuple()),
