@@ -107,12 +107,16 @@ class RecordStore:
         return [_observation(r) for r in rows]
 
     def current(self, session_id: int, kind: Kind | None = None) -> list[Observation]:
-        """The entries as they stand now: each chain's latest version, by observed time."""
-        rows = self.all(session_id)
+        """The entries as they stand now: each chain's latest version, by observed time.
+        A correction keeps its original's kind, so one kind's chains are read alone."""
+        if kind is None:
+            rows = self.all(session_id)
+        else:
+            rows = [_observation(r) for r in self._db.execute(
+                f"SELECT {_OBS_COLS} FROM observations WHERE session_id = ? AND kind = ? "
+                "ORDER BY id", [session_id, kind.value]).fetchall()]
         superseded = {o.corrects for o in rows if o.corrects is not None}
         latest = [o for o in rows if o.id not in superseded and not o.values.get("withdrawn")]
-        if kind is not None:
-            latest = [o for o in latest if o.kind is kind]
         return sorted(latest, key=lambda o: (o.observed_at, o.id))
 
     def chain(self, observation_id: int) -> list[Observation]:
