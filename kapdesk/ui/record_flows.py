@@ -87,25 +87,21 @@ class RecordFlows(QObject):
         from PySide6.QtWidgets import QMessageBox
 
         from kapdesk.services.rems import rems_gaps
+        from kapdesk.ui.choice_box import Answer, choice_box
 
         gaps = rems_gaps(self.records.records.database, session_id)
         if not gaps:
             return True
-        box = QMessageBox(QMessageBox.Icon.Warning, "REMS items missing",
-                          f"The REMS Patient Monitoring Form of session {session_id} lacks "
-                          f"{len(gaps)} item(s) the record should hold:\n\n"
-                          + "\n".join(f"• {g}" for g in gaps)
-                          + "\n\nSign anyway, and complete them on the form by hand?",
-                          QMessageBox.StandardButton.NoButton, self.window)
-        box.setObjectName("rems_gaps_dialog")
-        box.setAccessibleName("REMS items missing")
-        sign = box.addButton("Sign anyway", QMessageBox.ButtonRole.AcceptRole)
-        sign.setObjectName("rems_sign_anyway")
-        sign.setAccessibleName("Sign with REMS items missing")
-        back = box.addButton("Go back and complete them", QMessageBox.ButtonRole.RejectRole)
-        back.setObjectName("rems_go_back")
-        back.setAccessibleName("Do not sign yet")
-        box.setDefaultButton(back)
+        box = choice_box(self.window, QMessageBox.Icon.Warning, "REMS items missing",
+                         f"The REMS Patient Monitoring Form of session {session_id} lacks "
+                         f"{len(gaps)} item(s) the record should hold:\n\n"
+                         + "\n".join(f"• {g}" for g in gaps)
+                         + "\n\nSign anyway, and complete them on the form by hand?",
+                         "rems_gaps_dialog", "REMS items missing",
+                         Answer("Sign anyway", "rems_sign_anyway",
+                                "Sign with REMS items missing"),
+                         Answer("Go back and complete them", "rems_go_back",
+                                "Do not sign yet"))
         self._open()(box)
         clicked = box.clickedButton()
         return clicked is not None and clicked.objectName() == "rems_sign_anyway"

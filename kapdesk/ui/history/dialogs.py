@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from kapdesk.core.errors import ValidationError
 from kapdesk.core.outcomes import SPECS, Instrument, item_label, score
 from kapdesk.services.exports import SUFFIX
+from kapdesk.ui.choice_box import Answer, choice_box
 
 FORMATS = (("pdf", "PDF session note (for the chart)"),
            ("csv", "CSV: one row per observation"),
@@ -136,19 +137,11 @@ def save_dialog(parent: QWidget | None, title: str, suggested: Path, fmt: str) -
 
 def replace_dialog(parent: QWidget | None, path: Path) -> QMessageBox:
     """"Replace this file?": No is the default button (nothing is lost by saying no)."""
-    box = QMessageBox(QMessageBox.Icon.Question, "Replace the file?",
+    return choice_box(parent, QMessageBox.Icon.Question, "Replace the file?",
                       f"{path} already exists. Replace it with this export?",
-                      QMessageBox.StandardButton.NoButton, parent)
-    box.setObjectName("export_replace_dialog")
-    box.setAccessibleName("Replace the existing file")
-    replace = box.addButton("Replace", QMessageBox.ButtonRole.AcceptRole)
-    replace.setObjectName("export_replace")
-    replace.setAccessibleName("Replace the existing file")
-    keep = box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole)
-    keep.setObjectName("export_keep")
-    keep.setAccessibleName("Keep the existing file")
-    box.setDefaultButton(keep)
-    return box
+                      "export_replace_dialog", "Replace the existing file",
+                      Answer("Replace", "export_replace", "Replace the existing file"),
+                      Answer("Keep it", "export_keep", "Keep the existing file"))
 
 
 class OutcomeDialog(QDialog):
