@@ -7,6 +7,7 @@ the wall clock jumps (someone set it, NTP stepped it) or the laptop was suspende
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 from dataclasses import dataclass
@@ -144,14 +145,8 @@ class ClockDiscontinuity:
     detected_at: datetime
     seconds: float  # suspend: how long asleep; clock_jump: how far the wall clock moved (+/-)
 
-    while_closed: bool = False  # found at start: the clock was set while the app was closed
-
     def describe(self) -> str:
         minutes = abs(self.seconds) / 60
-        if self.while_closed:
-            direction = "forward" if self.seconds > 0 else "back"
-            return (f"While KAPdesk was closed, the system clock was set {direction} by "
-                    f"{minutes:.1f} min; session times have been kept continuous.")
         if self.kind == "suspend":
             return f"The laptop was asleep for {minutes:.1f} min; the session clock kept counting."
         direction = "forward" if self.seconds > 0 else "back"
@@ -196,7 +191,8 @@ class ClockWatch:
 
 @dataclass(frozen=True)
 class Heartbeat:
-    """The clocks read together, stored while the app runs and compared at the next start."""
+    """The clocks read together, stored while the app runs and compared at the next start
+    (kapdesk.core.closure)."""
 
     boot_id: str
     wall: datetime
@@ -220,26 +216,6 @@ class Heartbeat:
             boot = float(data["boottime"])
         except (KeyError, TypeError, ValueError):
             return None
-        if wall.tzinfo is None or boot != boot:
+        if wall.tzinfo is None or not math.isfinite(boot):
             return None
         return cls(str(data.get("boot_id", "")), wall, boot)
-
-
-def closed_change(last: Heartbeat | None, now: Heartbeat,
-                  tolerance_s: float = 5.0) -> ClockDiscontinuity | None:
-    """How far the wall clock was set while the app was closed, from the last heartbeat.
-
-    On the same boot the boot clock says how much time really passed (suspends included);
-    the rest of the wall clock's move is a change. After a restart of the machine the boot
-    clocks cannot be compared: only a wall clock now behind the heartbeat gives it away.
-    """
-    if last is None:
-        return None
-    wall_d = (now.wall - last.wall).total_seconds()
-    if last.boot_id and last.boot_id == now.boot_id:
-        jump = wall_d - (now.boottime - last.boottime)
-    else:
-        jump = min(0.0, wall_d)
-    if abs(jump) <= tolerance_s:
-        return None
-    return ClockDiscontinuity("clock_jump", now.wall, jump, while_closed=True)

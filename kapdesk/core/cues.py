@@ -24,6 +24,7 @@ class CueEventKind(StrEnum):
     SNOOZED = "cue_snoozed"
     SKIPPED = "cue_skipped"
     ESCALATED = "cue_escalated"
+    MISSED = "cue_missed"  # fell due and escalated while KAPdesk was closed
 
 
 class CueStatus(StrEnum):
@@ -32,6 +33,7 @@ class CueStatus(StrEnum):
     SNOOZED = "snoozed"
     ACKNOWLEDGED = "acknowledged"
     SKIPPED = "skipped"
+    MISSED = "missed"
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,8 @@ class CueState:
     status: CueStatus
     due_s: float  # when it is (or was last) due, snoozes included
     escalated: bool
-    done_s: float | None = None  # when acknowledged or skipped
-    note: str = ""  # the skip reason
+    done_s: float | None = None  # when acknowledged or skipped (missed: when it was due)
+    note: str = ""  # the skip reason, or why it was missed
 
     @property
     def escalates_at_s(self) -> float:
@@ -89,6 +91,10 @@ def expand_schedule(protocol: Protocol) -> tuple[CueInstance, ...]:
     return tuple(sorted(out, key=lambda c: (c.due_s, c.key)))
 
 
+_DONE = {CueEventKind.ACKNOWLEDGED: CueStatus.ACKNOWLEDGED,
+         CueEventKind.SKIPPED: CueStatus.SKIPPED, CueEventKind.MISSED: CueStatus.MISSED}
+
+
 def fold_cues(schedule: Sequence[CueInstance], events: Iterable[CueEvent],
               now_s: float) -> list[CueState]:
     """The state of every cue at session second `now_s`, from its stored events."""
@@ -108,12 +114,12 @@ def fold_cues(schedule: Sequence[CueInstance], events: Iterable[CueEvent],
                 snoozed = True
             elif event.kind is CueEventKind.ESCALATED:
                 escalated = True
-            elif event.kind in (CueEventKind.ACKNOWLEDGED, CueEventKind.SKIPPED):
+            elif event.kind in _DONE:
                 done = event
         if done is not None:
-            status = (CueStatus.ACKNOWLEDGED if done.kind is CueEventKind.ACKNOWLEDGED
-                      else CueStatus.SKIPPED)
-            states.append(CueState(cue, status, due_s, escalated, done.elapsed_s,
+            status = _DONE[done.kind]
+            done_s = due_s if status is CueStatus.MISSED else done.elapsed_s
+            states.append(CueState(cue, status, due_s, escalated, done_s,
                                    str(done.data.get("reason", ""))))
             continue
         if now_s >= due_s:

@@ -11,7 +11,8 @@ from kapdesk.export.common import day_time, hhmm, t_plus, zone_label
 from kapdesk.export.pdf_layout import DRAFT_TEXT, Cell, Layout
 
 EVENT_WORDS = {"cue_acknowledged": "Done", "cue_skipped": "Skipped",
-               "cue_snoozed": "Snoozed", "cue_escalated": "Escalated"}
+               "cue_snoozed": "Snoozed", "cue_escalated": "Escalated",
+               "cue_missed": "Missed"}
 LEFT_OUT = "Free text is left out of de-identified exports."
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -319,17 +319,40 @@ class SessionStore:
         with self._db.atomic():
             return self._event(session_id, kind.value, user_id, data, cue_key=cue_key)
 
-    def record_clock(self, session_id: int, kind: str, seconds: float,
-                     at: datetime) -> SessionEvent:
-        """A suspend or a clock jump, seen while the session ran (or, `closed`, found at
-        start: the clock was set while the app was closed)."""
-        data: dict[str, Any] = {"seconds": round(seconds, 3)}
+    def record_clock(self, session_id: int, kind: str, seconds: float, at: datetime,
+                     user_id: int | None = None, detail: Mapping[str, Any] | None = None,
+                     beat: Heartbeat | None = None) -> SessionEvent:
+        """A suspend or a clock jump, seen while the session ran (or found at start: the
+        clock was set while the app was closed; `detail` says how it was judged). `beat`,
+        the clocks read after it, is stored with it, so that no later start counts it
+        again."""
+        data: dict[str, Any] = {**(detail or {}), "seconds": round(seconds, 3)}
         with self._db.atomic():
+            if beat is not None:
+                self.save_heartbeat(beat)
             if kind == "clock_jump":
                 data["observations_before"] = int(self._db.execute(
                     "SELECT coalesce(max(id), 0) FROM observations WHERE session_id = ?",
                     [session_id]).fetchone()[0])
-            return self._event(session_id, kind, None, data, at=at)
+            return self._event(session_id, kind, user_id, data, at=at)
+
+    def record_closure(self, session_id: int, user_id: int | None, at: datetime,
+                       jump_s: float | None, found: Mapping[str, Any],
+                       missed: Sequence[tuple[str, float]], beat: Heartbeat) -> None:
+        """What the start found about the time the app was closed, in one transaction with
+        the heartbeat `beat` it was judged by (so no later start finds it again): the
+        clock's change (`jump_s`; else the gap, as `closed_gap`, when `found` says one),
+        who was signed in, and the cues missed meanwhile (key, due second)."""
+        with self._db.atomic():
+            self.save_heartbeat(beat)
+            if jump_s is not None:
+                self.record_clock(session_id, "clock_jump", jump_s, at, user_id, found)
+            elif found:
+                self._event(session_id, "closed_gap", user_id, dict(found), at=at)
+            for key, due_s in missed:
+                self._event(session_id, CueEventKind.MISSED.value, None,
+                            {"due_s": round(due_s, 3), "reason": "KAPdesk was closed"},
+                            cue_key=key, at=at)
 
     def template_problems(self) -> list[tuple[int, str]]:
         """(session id, what is wrong) for each stored template that reads back with parts

@@ -14,7 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from kapdesk.core.clock import Clock, ClockDiscontinuity, ClockWatch, Heartbeat, closed_change
+from kapdesk.core.clock import Clock, ClockWatch, Heartbeat
+from kapdesk.core.closure import TOLERANCE_S, Closure, adjusted, describe, judge_session, missed
 from kapdesk.core.cues import CueEvent, CueEventKind, CueState, next_change_s
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.permissions import Action, allowed, require
@@ -87,23 +88,43 @@ class RoomController(QObject):
         return self._snapshot
 
     def resume(self) -> Session | None:
-        """Pick up the session that occupies the room (after a restart, too). A clock set
-        while the app was closed is found here, stored with the session and shown."""
-        change = closed_change(self._sessions.heartbeat(), Heartbeat.read(self._clock))
+        """Pick up the session that occupies the room (after a restart, too). What the
+        clocks say about the time the app was closed is found here, stored and shown."""
         session = self._sessions.running()
-        if change is not None:
-            self._closed_change(session, change)
-            session = self._sessions.running()
+        closure = judge_session(self._sessions.heartbeat(), Heartbeat.read(self._clock),
+                                session)
+        if closure is not None:
+            session = self._closed(session, closure)
         self._beat()
         self._load(session)
         return self._session
 
-    def _closed_change(self, session: Session | None, change: ClockDiscontinuity) -> None:
-        log.warning("clock set while closed: %.1fs", change.seconds)
-        if session is not None and session.clock_running:
-            self._sessions.record_clock(session.id, change.kind, change.seconds,
-                                        change.detected_at)
-        self.clock_disturbed.emit(change.describe())
+    def _closed(self, session: Session | None, closure: Closure) -> Session | None:
+        """Store (with who was signed in) and say what the start found: a change of the
+        clock is taken out of session time; cues that went by meanwhile are missed."""
+        running = session if session is not None and session.clock_running else None
+        gone: list[CueState] = []
+        stored = ""
+        if running is not None:
+            gone = missed(adjusted(running, closure), self._sessions.cue_events(running),
+                          closure)
+            gap = closure.restart and closure.wall_s > TOLERANCE_S
+            if closure.changed or gap or gone:
+                try:
+                    self._sessions.record_closure(
+                        running.id, self.user_id, closure.now.wall,
+                        closure.change_s if closure.changed else None,
+                        closure.record() if closure.changed or gap else {},
+                        [(c.cue.key, c.due_s) for c in gone], closure.now)
+                except KapdeskError as exc:  # said; the room's clock goes on regardless
+                    gone, stored = [], f" It could not be stored: {exc}"
+                session = self._sessions.running()
+        if closure.changed:
+            log.warning("clock set while closed: %.1fs (%s)", closure.change_s, closure.how)
+        text = describe(closure, running, len(gone))
+        if text:
+            self.clock_disturbed.emit(text + stored)
+        return session
 
     def _beat(self, force: bool = True) -> None:
         mono = self._clock.monotonic()
@@ -171,7 +192,8 @@ class RoomController(QObject):
             if session is not None and session.clock_running:
                 try:
                     self._sessions.record_clock(session.id, change.kind, change.seconds,
-                                                change.detected_at)
+                                                change.detected_at,
+                                                beat=Heartbeat.read(self._clock))
                 except KapdeskError as exc:  # said; the room's clock goes on regardless
                     self.clock_disturbed.emit(f"{change.describe()} It could not be "
                                               f"stored: {exc}")

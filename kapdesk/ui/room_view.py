@@ -341,6 +341,8 @@ class RoomView(QStackedWidget):
 
 def _past_line(c: CueState) -> str:
     kind = KIND_WORDS.get(c.cue.kind, "Cue")
+    if c.status is CueStatus.MISSED:
+        return f"{_minutes(c.due_s)}  missed: {c.cue.text} ({c.note or kind})"
     if c.status is CueStatus.SKIPPED:
         return f"{_minutes(c.done_s or 0)}  skipped: {c.cue.text} ({c.note or kind})"
     return f"{_minutes(c.done_s or 0)}  ✓ {c.cue.text}"
