@@ -13,13 +13,14 @@ read together). At the next start the clocks are read again and compared with it
   time that surely passed is counted.
 
 Cues that fell due and went past their escalation while the app was closed are missed,
-not due all at once.
+not due all at once (listed as missed, stored as `cue_missed`).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from kapdesk.core.clock import Heartbeat
 from kapdesk.core.cues import CueEvent, CueState, CueStatus
@@ -27,6 +28,7 @@ from kapdesk.core.room import format_t_plus, snapshot
 from kapdesk.core.session import ClockAdjustment, Session
 
 TOLERANCE_S = 5.0  # NTP's small steps and the time to read the clocks
+_DAY_S = 86400.0
 
 
 @dataclass(frozen=True)
@@ -92,10 +94,13 @@ def believable_s(session: Session) -> float:
 
 def judge_session(last: Heartbeat | None, now: Heartbeat,
                   session: Session | None) -> Closure | None:
-    """`judge` for the session the room holds (its clock running), or for none."""
+    """`judge` for the session the room holds (its clock running), or for none. A heartbeat
+    that cannot be of this session's time (a day before its dose, a year after) is none."""
     if session is None or not session.clock_running or last is None:
         return judge(last, now)
     at_beat = session.timeline.elapsed_now(last.wall)
+    if not -_DAY_S <= at_beat <= 366 * _DAY_S:
+        return None
     return judge(last, now, believable_s(session), at_beat)
 
 
@@ -108,15 +113,25 @@ def adjusted(session: Session, closure: Closure) -> Session:
     return replace(session, adjustments=(*session.adjustments, change))
 
 
-def missed(session: Session, events: list[CueEvent], closure: Closure) -> list[CueState]:
-    """The cues that fell due while the app was closed and went past their escalation
-    before it started again: missed, not due. `session` is already adjusted."""
+def missed(session: Session, events: list[CueEvent], now: datetime,
+           gap_s: float) -> list[CueState]:
+    """The cues that fell due in the last `gap_s` session seconds before `now`, while the
+    app was closed (or the laptop asleep), and went past their escalation meanwhile: missed,
+    not due (one still within its escalation, or just at it, is due as usual). `session`
+    reads as it does after the gap is stored."""
     if not session.clock_running:
         return []
-    snap = snapshot(session, events, closure.now.wall)
-    opened = snap.elapsed_s - closure.counted_s  # session seconds at the heartbeat
+    snap = snapshot(session, events, now)
+    opened = snap.elapsed_s - gap_s  # session seconds when the gap began
     return [c for c in snap.cues if c.status is CueStatus.DUE
-            and opened < c.due_s and c.escalates_at_s <= snap.elapsed_s]
+            and opened < c.due_s and c.escalates_at_s < snap.elapsed_s]
+
+
+def missed_words(count: int, while_: str = "KAPdesk was closed") -> str:
+    if not count:
+        return ""
+    cues, verb = ("1 cue", "is") if count == 1 else (f"{count} cues", "are")
+    return f"{cues} fell due while {while_} and {verb} listed as missed."
 
 
 def span(seconds: float, signed: bool = False) -> str:
@@ -164,9 +179,5 @@ def describe(closure: Closure, session: Session | None, missed_count: int = 0) -
                 "is counted in session time." + check)
     else:
         text = ""
-    if missed_count:
-        cues = "1 cue" if missed_count == 1 else f"{missed_count} cues"
-        verb = "is" if missed_count == 1 else "are"
-        text = (text + " " if text else "") + (
-            f"{cues} fell due while KAPdesk was closed and {verb} listed as missed.")
-    return text
+    words = missed_words(missed_count)
+    return f"{text} {words}" if text and words else text or words

@@ -321,11 +321,12 @@ class SessionStore:
 
     def record_clock(self, session_id: int, kind: str, seconds: float, at: datetime,
                      user_id: int | None = None, detail: Mapping[str, Any] | None = None,
-                     beat: Heartbeat | None = None) -> SessionEvent:
+                     beat: Heartbeat | None = None, missed: Sequence[tuple[str, float]] = (),
+                     why: str = "") -> SessionEvent:
         """A suspend or a clock jump, seen while the session ran (or found at start: the
-        clock was set while the app was closed; `detail` says how it was judged). `beat`,
-        the clocks read after it, is stored with it, so that no later start counts it
-        again."""
+        clock was set while the app was closed; `detail` says how it was judged). In the
+        same transaction: `beat`, the clocks read after it (so that no later start counts
+        it again), and the cues `missed` meanwhile (key, due second), `why` in words."""
         data: dict[str, Any] = {**(detail or {}), "seconds": round(seconds, 3)}
         with self._db.atomic():
             if beat is not None:
@@ -334,7 +335,9 @@ class SessionStore:
                 data["observations_before"] = int(self._db.execute(
                     "SELECT coalesce(max(id), 0) FROM observations WHERE session_id = ?",
                     [session_id]).fetchone()[0])
-            return self._event(session_id, kind, user_id, data, at=at)
+            event = self._event(session_id, kind, user_id, data, at=at)
+            self._missed(session_id, missed, why, at)
+            return event
 
     def record_closure(self, session_id: int, user_id: int | None, at: datetime,
                        jump_s: float | None, found: Mapping[str, Any],
@@ -343,16 +346,22 @@ class SessionStore:
         the heartbeat `beat` it was judged by (so no later start finds it again): the
         clock's change (`jump_s`; else the gap, as `closed_gap`, when `found` says one),
         who was signed in, and the cues missed meanwhile (key, due second)."""
+        why = "KAPdesk was closed"
+        if jump_s is not None:
+            self.record_clock(session_id, "clock_jump", jump_s, at, user_id, found, beat,
+                              missed, why)
+            return
         with self._db.atomic():
             self.save_heartbeat(beat)
-            if jump_s is not None:
-                self.record_clock(session_id, "clock_jump", jump_s, at, user_id, found)
-            elif found:
+            if found:
                 self._event(session_id, "closed_gap", user_id, dict(found), at=at)
-            for key, due_s in missed:
-                self._event(session_id, CueEventKind.MISSED.value, None,
-                            {"due_s": round(due_s, 3), "reason": "KAPdesk was closed"},
-                            cue_key=key, at=at)
+            self._missed(session_id, missed, why, at)
+
+    def _missed(self, session_id: int, missed: Sequence[tuple[str, float]], why: str,
+                at: datetime) -> None:
+        for key, due_s in missed:
+            self._event(session_id, CueEventKind.MISSED.value, None,
+                        {"due_s": round(due_s, 3), "reason": why}, cue_key=key, at=at)
 
     def template_problems(self) -> list[tuple[int, str]]:
         """(session id, what is wrong) for each stored template that reads back with parts

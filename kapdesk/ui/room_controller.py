@@ -15,7 +15,15 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from kapdesk.core.clock import Clock, ClockWatch, Heartbeat
-from kapdesk.core.closure import TOLERANCE_S, Closure, adjusted, describe, judge_session, missed
+from kapdesk.core.closure import (
+    TOLERANCE_S,
+    Closure,
+    adjusted,
+    describe,
+    judge_session,
+    missed,
+    missed_words,
+)
 from kapdesk.core.cues import CueEvent, CueEventKind, CueState, next_change_s
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.permissions import Action, allowed, require
@@ -107,7 +115,7 @@ class RoomController(QObject):
         stored = ""
         if running is not None:
             gone = missed(adjusted(running, closure), self._sessions.cue_events(running),
-                          closure)
+                          closure.now.wall, closure.counted_s)
             gap = closure.restart and closure.wall_s > TOLERANCE_S
             if closure.changed or gap or gone:
                 try:
@@ -189,11 +197,17 @@ class RoomController(QObject):
         changes = self._watch.look()
         for change in changes:
             log.warning("clock discontinuity: %s %.1fs", change.kind, change.seconds)
+            asleep: list[CueState] = []
             if session is not None and session.clock_running:
+                if change.kind == "suspend":  # cues that went by while asleep are missed
+                    asleep = missed(session, self._events, change.detected_at,
+                                    change.seconds)
                 try:
-                    self._sessions.record_clock(session.id, change.kind, change.seconds,
-                                                change.detected_at,
-                                                beat=Heartbeat.read(self._clock))
+                    self._sessions.record_clock(
+                        session.id, change.kind, change.seconds, change.detected_at,
+                        beat=Heartbeat.read(self._clock),
+                        missed=[(c.cue.key, c.due_s) for c in asleep],
+                        why="the laptop was asleep")
                 except KapdeskError as exc:  # said; the room's clock goes on regardless
                     self.clock_disturbed.emit(f"{change.describe()} It could not be "
                                               f"stored: {exc}")
@@ -201,7 +215,8 @@ class RoomController(QObject):
                 session = self._session = self._sessions.get(session.id)
                 self._events = self._sessions.cue_events(session)
                 self.session_changed.emit(session)
-            self.clock_disturbed.emit(change.describe())
+            words = missed_words(len(asleep), "the laptop was asleep")
+            self.clock_disturbed.emit(f"{change.describe()} {words}".strip())
         if self._beat_at is not None:  # at once after a change, so it is never counted twice
             self._beat(force=bool(changes))
         if session is None:

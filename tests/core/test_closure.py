@@ -3,10 +3,11 @@
 import math
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
-from kapdesk.core.clock import FakeClock, Heartbeat
+from kapdesk.core.clock import FakeClock, Heartbeat, SystemClock
 from kapdesk.core.closure import (
     adjusted,
     believable_s,
@@ -147,10 +148,10 @@ def test_cues_that_went_by_while_closed_are_missed_not_due(protocols) -> None:
     closure = judge_session(last, Heartbeat.read(clock), session)
     assert closure is not None and not closure.changed
     events = [CueEvent("lights-dim#1", CueEventKind.ACKNOWLEDGED, 130.0)]
-    gone = missed(adjusted(session, closure), events, closure)
+    gone = missed(adjusted(session, closure), events, clock.now(), closure.counted_s)
     keys = [c.cue.key for c in gone]
     assert keys and "lights-dim#1" not in keys
-    assert all(c.due_s > 600 and c.escalates_at_s <= 7800 for c in gone)
+    assert all(c.due_s > 600 and c.escalates_at_s < 7800 for c in gone)
     assert "vitals#1" in keys  # due at T+15, while closed
     text = describe(closure, session, len(gone))
     assert text == f"{len(gone)} cues fell due while KAPdesk was closed and are listed as missed."
@@ -167,7 +168,7 @@ def test_a_change_is_taken_out_before_cues_are_judged(protocols) -> None:
     assert closure is not None
     now_session = adjusted(session, closure)
     assert now_session.elapsed(clock.now()) == 630
-    assert missed(now_session, [], closure) == []
+    assert missed(now_session, [], clock.now(), closure.counted_s) == []
     assert describe(closure, session) == (
         "The computer's clock changed by +2 h 0 min while KAPdesk was closed; session time "
         "is kept from the last heartbeat (T+0:10) + the 30 s that really passed (by the "
@@ -179,3 +180,29 @@ def test_a_change_is_taken_out_before_cues_are_judged(protocols) -> None:
     (-3 * 3600 - 300, True, "\u22123 h 5 min"), (-40, False, "40 s")])
 def test_span_in_words(seconds: float, signed: bool, words: str) -> None:
     assert span(seconds, signed) == words
+
+
+def test_the_real_clocks_name_this_boot_and_count_through_it() -> None:
+    system = SystemClock()
+    proc = Path("/proc/sys/kernel/random/boot_id")
+    expected = proc.read_text(encoding="ascii").strip() if proc.exists() else ""
+    assert system.boot_id() == expected
+    first = Heartbeat.read(system)
+    again = Heartbeat.read(system)
+    assert again.boottime >= first.boottime and system.boottime() >= system.monotonic() - 1
+    closure = judge(first, again)
+    assert closure is not None and not closure.changed
+    assert closure.restart is (expected == "")  # without a boot id, no boot-clock delta
+
+
+def test_a_heartbeat_that_cannot_be_of_this_session_is_ignored(protocols) -> None:
+    clock = FakeClock(START)
+    session = _session(protocols, clock)
+    clock.advance(600)
+    now = Heartbeat.read(clock)
+    far = replace(now, wall=datetime(9999, 12, 31, tzinfo=UTC))
+    stale = replace(now, wall=START - timedelta(days=30))
+    assert judge_session(far, now, session) is None
+    assert judge_session(stale, now, session) is None
+    assert judge_session(replace(now, wall=START - timedelta(seconds=20)), now,
+                         session) is not None  # killed just after the dose: still its own

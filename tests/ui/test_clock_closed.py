@@ -113,7 +113,7 @@ def test_same_boot_a_genuine_2h_closure_lists_the_cues_missed_not_due(
     assert snap.elapsed_s == 7800
     gone = [c for c in snap.cues if c.status is CueStatus.MISSED]
     assert len(gone) >= 8 and snap.due == []  # not a dozen cues due at once
-    assert all(600 < c.due_s <= 7800 - c.cue.escalate_after_s for c in gone)
+    assert all(600 < c.due_s < 7800 - c.cue.escalate_after_s for c in gone)
     assert f"{len(gone)} cues fell due while KAPdesk was closed and are listed as missed." \
         == again.view.notice.text()
     listed = [again.view.past_list.item(i).text()
@@ -214,3 +214,29 @@ def test_no_session_running_a_change_is_only_said(make_window, clock):
     assert again.room.session is None
     assert again.view.notice.text() == (
         "The computer's clock changed by \u221210 min while KAPdesk was closed.")
+
+
+def test_cues_that_went_by_while_the_laptop_slept_are_missed_not_due(
+        make_window, clock, protocols, data_dir):
+    window = make_window()
+    session = _dosed(window, protocols, clock)
+    for _ in range(120):
+        clock.advance(5)
+        window.room.refresh()
+    for state in window.room.current.due:
+        assert window.room.acknowledge(state.cue.key)
+    clock.suspend(3600)  # asleep from T+10 to T+1:10
+    clock.advance(1)
+    window.room.refresh()
+    snap = window.room.current
+    assert snap.elapsed_s == 4201  # the patient's time went on
+    gone = [c for c in snap.cues if c.status is CueStatus.MISSED]
+    assert len(gone) == 8 and all(600 < c.due_s < 4201 for c in gone)
+    assert snap.due == []  # not the 8 cues of T+15 to T+60 at once
+    assert [c.cue.key for c in gone][:3] == ["vitals#1", "ratings#1", "vitals#2"]
+    assert window.view.notice.text() == (
+        f"The laptop was asleep for 60.0 min; the session clock kept counting. {len(gone)} "
+        "cues fell due while the laptop was asleep and are listed as missed.")
+    stored = _events(data_dir, clock, session.id, "cue_missed")
+    assert {e.data["reason"] for e in stored} == {"the laptop was asleep"}
+    assert len(stored) == len(gone)
