@@ -218,4 +218,4 @@ class Heartbeat:
             return None
         if wall.tzinfo is None or not math.isfinite(boot):
             return None
-        return cls(str(data.get("boot_id", "")), wall, boot)
+        return cls(str(data.get("boot_id", ""))[:64], wall, boot)

@@ -148,12 +148,14 @@ def describe(closure: Closure, session: Session | None, missed_count: int = 0) -
     """The closure in words for the room; "" when there is nothing to say. `session`: the
     session whose clock runs, as it read before the closure was stored (or None)."""
     running = session is not None and session.clock_running
-    kept = ""
+    kept = at = ""
     if session is not None and running:
         at = format_t_plus(max(0.0, session.timeline.elapsed_now(closure.last.wall)))
         kept = (f"session time is kept from the last heartbeat ({at}) + the "
                 f"{span(closure.counted_s)} that {{how}}")
     check = " Check the time against a watch; correct the dose time if it is wrong."
+    where = ("across a restart of the computer" if closure.how == "restart" else
+             "(this computer does not say whether it was restarted)")
     if not closure.restart:
         text = ""
         if closure.changed:
@@ -163,21 +165,22 @@ def describe(closure: Closure, session: Session | None, missed_count: int = 0) -
             text += f"; {kept.format(how=how)}." if running else "."
     elif not closure.believed and closure.wall_s < closure.counted_s:
         text = (f"The computer's clock was set back by at least "
-                f"{span(closure.counted_s - closure.wall_s)} while KAPdesk was closed across "
-                "a restart of the computer (it reads earlier than the last heartbeat allows)")
+                f"{span(closure.counted_s - closure.wall_s)} while KAPdesk was closed {where}: "
+                "it reads earlier than the last heartbeat allows")
         rest = f"; {kept.format(how='surely passed')}; the rest cannot be known.{check}"
         text += rest if running else "."
     elif not closure.believed and session is not None and running:
         length = span(session.protocol.session_minutes * 60)
         text = (f"The computer's clock says {span(closure.wall_s)} passed while KAPdesk "
-                f"was closed across a restart of the computer, which would put this "
+                f"was closed {where}, which would put this "
                 f"{length} session far past its length; that is not believed: "
                 + kept.format(how="surely passed") + "." + check)
     elif running and closure.wall_s > TOLERANCE_S:
-        text = (f"KAPdesk was closed for {span(closure.wall_s)} across a restart of the "
-                "computer, by its clock; across a restart that cannot be checked, and it "
-                "is counted in session time." + check)
+        text = (f"KAPdesk was closed for {span(closure.wall_s)} {where}, by the computer's "
+                "clock; that cannot be checked, and it is counted in session time." + check)
     else:
         text = ""
+    if not text and missed_count and running:
+        text = f"KAPdesk was closed for {span(closure.counted_s)}, from {at}."
     words = missed_words(missed_count)
     return f"{text} {words}" if text and words else text or words

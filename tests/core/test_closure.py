@@ -137,6 +137,13 @@ def test_stored_heartbeats_that_are_not_one_are_refused() -> None:
            {"wall": beat.wall.isoformat(), "boottime": "inf"},
            {"wall": beat.wall.isoformat()}]
     assert [Heartbeat.from_dict(b) for b in bad] == [None] * len(bad)
+    odd = Heartbeat.from_dict({"wall": "2026-03-02T14:00:00+05:00", "boottime": 1000,
+                               "boot_id": "x" * 10_000})
+    assert odd is not None and odd.wall == beat.wall and len(odd.boot_id) == 64
+    ancient = Heartbeat.from_dict({"wall": "0001-01-01T00:00:00+00:00", "boottime": 1})
+    assert ancient is not None
+    closure = judge(ancient, beat)  # no session to check it against: only said
+    assert closure is not None and closure.restart and closure.believed
 
 
 def test_cues_that_went_by_while_closed_are_missed_not_due(protocols) -> None:
@@ -154,7 +161,8 @@ def test_cues_that_went_by_while_closed_are_missed_not_due(protocols) -> None:
     assert all(c.due_s > 600 and c.escalates_at_s < 7800 for c in gone)
     assert "vitals#1" in keys  # due at T+15, while closed
     text = describe(closure, session, len(gone))
-    assert text == f"{len(gone)} cues fell due while KAPdesk was closed and are listed as missed."
+    assert text == (f"KAPdesk was closed for 2 h 0 min, from T+0:10. {len(gone)} cues fell "
+                    "due while KAPdesk was closed and are listed as missed.")
 
 
 def test_a_change_is_taken_out_before_cues_are_judged(protocols) -> None:
@@ -206,3 +214,25 @@ def test_a_heartbeat_that_cannot_be_of_this_session_is_ignored(protocols) -> Non
     assert judge_session(stale, now, session) is None
     assert judge_session(replace(now, wall=START - timedelta(seconds=20)), now,
                          session) is not None  # killed just after the dose: still its own
+
+
+def test_without_boot_ids_the_words_do_not_claim_a_restart(protocols) -> None:
+    clock = FakeClock(START)
+    session = _session(protocols, clock)
+    clock.advance(600)
+    last = replace(Heartbeat.read(clock), boot_id="")
+    clock.advance(1200)
+    closure = judge_session(last, replace(Heartbeat.read(clock), boot_id=""), session)
+    assert closure is not None and closure.believed and closure.counted_s == 1200
+    assert describe(closure, session) == (
+        "KAPdesk was closed for 20 min (this computer does not say whether it was "
+        "restarted), by the computer's clock; that cannot be checked, and it is counted in "
+        "session time. Check the time against a watch; correct the dose time if it is wrong.")
+    clock.jump_wall(-7200)
+    back = judge_session(last, replace(Heartbeat.read(clock), boot_id=""), session)
+    assert back is not None and not back.believed
+    assert describe(back, session).startswith(
+        "The computer's clock was set back by at least 1 h 40 min while KAPdesk was closed "
+        "(this computer does not say whether it was restarted): it reads earlier than the "
+        "last heartbeat allows; session time is kept from the last heartbeat (T+0:10) + the "
+        "0 s that surely passed; the rest cannot be known.")
