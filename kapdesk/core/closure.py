@@ -29,6 +29,7 @@ from kapdesk.core.session import ClockAdjustment, Session
 
 TOLERANCE_S = 5.0  # NTP's small steps and the time to read the clocks
 _DAY_S = 86400.0
+_AFTER_ALL = 2**62  # an id after every stored event and observation
 
 
 @dataclass(frozen=True)
@@ -106,10 +107,10 @@ def judge_session(last: Heartbeat | None, now: Heartbeat,
 
 def adjusted(session: Session, closure: Closure) -> Session:
     """The session with the closure's change taken out of its time (as it reads once the
-    change is stored)."""
+    change is stored): everything stored so far is on the clock before it."""
     if not closure.changed:
         return session
-    change = ClockAdjustment(closure.now.wall, closure.change_s)
+    change = ClockAdjustment(closure.now.wall, closure.change_s, _AFTER_ALL, _AFTER_ALL)
     return replace(session, adjustments=(*session.adjustments, change))
 
 

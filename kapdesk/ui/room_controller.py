@@ -15,15 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from kapdesk.core.clock import Clock, ClockWatch, Heartbeat
-from kapdesk.core.closure import (
-    TOLERANCE_S,
-    Closure,
-    adjusted,
-    describe,
-    judge_session,
-    missed,
-    missed_words,
-)
+from kapdesk.core.closure import missed, missed_words
 from kapdesk.core.cues import CueEvent, CueEventKind, CueState, next_change_s
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.permissions import Action, allowed, require
@@ -33,6 +25,7 @@ from kapdesk.core.session import Session, State, check_transition
 from kapdesk.services.session_ops import PlanRequest, SessionOps
 from kapdesk.store.sessions import SessionStore
 from kapdesk.store.users import User
+from kapdesk.ui.closed_time import ClosedTime
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +56,10 @@ class RoomController(QObject):
         self._events: list[CueEvent] = []
         self._snapshot: RoomSnapshot | None = None
         self._told: set[int] = set()  # sessions whose stored template's problems were shown
-        self._beat_at: float | None = None  # monotonic time of the last stored heartbeat
+        self._beat_at: float | None = None  # monotonic time of the last heartbeat tried
+        self._beats = False  # heartbeats are stored from resume() on
+        self._closed = ClosedTime(sessions, clock)  # what the start found, until stored
+        self._unstored: set[tuple[str, CueEventKind]] = set()  # told, not stored (disk full)
         self._tick = QTimer(self, objectName="room display tick")
         self._tick.setSingleShot(True)
         self._tick.setTimerType(Qt.TimerType.PreciseTimer)
@@ -98,51 +94,28 @@ class RoomController(QObject):
     def resume(self) -> Session | None:
         """Pick up the session that occupies the room (after a restart, too). What the
         clocks say about the time the app was closed is found here, stored and shown."""
-        session = self._sessions.running()
-        closure = judge_session(self._sessions.heartbeat(), Heartbeat.read(self._clock),
-                                session)
-        if closure is not None:
-            session = self._closed(session, closure)
+        session, words = self._closed.at_start(self._sessions.running(), self.user_id)
+        if words:
+            self.clock_disturbed.emit(words)
+        self._beats = True
         self._beat()
         self._load(session)
         return self._session
 
-    def _closed(self, session: Session | None, closure: Closure) -> Session | None:
-        """Store (with who was signed in) and say what the start found: a change of the
-        clock is taken out of session time; cues that went by meanwhile are missed."""
-        running = session if session is not None and session.clock_running else None
-        gone: list[CueState] = []
-        stored = ""
-        if running is not None:
-            gone = missed(adjusted(running, closure), self._sessions.cue_events(running),
-                          closure.now.wall, closure.counted_s)
-            gap = closure.restart and closure.wall_s > TOLERANCE_S
-            if closure.changed or gap or gone:
-                try:
-                    self._sessions.record_closure(
-                        running.id, self.user_id, closure.now.wall,
-                        closure.change_s if closure.changed else None,
-                        closure.record() if closure.changed or gap else {},
-                        [(c.cue.key, c.due_s) for c in gone], closure.now)
-                except KapdeskError as exc:  # said; the room's clock goes on regardless
-                    gone, stored = [], f" It could not be stored: {exc}"
-                session = self._sessions.running()
-        if closure.changed:
-            log.warning("clock set while closed: %.1fs (%s)", closure.change_s, closure.how)
-        text = describe(closure, running, len(gone))
-        if text:
-            self.clock_disturbed.emit(text + stored)
-        return session
-
     def _beat(self, force: bool = True) -> None:
         mono = self._clock.monotonic()
         if force or self._beat_at is None or mono - self._beat_at >= _HEARTBEAT_S:
+            self._beat_at = mono  # tried again in 30 s if it fails
+            if self._closed.pending:  # the old heartbeat stays until the finding is stored
+                if not self._closed.retry():
+                    return
+                if self._session is not None:
+                    self._load_quietly(self._sessions.get(self._session.id))
+                    self.session_changed.emit(self._session)
             try:
                 self._sessions.save_heartbeat(Heartbeat.read(self._clock))
             except KapdeskError as exc:  # a full disk must never stop the session's clock
                 log.warning("heartbeat not stored: %s", type(exc).__name__)
-                return
-            self._beat_at = mono
 
     def planned(self) -> list[Session]:
         return self._sessions.planned()
@@ -155,8 +128,8 @@ class RoomController(QObject):
         return self._sessions.unsigned(limit)
 
     def _load(self, session: Session | None) -> None:
-        self._session = session
-        self._events = self._sessions.cue_events(session) if session else []
+        self._load_quietly(session)
+        session = self._session
         self.session_changed.emit(session)
         self.refresh()
         if session is not None and session.protocol.problems and session.id not in self._told:
@@ -186,7 +159,7 @@ class RoomController(QObject):
     def stop(self) -> None:
         self._tick.stop()
         self._cue_timer.stop()
-        if self._beat_at is not None:
+        if self._beats:
             self._beat()  # the last reading before the app closes
 
     # -- the heartbeat ---------------------------------------------------------------
@@ -205,19 +178,19 @@ class RoomController(QObject):
                 try:
                     self._sessions.record_clock(
                         session.id, change.kind, change.seconds, change.detected_at,
-                        beat=Heartbeat.read(self._clock),
+                        beat=None if self._closed.pending else Heartbeat.read(self._clock),
                         missed=[(c.cue.key, c.due_s) for c in asleep],
                         why="the laptop was asleep")
                 except KapdeskError as exc:  # said; the room's clock goes on regardless
                     self.clock_disturbed.emit(f"{change.describe()} It could not be "
                                               f"stored: {exc}")
                     continue
-                session = self._session = self._sessions.get(session.id)
-                self._events = self._sessions.cue_events(session)
+                self._load_quietly(self._sessions.get(session.id))
+                session = self._session
                 self.session_changed.emit(session)
             words = missed_words(len(asleep), "the laptop was asleep")
             self.clock_disturbed.emit(f"{change.describe()} {words}".strip())
-        if self._beat_at is not None:  # at once after a change, so it is never counted twice
+        if self._beats:  # at once after a change, so it is never counted twice
             self._beat(force=bool(changes))
         if session is None:
             self._snapshot = None
@@ -236,14 +209,37 @@ class RoomController(QObject):
         for state in snap.due:
             mine = [e for e in self._events if e.cue_key == state.cue.key]
             if not any(e.kind is CueEventKind.DUE and e.elapsed_s >= state.due_s - 0.5
-                       for e in mine):
-                self._store_cue(state.cue.key, CueEventKind.DUE, None,
-                                {"due_s": round(state.due_s, 3)})
+                       for e in mine) and self._note(state.cue.key, CueEventKind.DUE,
+                                                     {"due_s": round(state.due_s, 3)}):
                 self.cue_became_due.emit(state)
             if state.escalated and not any(
-                    e.kind is CueEventKind.ESCALATED and e.elapsed_s >= state.due_s for e in mine):
-                self._store_cue(state.cue.key, CueEventKind.ESCALATED, None, {})
+                    e.kind is CueEventKind.ESCALATED and e.elapsed_s >= state.due_s
+                    for e in mine) and self._note(state.cue.key, CueEventKind.ESCALATED, {}):
                 self.cue_escalated.emit(state)
+
+    def _note(self, key: str, kind: CueEventKind, data: dict[str, Any]) -> bool:
+        """Store what the room saw of a cue; True the first time it is seen, stored or not
+        (a full disk must never stop the room: it is stored at a later look)."""
+        told = (key, kind) in self._unstored
+        try:
+            self._store_cue(key, kind, None, data)
+        except KapdeskError as exc:
+            if not told:
+                log.warning("cue event not stored: %s", type(exc).__name__)
+                self._unstored.add((key, kind))
+            return not told
+        self._unstored.discard((key, kind))
+        return not told
+
+    def _load_quietly(self, session: Session | None) -> None:
+        """Hold `session` and its cue events, with what the start found and could not
+        store yet (kapdesk.ui.closed_time)."""
+        if session is None:
+            self._session, self._events = None, []
+            return
+        self._session = self._closed.adjust(session)
+        self._events = [*self._sessions.cue_events(self._session),
+                        *self._closed.events(session.id)]
 
     def _arm(self, snap: RoomSnapshot) -> None:
         if not snap.session.clock_running:

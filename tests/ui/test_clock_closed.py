@@ -21,9 +21,9 @@ def _dosed(window, protocols, clock):
     return room.session
 
 
-def _closed_at_t10(make_window, protocols, clock):
+def _closed_at_t10(make_window, protocols, clock, **where):
     """A session dosed and run to T+10 with the room's own timers, then the app closed."""
-    window = make_window()
+    window = make_window(**where)
     session = _dosed(window, protocols, clock)
     for _ in range(120):
         clock.advance(5)
@@ -37,7 +37,7 @@ def _closed_at_t10(make_window, protocols, clock):
 
 
 def _events(data_dir, clock, session_id, kind):
-    db = open_database(data_dir / "kapdesk.sqlite3")
+    db = open_database(data_dir / "kapdesk.sqlite3")  # a second connection, reading
     try:
         return [e for e in SessionStore(db, clock).events(session_id) if e.kind == kind]
     finally:
@@ -242,3 +242,81 @@ def test_cues_that_went_by_while_the_laptop_slept_are_missed_not_due(
     stored = _events(data_dir, clock, session.id, "cue_missed")
     assert {e.data["reason"] for e in stored} == {"the laptop was asleep"}
     assert len(stored) == len(gone)
+
+
+def _started_on_a_full_disk(make_window, contexts, clock, protocols, mount, qtbot):
+    """Run to T+10 and close; set the clock 2 h forward; start again, the disk filling up
+    between opening the data folder and building the room. (window, filler, session)"""
+    from kapdesk.paths import Paths
+    from kapdesk.wiring import build_services, build_window
+    from tests import disk
+    from tests.ui.conftest import ScriptedPrompts
+
+    folder = mount / "data"
+    session, _ = _closed_at_t10(make_window, protocols, clock, folder=folder)
+    clock.advance(30)
+    clock.jump_wall(2 * 3600)
+    ctx = build_services(Paths(folder), clock)
+    contexts.append(ctx)
+    user = ctx.stores.accounts.by_username("clinician")
+    filler = disk.fill(mount)
+    again = build_window(ctx, user, ScriptedPrompts())
+    qtbot.addWidget(again)
+    again.resize(1366, 768)
+    with qtbot.waitActive(again):
+        again.show()
+    return again, filler, session
+
+
+def test_a_full_disk_at_start_keeps_true_time_and_stores_the_change_later(
+        make_window, contexts, clock, protocols, tmp_path, qtbot):
+    from tests import disk
+
+    with disk.tiny_disk(tmp_path / "tiny", "3m") as mount:
+        folder = mount / "data"
+        again, filler, session = _started_on_a_full_disk(make_window, contexts, clock,
+                                                         protocols, mount, qtbot)
+        assert again.room.session is not None and again.room.session.state is State.DOSED
+        assert again.room.current.elapsed_s == 630  # true time, held in memory
+        assert again.room.current.due == []  # not the 13 cues of a T+2:10
+        text = again.view.notice.text()
+        assert text.startswith("The computer's clock changed by +2 h 0 min")
+        assert "It could not be stored yet (Not saved: the disk is full." in text
+        for _ in range(12):  # a minute on the full disk: the room's clock goes on
+            clock.advance(5)
+            again.room.refresh()
+        assert again.room.current.elapsed_s == 690
+        assert _events(folder, clock, session.id, "clock_jump") == []
+        filler.unlink()
+        for _ in range(7):  # the next heartbeat stores it
+            clock.advance(5)
+            again.room.refresh()
+        assert again.room.current.elapsed_s == 725
+        jumps = _events(folder, clock, session.id, "clock_jump")
+        assert [e.data["seconds"] for e in jumps] == [7200]
+        again.close()
+        clock.advance(5)
+        third = make_window(folder=folder)
+        assert third.room.current.elapsed_s == 730
+        assert len(_events(folder, clock, session.id, "clock_jump")) == 1
+        third.close()
+
+
+def test_a_full_disk_then_a_restart_finds_the_same_change_once(
+        make_window, contexts, clock, protocols, tmp_path, qtbot):
+    from tests import disk
+
+    with disk.tiny_disk(tmp_path / "tiny", "3m") as mount:
+        folder = mount / "data"
+        again, filler, session = _started_on_a_full_disk(make_window, contexts, clock,
+                                                         protocols, mount, qtbot)
+        clock.advance(20)
+        again.room.refresh()
+        again.close()  # closed with the disk still full: the old heartbeat stays
+        filler.unlink()
+        clock.advance(10)
+        third = make_window(folder=folder)
+        assert third.room.current.elapsed_s == 660
+        jumps = _events(folder, clock, session.id, "clock_jump")
+        assert [e.data["seconds"] for e in jumps] == [7200]
+        third.close()

@@ -4,6 +4,7 @@ once there is space again the same Save goes through."""
 
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QPushButton
 
 from kapdesk.core.session import State
@@ -45,4 +46,34 @@ def test_a_full_disk_keeps_the_dialog_and_the_session(make_window, tmp_path: Pat
         stored = window.records.records.current(window.room.session.id)
         assert [o.values["systolic"] for o in stored if o.kind.value == "vitals"] == [128]
         window.room.stop()
+        window.close()
+
+
+def test_a_cue_falling_due_on_a_full_disk_is_shown_once_and_the_clock_goes_on(
+        make_window, contexts, tmp_path: Path) -> None:
+    with disk.tiny_disk(tmp_path / "tiny", "3m") as mount:
+        window = make_window(folder=mount / "data")
+        room = window.room
+        room.plan("K-1", next(p for p in window.protocols if p.id == "im-kap"))
+        assert room.advance(State.PREPARING) and room.advance(State.DOSED)
+        told: list[str] = []
+        room.cue_became_due.connect(lambda state: told.append(state.cue.key))
+        room.clock.advance(110)
+        room.refresh()
+        filler = disk.fill(mount)
+        for _ in range(4):  # T+1:50 to T+2:10 on the full disk: the T+2 cue falls due
+            room.clock.advance(5)
+            room.refresh()
+        assert told == ["lights-dim#1"]  # once, though it could not be stored
+        assert window.view.banner.cue_key == "lights-dim#1"
+        tick = room.findChild(QTimer, "room display tick")
+        assert room.current.elapsed_s == 130 and tick.isActive()
+        assert window.view.clock_label.text() == "0:02:10"
+        filler.unlink()
+        room.clock.advance(1)
+        room.refresh()  # stored at the next look, and not told again
+        assert told == ["lights-dim#1"]
+        assert [e.cue_key for e in contexts[-1].stores.sessions.events(room.session.id)
+                if e.kind == "cue_due"] == ["lights-dim#1"]
+        room.stop()
         window.close()
