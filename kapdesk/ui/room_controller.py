@@ -59,7 +59,7 @@ class RoomController(QObject):
         self._beat_at: float | None = None  # monotonic time of the last heartbeat tried
         self._beats = False  # heartbeats are stored from resume() on
         self._closed = ClosedTime(sessions, clock)  # what the start found, until stored
-        self._unstored: set[tuple[str, CueEventKind]] = set()  # told, not stored (disk full)
+        self._unstored: set[tuple[int, str, CueEventKind]] = set()  # told, not yet stored
         self._tick = QTimer(self, objectName="room display tick")
         self._tick.setSingleShot(True)
         self._tick.setTimerType(Qt.TimerType.PreciseTimer)
@@ -220,15 +220,17 @@ class RoomController(QObject):
     def _note(self, key: str, kind: CueEventKind, data: dict[str, Any]) -> bool:
         """Store what the room saw of a cue; True the first time it is seen, stored or not
         (a full disk must never stop the room: it is stored at a later look)."""
-        told = (key, kind) in self._unstored
+        assert self._session is not None
+        mark = (self._session.id, key, kind)
+        told = mark in self._unstored
         try:
             self._store_cue(key, kind, None, data)
         except KapdeskError as exc:
             if not told:
                 log.warning("cue event not stored: %s", type(exc).__name__)
-                self._unstored.add((key, kind))
+                self._unstored.add(mark)
             return not told
-        self._unstored.discard((key, kind))
+        self._unstored.discard(mark)
         return not told
 
     def _load_quietly(self, session: Session | None) -> None:
