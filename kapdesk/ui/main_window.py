@@ -28,11 +28,8 @@ from kapdesk.store.accounts import AccountStore
 from kapdesk.store.settings import SettingsStore
 from kapdesk.store.users import UserStore
 from kapdesk.ui.access import AccessControl
-from kapdesk.ui.backup_runner import BackupRunner
-from kapdesk.ui.db_check import DatabaseCheck
 from kapdesk.ui.first_paint import AfterFirstPaint
 from kapdesk.ui.keyboard import KeyboardHome
-from kapdesk.ui.lock_view import LockView
 from kapdesk.ui.music_controller import MusicController
 from kapdesk.ui.prompts import Prompts
 from kapdesk.ui.record_actions import RecordActions
@@ -54,7 +51,10 @@ from kapdesk.ui.window_background import BackgroundWork
 from kapdesk.ui.window_pages import LockSwitch, RoomPages
 
 if TYPE_CHECKING:
+    from kapdesk.ui.backup_runner import BackupRunner
+    from kapdesk.ui.db_check import DatabaseCheck
     from kapdesk.ui.history.launcher import HistoryLauncher
+    from kapdesk.ui.lock_view import LockView
     from kapdesk.ui.playlist_editor import PlaylistEditorLauncher
 
 AskText = Callable[[str, str], str | None]

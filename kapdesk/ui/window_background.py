@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, SignalInstance
 
 from kapdesk.core.clock import Clock
-from kapdesk.ui.backup_runner import BackupRunner
-from kapdesk.ui.db_check import DatabaseCheck
+
+if TYPE_CHECKING:  # loaded when first started, after the first frame
+    from kapdesk.ui.backup_runner import BackupRunner
+    from kapdesk.ui.db_check import DatabaseCheck
 
 
 class BackgroundWork(QObject):
@@ -33,6 +36,8 @@ class BackgroundWork(QObject):
 
     def start_backups(self, database: Path, backups_dir: Path) -> BackupRunner:
         """A backup after each session closes, and today's first if none yet."""
+        from kapdesk.ui.backup_runner import BackupRunner
+
         runner = BackupRunner(database, backups_dir, self._clock, self)
         runner.failed.connect(self._report)
         runner.finished_backup.connect(
@@ -46,6 +51,8 @@ class BackgroundWork(QObject):
                             stop_writes: Callable[[str], None] | None = None) -> DatabaseCheck:
         """PRAGMA integrity_check in a background thread; damage is reported in words and
         `stop_writes` is told why, so that nothing more is written into a damaged file."""
+        from kapdesk.ui.db_check import DatabaseCheck
+
         self._stop_writes = stop_writes
         check = DatabaseCheck(path, self)
         check.finished_check.connect(self._on_db_check_finished)

@@ -5,6 +5,7 @@ and the switch between them when the room locks and unlocks."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
@@ -13,11 +14,13 @@ from PySide6.QtWidgets import QMainWindow, QStackedWidget, QToolBar, QWidget
 from kapdesk.core.room import RoomSnapshot
 from kapdesk.ui.access import AccessControl
 from kapdesk.ui.keyboard import KeyboardHome
-from kapdesk.ui.lock_view import LockView
 from kapdesk.ui.room_controller import RoomController
 from kapdesk.ui.room_view import RoomView
 from kapdesk.ui.theme import DARK, Theme
 from kapdesk.ui.widgets.cue_banner import CueBanner
+
+if TYPE_CHECKING:
+    from kapdesk.ui.lock_view import LockView
 
 
 class RoomPages(QStackedWidget):
@@ -38,6 +41,8 @@ class RoomPages(QStackedWidget):
     def lock_view(self) -> LockView:
         """The lock screen, built the first time it is wanted."""
         if self._lock is None:
+            from kapdesk.ui.lock_view import LockView
+
             self._lock = LockView(self)
             self._lock.set_theme(self._theme)
             self.addWidget(self._lock)
