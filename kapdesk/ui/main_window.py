@@ -100,6 +100,12 @@ class MainWindow(WindowActions):
         self._release_audio = release_audio
         self._shut_down = False
         self.after_paint = AfterFirstPaint(self)  # what waits for the first frame
+        # Built bare, then styled once: under the app's stylesheet each widget is styled as
+        # it is made and again as it joins its layout (7 ms more for the room); set_theme
+        # below sets the level's stylesheet again, before anything of it is on screen.
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setStyleSheet("")
         self.status = StatusMessage(room.clock.monotonic)  # expires after 10 s
         records.answer_window = lambda: settings.get("cue_answer_window")
         records.cue_left_open.connect(self.status.setText)
