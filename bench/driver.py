@@ -14,6 +14,9 @@ bare, app and signed print {"painted": time.monotonic()} once the main window's 
 painted, then quit; the parent subtracts its own time.monotonic() taken before it started the
 process (one system-wide clock). The app's path is kapdesk.app.run itself: the driver only
 wraps kapdesk.app.build_window to watch the window it returns, so the app needs no flag.
+Qt is imported where the app imports it: this module imports kapdesk.app before any Qt of
+its own (bench/paint_watch.py), as main.py does, so the app's modules load in the app's
+own order (PySide6 reads the source of each module imported after it).
 The driver ends itself when its stdin closes (give it one that stays open when run by hand,
 e.g. `sleep infinity | python -m bench.driver idle /tmp/d`).
 """
@@ -24,12 +27,8 @@ import json
 import os
 import sys
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
-
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 SETTLE_MS = 3000  # idle: let the dosed room screen settle before the parent measures
 
@@ -38,36 +37,19 @@ def say(**fields: Any) -> None:
     print(json.dumps(fields), flush=True)
 
 
-class FirstPaint(QObject):
-    """Calls back once, when the watched window's first frame is painted.
+def watch_paint(window: Any, then: Callable[[float], None] | None = None) -> None:
+    """`then(painted)` once the window's first frame is painted (default: report, quit).
+    Called once the app has built its window, so Qt is loaded by then, by the app."""
+    from bench.paint_watch import FirstPaint, report_and_quit
 
-    The callback runs from a zero timer after the first Paint event: by then the whole frame
-    (the window and all its children, painted in the same pass) is done.
-    """
-
-    def __init__(self, window: QWidget, then: Callable[[float], None]) -> None:
-        super().__init__(window)
-        self._then = then
-        self._seen = False
-        window.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not self._seen and event.type() == QEvent.Type.Paint:
-            self._seen = True
-            watched.removeEventFilter(self)  # nothing of ours runs in the window after this
-            QTimer.singleShot(0, self._painted)
-        return False
-
-    def _painted(self) -> None:
-        self._then(time.monotonic())
-
-
-def report_and_quit(painted: float) -> None:
-    say(painted=painted)
-    QApplication.quit()
+    FirstPaint(window, then or report_and_quit)
 
 
 def run_bare() -> int:
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    from bench.paint_watch import FirstPaint, report_and_quit
+
     app = QApplication([sys.argv[0]])
     window = QMainWindow()
     FirstPaint(window, report_and_quit)
@@ -106,7 +88,7 @@ def run_signed(data_dir: str, username: str, password: str) -> int:
         return AccountStore(services.db, services.clock, audit).login(username, password)
 
     kapdesk.app.sign_in = sign_in_as
-    return run_app(data_dir, lambda window: FirstPaint(window, report_and_quit), demo=False)
+    return run_app(data_dir, watch_paint, demo=False)
 
 
 def dose(window: Any) -> None:
@@ -129,6 +111,9 @@ def dose(window: Any) -> None:
 
 def run_idle(data_dir: str) -> int:
     def dose_then_ready(window: Any) -> None:
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+
         try:
             dose(window)
         except RuntimeError as exc:
@@ -137,7 +122,7 @@ def run_idle(data_dir: str) -> int:
             return
         QTimer.singleShot(SETTLE_MS, lambda: say(ready=True, pid=os.getpid()))
 
-    return run_app(data_dir, lambda window: FirstPaint(
+    return run_app(data_dir, lambda window: watch_paint(
         window, lambda _painted: dose_then_ready(window)))
 
 
@@ -157,7 +142,7 @@ def main(argv: list[str]) -> int:
     if mode == "bare" and not rest:
         return run_bare()
     if mode == "app" and len(rest) == 1:
-        return run_app(rest[0], lambda window: FirstPaint(window, report_and_quit))
+        return run_app(rest[0], watch_paint)
     if mode == "idle" and len(rest) == 1:
         return run_idle(rest[0])
     if mode == "signed" and len(rest) == 3:

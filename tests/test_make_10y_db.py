@@ -7,8 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from argon2 import extract_parameters
+
 from kapdesk.core.clock import FakeClock
 from kapdesk.core.observations import Kind, check_values
+from kapdesk.store.accounts import HASH_PARAMETERS
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.database import open_database
 from kapdesk.store.records import RecordStore
@@ -61,5 +64,9 @@ def test_small_history_is_whole_and_reads_back(tmp_path: Path) -> None:
     try:  # the audit trail is in time order, as the app appends it
         times = [r[0] for r in conn.execute("SELECT at FROM audit ORDER BY id")]
         assert times == sorted(times)
+        # the accounts' hashes are as the app makes them: a sign-in costs what it costs
+        # in the app (the start-up benchmark signs in with one)
+        hashes = {r[0] for r in conn.execute("SELECT password_hash FROM users")}
+        assert [extract_parameters(h) for h in hashes] == [HASH_PARAMETERS]
     finally:
         conn.close()

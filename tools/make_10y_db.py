@@ -29,13 +29,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from any folder, installed or not
 
 from argon2 import PasswordHasher  # noqa: E402
-from argon2.profiles import RFC_9106_LOW_MEMORY  # noqa: E402
 from clinic_history import Rows, SessionWriter, ts  # noqa: E402
 from clinic_values import FIRST, LAST, NOTES  # noqa: E402
 
 from kapdesk.core.alerts import Thresholds  # noqa: E402
 from kapdesk.core.protocol import Protocol, load_protocols  # noqa: E402
 from kapdesk.paths import builtin_protocols_dir  # noqa: E402
+from kapdesk.store.accounts import HASH_PARAMETERS  # noqa: E402
 from kapdesk.store.audit import GENESIS, row_hash  # noqa: E402
 from kapdesk.store.database import open_database  # noqa: E402
 from kapdesk.store.patients import INTEGRATION  # noqa: E402
@@ -109,7 +109,7 @@ def generate(rng: random.Random, protocols: dict[str, Protocol], n_sessions: int
     start = end - timedelta(days=days)
     names = [*CLINICIANS, *(n for n, _ in OTHERS)]
     roles = ["clinician"] * len(CLINICIANS) + [r for _, r in OTHERS]
-    digest = PasswordHasher.from_parameters(RFC_9106_LOW_MEMORY).hash(PASSWORD)
+    digest = PasswordHasher.from_parameters(HASH_PARAMETERS).hash(PASSWORD)  # as the app's
     admin = len(names)
     for uid, (name, role) in enumerate(zip(names, roles, strict=True), 1):
         person = name.removeprefix("Dr ").split(",")[0]  # "Dr Ada Quill" -> ada.quill

@@ -38,15 +38,14 @@ class KeyboardHome(QObject):
     note_keys_changed = Signal(bool)  # True: the note holds the keyboard
 
     def __init__(self, room: QWidget, note: QPlainTextEdit, hint: QLabel, banner: CueBanner,
-                 lock_field: QLineEdit, lock_banner: CueBanner,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.room = room
         self.note = note
         self.hint = hint
         self.banner = banner
-        self.lock_field = lock_field
-        self.lock_banner = lock_banner
+        self.lock_field: QLineEdit | None = None  # the lock screen's, once it is built
+        self.lock_banner: CueBanner | None = None
         room.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a click on the room takes keys
         note.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab never wanders into the note
         hint.setText(NOTE_HINT)
@@ -64,10 +63,15 @@ class KeyboardHome(QObject):
             button.installEventFilter(self)
             self._buttons.add(button)
         note.installEventFilter(self)
-        lock_field.installEventFilter(self)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._on_app_focus_changed)
+
+    def watch_lock(self, field: QLineEdit, banner: CueBanner) -> None:
+        """The lock screen, built when the room is first locked: its password field never
+        takes Space while its banner shows a cue."""
+        self.lock_field, self.lock_banner = field, banner
+        field.installEventFilter(self)
 
     @property
     def note_has_keys(self) -> bool:
@@ -108,7 +112,7 @@ class KeyboardHome(QObject):
                                                      QEvent.Type.KeyPress):
             # Not accepted: the window's Space shortcut acknowledges the cue instead
             return (isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Space
-                    and self.lock_banner.cue_key is not None)
+                    and self.lock_banner is not None and self.lock_banner.cue_key is not None)
         return False
 
     def _show(self, note_has_keys: bool) -> None:

@@ -66,8 +66,8 @@ def main(data_dir: Path) -> int:
     cli.main(["backup", "--data-dir", str(data_dir)])
     if runner.worker is not None:
         runner.worker.join(60)
-    if window._db_check is not None:
-        window._db_check.worker.join(60)
+    if window.background.db_check is not None:
+        window.background.db_check.worker.join(60)
     app.processEvents()
     window.records.save_note("Settled. Breathing even.")
     print(json.dumps({"touched": touched}), flush=True)

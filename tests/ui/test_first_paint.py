@@ -28,3 +28,21 @@ def test_a_window_closed_before_its_first_frame_runs_none_of_it(make_window, qtb
     assert ran == []
     window.close()
 
+
+
+def test_the_lock_screen_is_built_the_first_time_the_room_locks(make_window, qtbot):
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.pages.count() == 1  # the first frame: the room page alone
+    assert window.pages.findChildren(type(window.view.banner)) == \
+        window.view.findChildren(type(window.view.banner))  # no lock screen's banner yet
+    window.access.lock()
+    lock = window.lock_view
+    assert window.pages.count() == 2 and window.pages.currentWidget() is lock
+    assert lock.secret_edit.hasFocus() or not window.isActiveWindow()
+    lock.secret_edit.setText("not the password")
+    lock.unlock_button.click()  # refused in words; the lock screen stays
+    assert "wrong password" in lock.error_label.text().lower() and lock.error_label.isVisible()
+    assert window.access.locked and window.pages.currentWidget() is lock
+    window.close()
