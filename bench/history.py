@@ -29,6 +29,7 @@ from typing import Any
 from bench.common import bench_dir, figure
 from bench.tenyear import LOGIN, copy_into, ten_year_db
 from kapdesk.core.clock import SystemClock
+from kapdesk.services.export_ops import ExportOps
 from kapdesk.store.connection import Database
 from kapdesk.store.database import open_database
 from kapdesk.store.users import UserStore
@@ -100,7 +101,8 @@ def _history(app: Any, db: Database, code: str) -> tuple[Callable[[], float], An
     clock = SystemClock()
     user = next(u for u in UserStore(db, clock).all() if u.username == LOGIN)
     outcomes = OutcomeStore(db, clock, AuditTrail(db, clock))
-    controller = HistoryController(db, clock, outcomes, lambda: user, lambda: "Bench Clinic")
+    controller = HistoryController(db, clock, outcomes, lambda: user, lambda: "Bench Clinic",
+                                   ExportOps.over(db, clock, lambda: "Bench Clinic"))
     window = HistoryWindow(controller)
     window.resize(1366, 768)
     window.show()

@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from kapdesk.core.clock import Clock
+from kapdesk.services.account_ops import AccountOps
+from kapdesk.services.backup_ops import BackupOps
+from kapdesk.services.export_ops import ExportOps
+from kapdesk.services.playlist_ops import PlaylistOps
+from kapdesk.services.reads import PatientReads
 from kapdesk.services.record_ops import RecordOps
 from kapdesk.services.session_ops import SessionOps
 from kapdesk.store.accounts import AccountStore
+from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
 from kapdesk.store.patients import PatientStore
 from kapdesk.store.records import RecordStore
 from kapdesk.store.sessions import SessionStore
+from kapdesk.store.settings import SettingsStore
+
+
+@dataclass(frozen=True)
+class Folders:
+    """Where the operations write besides the database."""
+
+    database: Path
+    backups: Path
+    playlists: Path
 
 
 @dataclass(frozen=True)
@@ -20,9 +37,21 @@ class Operations:
 
     sessions: SessionOps
     records: RecordOps
+    exports: ExportOps
+    backups: BackupOps
+    accounts: AccountOps
+    playlists: PlaylistOps
+    patients: PatientReads
 
     @classmethod
-    def over(cls, db: Database, clock: Clock, sessions: SessionStore, patients: PatientStore,
-             records: RecordStore, accounts: AccountStore) -> Operations:
+    def over(cls, db: Database, clock: Clock, folders: Folders, *, sessions: SessionStore,
+             patients: PatientStore, records: RecordStore, accounts: AccountStore,
+             settings: SettingsStore, audit: AuditTrail) -> Operations:
         return cls(SessionOps(db, sessions, patients, clock),
-                   RecordOps(db, records, patients, accounts))
+                   RecordOps(db, records, patients, accounts),
+                   ExportOps(db, clock, accounts,
+                             lambda: str(settings.get("clinic_name") or "")),
+                   BackupOps(db, folders.database, folders.backups, clock, accounts),
+                   AccountOps(db, accounts),
+                   PlaylistOps(db, audit, folders.playlists),
+                   PatientReads(patients))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from kapdesk.core.accounts import User
 from kapdesk.core.clock import Clock
 from kapdesk.core.permissions import Action
 from kapdesk.core.protocol import Protocol
@@ -21,7 +22,6 @@ from kapdesk.services.operations import Op, OpChanges, check
 from kapdesk.store.connection import Database
 from kapdesk.store.patients import PatientStore
 from kapdesk.store.sessions import SessionStore
-from kapdesk.store.users import User
 
 STEP_WORDS = {State.PREPARING: "Preparing", State.DOSED: "Dose given (T0)",
               State.RECOVERY: "Recovery begun", State.DISCHARGED: "Discharged",
@@ -50,40 +50,40 @@ class SessionOps:
         self._patients = patients
         self._clock = clock
 
-    def plan(self, user: User, request: PlanRequest) -> Op[Session]:
+    def plan(self, user: User | None, request: PlanRequest) -> Op[Session]:
         """The patient's details, a new course if asked, and the planned session: all
         three written, or none."""
-        check(user, Action.RUN_SESSION)
+        actor = check(user, Action.RUN_SESSION)
         code = request.patient_code
         with self._db.atomic():
             if request.details or request.new_course_sessions:
-                self._patients.save(code, user.id, **request.details)
+                self._patients.save(code, actor.id, **request.details)
             course_id = request.course_id
             if request.new_course_sessions:
                 course_id = self._patients.add_course(
                     code, request.protocol.id, request.new_course_sessions,
-                    self._clock.now().date(), user.id).id
-            session = self._sessions.plan(code, request.protocol, user.id,
+                    self._clock.now().date(), actor.id).id
+            session = self._sessions.plan(code, request.protocol, actor.id,
                                           course_id=course_id,
                                           spacing_reason=request.spacing_reason)
         return Op(session, OpChanges(session=True, patient=True),
                   f"Session {session.id} planned for {session.patient_code}")
 
-    def advance(self, user: User, session_id: int, target: State,
+    def advance(self, user: User | None, session_id: int, target: State,
                 reason: str | None = None,
                 preparation: Mapping[str, bool] | None = None) -> Op[Session]:
         """Prepare, dose, recovery, discharge, close or cancel, if the state machine allows
         it now (with a reason where it asks for one). `preparation`: the room's ticks of
         the preparation list, stored with the dose (a dose with gaps needs a reason)."""
-        check(user, Action.RUN_SESSION)
+        actor = check(user, Action.RUN_SESSION)
         with self._db.atomic():
-            session = self._sessions.transition(session_id, target, user.id, reason,
+            session = self._sessions.transition(session_id, target, actor.id, reason,
                                                 preparation)
         return Op(session, OpChanges(session=True), STEP_WORDS.get(target, target.label))
 
-    def correct_dose_time(self, user: User, session_id: int, new_t0: datetime,
+    def correct_dose_time(self, user: User | None, session_id: int, new_t0: datetime,
                           reason: str) -> Op[Session]:
-        check(user, Action.RUN_SESSION)
+        actor = check(user, Action.RUN_SESSION)
         with self._db.atomic():
-            session = self._sessions.correct_t0(session_id, new_t0, user.id, reason)
+            session = self._sessions.correct_t0(session_id, new_t0, actor.id, reason)
         return Op(session, OpChanges(session=True), "Dose time corrected")

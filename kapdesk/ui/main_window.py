@@ -28,12 +28,11 @@ from kapdesk.core.cues import CueEventKind, CueState
 from kapdesk.core.observations import describe
 from kapdesk.core.permissions import Action
 from kapdesk.core.protocol import Protocol, ProtocolError
+from kapdesk.core.record_values import Alert, Saved
 from kapdesk.core.room import RoomSnapshot
 from kapdesk.core.session import TRANSITIONS, Session, State, signable
 from kapdesk.services.bundle import Operations
 from kapdesk.services.operations import Op
-from kapdesk.store.accounts import AccountStore
-from kapdesk.store.records import Alert, Saved
 from kapdesk.store.settings import SettingsStore
 from kapdesk.store.users import UserStore
 from kapdesk.ui.access import AccessControl
@@ -76,7 +75,6 @@ class WindowHooks:
 
 class MainWindow(QMainWindow):
     def __init__(self, room: RoomController, records: RecordController,
-                 accounts: AccountStore,
                  protocols: list[Protocol], protocol_errors: list[ProtocolError],
                  users: UserStore, settings: SettingsStore, prompts: Prompts,
                  ops: Operations, *,
@@ -122,7 +120,7 @@ class MainWindow(QMainWindow):
             opener=lambda: self.entry.open_dialog, ask_text=lambda: self.ask_text,
             report=self.show_error, done=self.apply)
         self._confirm_due: datetime | None = None
-        self.access = AccessControl(self, accounts, room, float(settings.get("lock_minutes")),
+        self.access = AccessControl(self, ops.accounts, room, float(settings.get("lock_minutes")),
                                     opener=lambda: self.entry.open_dialog,
                                     ask_text=lambda: self.ask_text, report=self.show_error)
         self.after_paint.add(self.access.watch)
@@ -486,9 +484,9 @@ class MainWindow(QMainWindow):
         self.settings.set("theme_level", level)
         self.set_theme(level)
 
-    def start_backups(self, database: Path, backups_dir: Path) -> BackupRunner:
+    def start_backups(self) -> BackupRunner:
         """A backup after each session closes, and today's first if none yet."""
-        runner = BackupRunner(database, backups_dir, self.room.clock, self)
+        runner = BackupRunner(self.ops.backups, lambda: self.room.user, self)
         runner.failed.connect(self.show_error)
         runner.finished_backup.connect(
             lambda path: self.status.setText(f"Backup written: {path}") if path else None)

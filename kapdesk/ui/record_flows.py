@@ -14,8 +14,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.session import State
 from kapdesk.services.operations import Op
-from kapdesk.services.record_ops import RecordOps
-from kapdesk.store.accounts import AuthError
+from kapdesk.services.record_ops import AuthError, RecordOps
 from kapdesk.ui.record_controller import RecordController
 
 T = TypeVar("T")

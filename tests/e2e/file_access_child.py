@@ -53,7 +53,7 @@ def main(data_dir: Path) -> int:
                           "a-long-password-1")
     window = build_window(services, user)
     window.check_database_soon(paths.database, services.db.stop_writes)
-    runner = window.start_backups(paths.database, paths.backups_dir)
+    runner = window.start_backups()
     window.room.plan("K-1", services.protocols[0])
     window.room.advance(State.PREPARING)
     window.room.advance(State.DOSED)

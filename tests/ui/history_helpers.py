@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog
 from kapdesk.core.clock import FakeClock
 from kapdesk.core.course_report import SessionSummary
 from kapdesk.core.protocol import Protocol
+from kapdesk.services.export_ops import ExportOps
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
 from kapdesk.store.outcomes import OutcomeStore
@@ -70,7 +71,8 @@ def open_history(qtbot, db: Database, clock: FakeClock, user: User, *,  # type: 
                  sign: Callable[[int], bool] | None = None,
                  export_dir: Path | None = None) -> HistoryWindow:
     controller = HistoryController(db, clock, OutcomeStore(db, clock, AuditTrail(db, clock)),
-                                   lambda: user, lambda: CLINIC_NAME)
+                                   lambda: user, lambda: CLINIC_NAME,
+                                   ExportOps.over(db, clock, lambda: CLINIC_NAME))
     window = HistoryWindow(controller, sign=sign, export_dir=export_dir, open_dialog=Answers())
     controller.setParent(window)
     qtbot.addWidget(window)

@@ -23,7 +23,8 @@ from kapdesk.core.history import HistoryFilter
 from kapdesk.core.outcomes import Instrument, OutcomeMeasure
 from kapdesk.core.permissions import Action, PermissionDenied, require
 from kapdesk.core.report import SessionReport
-from kapdesk.services.exports import ExportRequest, export_session
+from kapdesk.services.export_ops import ExportOps
+from kapdesk.services.exports import ExportRequest
 from kapdesk.services.printing import print_patient, print_session
 from kapdesk.store.connection import Database
 from kapdesk.store.history import protocols_in_use, rems_list, search_patients
@@ -50,9 +51,10 @@ class HistoryController(QObject):
 
     def __init__(self, db: Database, clock: Clock, outcomes: OutcomeStore,
                  user: Callable[[], User], clinic_name: Callable[[], str],
-                 parent: QObject | None = None) -> None:
+                 exports: ExportOps, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self.exports = exports
         self.clock = clock
         self._user = user
         self._clinic = clinic_name
@@ -139,13 +141,10 @@ class HistoryController(QObject):
     # -- writing -----------------------------------------------------------------------
 
     def export(self, session_id: int, request: ExportRequest) -> Path | None:
-        """Export one session as asked; the audit trail records it. The path, or None
-        (with the reason on `failed`)."""
-        if not self._allowed(Action.VIEW_RECORD) or not self._allowed(Action.EXPORT):
-            return None
+        """Export one session as asked (the operation checks the role; the audit trail
+        records it). The path, or None (with the reason on `failed`)."""
         try:
-            out = export_session(self.db, self.clock, self.user.id, session_id, request,
-                                 self._clinic())
+            out = self.exports.session(self.user, session_id, request).value
         except (KapdeskError, OSError) as exc:
             # ids only: the message names the file, whose name may begin with the patient code
             log.info("export of session %s refused (%s)", session_id, type(exc).__name__)
