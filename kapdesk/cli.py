@@ -54,6 +54,10 @@ def _parser() -> argparse.ArgumentParser:
                              "checks (refused while KAPdesk is open on the folder); the "
                              "current one is kept aside")
     restore.add_argument("path", metavar="PATH", help="the backup file")
+    for admin_only in (backup, restore):
+        admin_only.add_argument("--user", metavar="USERNAME", help="the admin who does it "
+                                "(asked for the password, or $KAPDESK_PASSWORD); required "
+                                "once accounts exist")
     export = sub.add_parser("export", parents=[common],
                             help="export a session or a patient's record to a file")
     which = export.add_mutually_exclusive_group(required=True)

@@ -118,5 +118,11 @@ class RecordOps:
     def confirming_reading_due(self, session_id: int) -> datetime | None:
         return self._records.confirming_reading_due(session_id)
 
+    def rems_gaps(self, session_id: int) -> tuple[str, ...]:
+        """The REMS form's items the record leaves empty (esketamine dosing sessions)."""
+        from kapdesk.services.rems import rems_gaps
+
+        return rems_gaps(self._db, session_id)
+
     def patient(self, code: str) -> Patient | None:
         return self._patients.by_code(code)
