@@ -270,4 +270,4 @@ def _playlist_launcher(ctx: AppContext, user: Callable[[], User], hooks: WindowH
     return PlaylistEditorLauncher(
         ctx.stores.music, ctx.stores.patients, ctx.paths, user=user, report=hooks.report,
         parent=hooks.parent, player=lambda: MusicPlayer(device), music_busy=busy,
-        on_saved=on_saved)
+        on_saved=on_saved, playlists=ctx.ops.playlists)
