@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NoReturn
 from kapdesk import APP_NAME
 from kapdesk.core.clock import Clock, SystemClock
 from kapdesk.core.errors import KapdeskError
+from kapdesk.core.permissions import PermissionDenied
 from kapdesk.core.protocol import load_protocols
 from kapdesk.paths import Paths
 
@@ -100,7 +101,10 @@ def main(argv: Sequence[str]) -> int:
             return _rems_due(args)
         return _check(args)
     except KapdeskError as exc:
-        print(f"kapdesk: {exc}", file=sys.stderr)
+        hint = (" Give --user USERNAME (and the password)."
+                if isinstance(exc, PermissionDenied) and not getattr(args, "user", None)
+                else "")
+        print(f"kapdesk: {exc}{hint}", file=sys.stderr)
         return 2
     except OSError as exc:  # the disk, a folder or a file the command needed
         where = f" ({exc.filename})" if exc.filename else ""
@@ -193,7 +197,7 @@ def _backup(args: argparse.Namespace) -> int:
     try:
         clock = SystemClock()
         ops = _ops(paths, db, clock)
-        user = _signed_in(args, ops.accounts, "backing up the records")
+        user = _signed_in(args, ops.accounts)
         path = ops.backups.backup(user, args.to).value
     finally:
         db.close()
@@ -214,9 +218,8 @@ def _restore(args: argparse.Namespace) -> int:
             print(f"kapdesk: {notice}", file=sys.stderr)
         db = _existing(paths)
         try:
-            user = (_signed_in(args, _ops(paths, db, clock).accounts,
-                               "replacing the records with a backup")
-                    if db is not None else None)
+            user = _signed_in(args, _ops(paths, db, clock).accounts) if db is not None \
+                else None
         except BaseException:
             if db is not None:
                 db.close()
@@ -236,17 +239,15 @@ def _existing(paths: Paths) -> Database | None:
     return open_database(paths.database) if paths.database.exists() else None
 
 
-def _signed_in(args: argparse.Namespace, accounts: AccountOps, needs: str) -> User | None:
+def _signed_in(args: argparse.Namespace, accounts: AccountOps) -> User | None:
     """The user named by --user, signed in with the password (the terminal's prompt or
-    $KAPDESK_PASSWORD); None on a data folder where no account can sign in yet (nothing
-    to protect, nobody to ask). Whether their role allows the command is the operation's
-    to say (kapdesk.services). `needs` says why a user is asked for."""
+    $KAPDESK_PASSWORD); None without --user. Whether they may do the command is the
+    operation's to say (kapdesk.services): nobody signed in may only on a data folder
+    where no account can sign in yet."""
     import getpass
 
     if not args.user:
-        if accounts.nobody_can_sign_in():
-            return None
-        raise KapdeskError(f"{needs} needs --user USERNAME (and the password)")
+        return None
     password = os.environ.get("KAPDESK_PASSWORD")
     if password is None:
         if not sys.stdin.isatty():
@@ -261,7 +262,7 @@ def _export(args: argparse.Namespace) -> int:
     paths, db = _open(args)
     clock = SystemClock()
     ops = _ops(paths, db, clock)
-    user = _signed_in(args, ops.accounts, "exporting health records")
+    user = _signed_in(args, ops.accounts)
     # absolute, but a symbolic link is not followed: the export refuses to write through it
     out = Path(os.path.abspath(Path(args.out).expanduser()))
     request = ExportRequest(args.format, out, args.deidentify, args.page_size, args.force)
@@ -278,8 +279,7 @@ def _rems_due(args: argparse.Namespace) -> int:
     """Patient codes are printed only to a signed-in clinician (as for export)."""
     paths, db = _open(args)
     ops = _ops(paths, db, SystemClock())
-    user = _signed_in(args, ops.accounts, "listing the REMS forms due shows patient "
-                                          "codes: it")
+    user = _signed_in(args, ops.accounts)
     due = ops.exports.rems_due(user)
     for session_id, code, dosed, by in due:
         print(f"session {session_id}  patient {code}  dosed {dosed:%Y-%m-%d %H:%M} UTC  "
