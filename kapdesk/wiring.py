@@ -123,7 +123,8 @@ def operations_over(db: Database, clock: Clock, paths: Paths,
     return Operations.over(db, clock, Folders(paths.database, paths.backups_dir,
                                               paths.playlists_dir),
                            sessions=s.sessions, patients=s.patients, records=s.records,
-                           accounts=s.accounts, settings=s.settings, audit=s.audit)
+                           accounts=s.accounts, settings=s.settings, audit=s.audit,
+                           outcomes=s.outcomes)
 
 
 def create_account(ctx: AppContext, name: str, username: str, role: str,
@@ -242,9 +243,7 @@ def _history_launcher(ctx: AppContext, user: Callable[[], User],
         from kapdesk.ui.history.controller import HistoryController
         from kapdesk.ui.history.window import HistoryWindow
 
-        controller = HistoryController(ctx.db, ctx.clock, ctx.stores.outcomes, user,
-                                       lambda: str(settings.get("clinic_name")),
-                                       ctx.ops.exports)
+        controller = HistoryController(ctx.ops.history, ctx.ops.exports, user)
         setting = settings.get("outcome_item_text")
         wording = {i: wording_from_setting(setting, i) for i in SPECS}
         window = HistoryWindow(controller, sign=hooks.sign, wording=wording,

@@ -9,6 +9,7 @@ from kapdesk.core.clock import Clock
 from kapdesk.services.account_ops import AccountOps
 from kapdesk.services.backup_ops import BackupOps
 from kapdesk.services.export_ops import ExportOps
+from kapdesk.services.history_ops import HistoryOps
 from kapdesk.services.playlist_ops import PlaylistOps
 from kapdesk.services.reads import PatientReads
 from kapdesk.services.record_ops import RecordOps
@@ -16,6 +17,7 @@ from kapdesk.services.session_ops import SessionOps
 from kapdesk.store.accounts import AccountStore
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
+from kapdesk.store.outcomes import OutcomeStore
 from kapdesk.store.patients import PatientStore
 from kapdesk.store.records import RecordStore
 from kapdesk.store.sessions import SessionStore
@@ -42,16 +44,21 @@ class Operations:
     accounts: AccountOps
     playlists: PlaylistOps
     patients: PatientReads
+    history: HistoryOps
 
     @classmethod
     def over(cls, db: Database, clock: Clock, folders: Folders, *, sessions: SessionStore,
              patients: PatientStore, records: RecordStore, accounts: AccountStore,
-             settings: SettingsStore, audit: AuditTrail) -> Operations:
+             settings: SettingsStore, audit: AuditTrail,
+             outcomes: OutcomeStore) -> Operations:
+        def clinic() -> str:
+            return str(settings.get("clinic_name") or "")
+
         return cls(SessionOps(db, sessions, patients, clock),
                    RecordOps(db, records, patients, accounts),
-                   ExportOps(db, clock, accounts,
-                             lambda: str(settings.get("clinic_name") or "")),
+                   ExportOps(db, clock, accounts, clinic),
                    BackupOps(db, folders.database, folders.backups, clock, accounts),
                    AccountOps(db, accounts),
                    PlaylistOps(db, audit, folders.playlists),
-                   PatientReads(patients))
+                   PatientReads(patients),
+                   HistoryOps(db, clock, outcomes, clinic))
