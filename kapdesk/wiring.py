@@ -124,7 +124,7 @@ def operations_over(db: Database, clock: Clock, paths: Paths,
                                               paths.playlists_dir),
                            sessions=s.sessions, patients=s.patients, records=s.records,
                            accounts=s.accounts, settings=s.settings, audit=s.audit,
-                           outcomes=s.outcomes)
+                           outcomes=s.outcomes, music=s.music)
 
 
 def create_account(ctx: AppContext, name: str, username: str, role: str,
@@ -189,7 +189,8 @@ def build_window(ctx: AppContext, user: User, prompts: Prompts | None = None) ->
     sets, problems = load_sets(set_dirs)
     for problem in problems:
         log.warning("playlist set not loaded: %s", problem)
-    music = MusicController(MusicPlayer(device), stores.music, sets, room, stores.settings.get)
+    music = MusicController(MusicPlayer(device), ctx.ops.music, sets, room,
+                            stores.settings.get)
 
     def history(hooks: WindowHooks) -> HistoryLauncher:
         return _history_launcher(ctx, lambda: room.user, hooks)
@@ -267,6 +268,6 @@ def _playlist_launcher(ctx: AppContext, user: Callable[[], User], hooks: WindowH
         return "The room's music is playing: preview once it has stopped."
 
     return PlaylistEditorLauncher(
-        ctx.stores.music, ctx.stores.patients, ctx.paths, user=user, report=hooks.report,
+        ctx.ops.music, ctx.ops.patients, ctx.paths, user=user, report=hooks.report,
         parent=hooks.parent, player=lambda: MusicPlayer(device), music_busy=busy,
         on_saved=on_saved, playlists=ctx.ops.playlists)

@@ -10,6 +10,7 @@ from kapdesk.services.account_ops import AccountOps
 from kapdesk.services.backup_ops import BackupOps
 from kapdesk.services.export_ops import ExportOps
 from kapdesk.services.history_ops import HistoryOps
+from kapdesk.services.music_ops import MusicOps
 from kapdesk.services.playlist_ops import PlaylistOps
 from kapdesk.services.reads import PatientReads
 from kapdesk.services.record_ops import RecordOps
@@ -17,6 +18,7 @@ from kapdesk.services.session_ops import SessionOps
 from kapdesk.store.accounts import AccountStore
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
+from kapdesk.store.music import MusicStore
 from kapdesk.store.outcomes import OutcomeStore
 from kapdesk.store.patients import PatientStore
 from kapdesk.store.records import RecordStore
@@ -45,12 +47,13 @@ class Operations:
     playlists: PlaylistOps
     patients: PatientReads
     history: HistoryOps
+    music: MusicOps
 
     @classmethod
     def over(cls, db: Database, clock: Clock, folders: Folders, *, sessions: SessionStore,
              patients: PatientStore, records: RecordStore, accounts: AccountStore,
              settings: SettingsStore, audit: AuditTrail,
-             outcomes: OutcomeStore) -> Operations:
+             outcomes: OutcomeStore, music: MusicStore) -> Operations:
         def clinic() -> str:
             return str(settings.get("clinic_name") or "")
 
@@ -61,4 +64,5 @@ class Operations:
                    AccountOps(db, accounts),
                    PlaylistOps(db, audit, folders.playlists),
                    PatientReads(patients),
-                   HistoryOps(db, clock, outcomes, clinic))
+                   HistoryOps(db, clock, outcomes, clinic),
+                   MusicOps(db, music))

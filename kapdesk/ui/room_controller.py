@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from kapdesk.core.accounts import User
 from kapdesk.core.clock import Clock, ClockDiscontinuity, ClockWatch, Heartbeat, closed_change
 from kapdesk.core.cues import CueEvent, CueEventKind, CueState, next_change_s
 from kapdesk.core.errors import KapdeskError
@@ -23,7 +24,6 @@ from kapdesk.core.room import RoomSnapshot, snapshot
 from kapdesk.core.session import Session, State, check_transition
 from kapdesk.services.session_ops import PlanRequest, SessionOps
 from kapdesk.store.sessions import SessionStore
-from kapdesk.store.users import User
 
 log = logging.getLogger(__name__)
 

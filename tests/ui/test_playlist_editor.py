@@ -21,7 +21,9 @@ from kapdesk.core.playlist import (
     track_key,
 )
 from kapdesk.paths import resource_root
+from kapdesk.services.music_ops import MusicOps
 from kapdesk.services.playlist_ops import PlaylistOps
+from kapdesk.services.reads import PatientReads
 from kapdesk.ui.playlist_editor.checking import PROBLEM, WARNING
 from kapdesk.ui.playlist_editor.launcher import PlaylistEditorLauncher
 from kapdesk.ui.playlist_editor.text import total_text
@@ -69,7 +71,8 @@ def test_only_staff_may_open_the_editor(qtbot, stores):
     said: list[str] = []
     user = stores.clinician
     launcher = PlaylistEditorLauncher(
-        stores.music, stores.patients, stores.paths, lambda: user, said.append, None,
+        MusicOps(stores.db, stores.music), PatientReads(stores.patients), stores.paths,
+        lambda: user, said.append, None,
         shipped_dir=SHIPPED, prompts=lambda _w: Answers(),  # discard at the end: yes
         playlists=PlaylistOps(stores.db, stores.audit, stores.paths.playlists_dir))
     assert launcher.open() is None and launcher.window is None

@@ -30,7 +30,7 @@ from kapdesk.core.playlist import (
     track_key,
     write_m3u8,
 )
-from kapdesk.store.music import MusicStore
+from kapdesk.services.music_ops import MusicOps
 from kapdesk.ui.playlist_editor import checking
 from kapdesk.ui.playlist_editor.catalog import TrackCatalog
 from kapdesk.ui.playlist_editor.checking import Finding
@@ -54,7 +54,7 @@ class EditorController(QObject):
     saved = Signal(object)  # the SetEntry written
     message = Signal(str)
 
-    def __init__(self, music: MusicStore, shipped_dir: Path, clinic_dir: Path,
+    def __init__(self, music: MusicOps, shipped_dir: Path, clinic_dir: Path,
                  alert: str = "#b0704a", muted: str = "#7d858c", *,
                  save: Callable[[PlaylistSet], object],
                  parent: QObject | None = None) -> None:

@@ -20,12 +20,12 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from kapdesk.audio.player import MusicPlayer
+from kapdesk.core.accounts import User
 from kapdesk.core.permissions import Action, PermissionDenied, allowed, require
 from kapdesk.paths import Paths, resource_root
+from kapdesk.services.music_ops import MusicOps
 from kapdesk.services.playlist_ops import PlaylistOps
-from kapdesk.store.music import MusicStore
-from kapdesk.store.patients import PatientStore
-from kapdesk.store.users import User
+from kapdesk.services.reads import PatientReads
 
 if TYPE_CHECKING:
     from kapdesk.ui.playlist_editor.preview import PlayerFactory
@@ -39,7 +39,7 @@ def shipped_playlists_dir() -> Path:
 
 
 class PlaylistEditorLauncher(QObject):
-    def __init__(self, music: MusicStore, patients: PatientStore, paths: Paths,
+    def __init__(self, music: MusicOps, patients: PatientReads, paths: Paths,
                  user: Callable[[], User], report: Callable[[str], None],
                  parent: QObject | None,
                  *, shipped_dir: Path | None = None, player: PlayerFactory | None = None,
