@@ -6,6 +6,8 @@ The one account made with nobody signed in is the first admin, on a data folder 
 none. Each change runs in one transaction with its audit row (kapdesk.store.accounts:
 "create", "update" of the role or the password, "deactivate") naming the admin who made it;
 the rules (the last admin stays, a password of 10 characters or more) are the store's.
+Who acts is asked of the database at each change (`_admin`): an admin demoted or
+deactivated meanwhile, with the accounts list still open, is refused.
 """
 
 from __future__ import annotations
@@ -48,8 +50,20 @@ class AccountOps:
 
     def active(self, user: User | None) -> list[Account]:
         """The active accounts, for the admin's list."""
-        check(user, Action.MANAGE_ACCOUNTS)
+        self._admin(user)
         return self._accounts.active_users()
+
+    def _admin(self, user: User | None) -> User:
+        """The user as the database holds them now, if an active admin."""
+        who = check(user, Action.MANAGE_ACCOUNTS)
+        try:
+            now = self._accounts.account(who.id)
+        except AuthError:
+            now = None
+        if now is None or not now.active:
+            raise PermissionDenied(f"The account {who.username} is no longer active: you "
+                                   f"cannot {Action.MANAGE_ACCOUNTS.value}.")
+        return check(now.user, Action.MANAGE_ACCOUNTS)
 
     # -- changes -----------------------------------------------------------------------
 
@@ -62,7 +76,7 @@ class AccountOps:
                                        "account.")
             by = None
         else:
-            by = check(user, Action.MANAGE_ACCOUNTS).id
+            by = self._admin(user).id
         with self._db.atomic():
             made = self._accounts.create(display_name, username, role, password, by)
         return Op(made, ACCOUNTS, f"Account {made.username} created ({made.role})")
@@ -75,7 +89,7 @@ class AccountOps:
                             f"{', '.join(r.value for r in Role)}).") from None
 
     def set_role(self, user: User | None, account_id: int, role: str) -> Op[Account]:
-        actor = check(user, Action.MANAGE_ACCOUNTS)
+        actor = self._admin(user)
         role = self._role(role)
         with self._db.atomic():
             self._accounts.set_role(account_id, role, actor.id)
@@ -84,7 +98,7 @@ class AccountOps:
 
     def reset_password(self, user: User | None, account_id: int,
                        password: str) -> Op[Account]:
-        actor = check(user, Action.MANAGE_ACCOUNTS)
+        actor = self._admin(user)
         self._accounts.account(account_id)  # AuthError in words for an unknown account
         with self._db.atomic():
             self._accounts.set_password(account_id, password, actor.id)
@@ -92,7 +106,7 @@ class AccountOps:
         return Op(account, ACCOUNTS, f"Password of {account.user.username} reset")
 
     def deactivate(self, user: User | None, account_id: int) -> Op[Account]:
-        actor = check(user, Action.MANAGE_ACCOUNTS)
+        actor = self._admin(user)
         if account_id == actor.id:
             raise AuthError("You cannot deactivate your own account: ask another admin.")
         with self._db.atomic():

@@ -366,3 +366,22 @@ def test_a_session_closed_by_the_window_is_backed_up_in_the_name_of_who_closed_i
                                   ).fetchone()
     assert who == world.doc.id
     assert world.ctx.ops.backups.automatic(world.doc, "daily", daily=True).value is None
+
+
+def test_an_admin_demoted_or_deactivated_meanwhile_is_refused(data_dir, clock, protocols,
+                                                             tmp_path):
+    """The accounts list stays open on the first admin's screen while a second admin
+    changes the first one's account: what the first one then does is refused."""
+    world = Matrix(data_dir, clock, protocols, tmp_path / "out")
+    first = world.users["admin"]
+    accounts = world.ctx.ops.accounts
+    second = accounts.create(first, "Second Admin", "admin2", "admin", PASSWORD).value
+    accounts.set_role(second, first.id, "clinician")
+    before = world.rows()
+    with pytest.raises(PermissionDenied, match="Signed in as a clinician, you cannot manage"):
+        accounts.set_role(first, second.id, "staff")  # `first` still says "admin"
+    accounts.set_role(second, first.id, "admin")
+    accounts.deactivate(second, first.id)
+    with pytest.raises(PermissionDenied, match="admin is no longer active"):
+        accounts.reset_password(first, second.id, "a-new-password-9")
+    assert world.rows()[-2] == before[-2]  # still as many accounts
