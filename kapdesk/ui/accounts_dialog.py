@@ -28,8 +28,8 @@ class AccountsDialog(QDialog):
     def __init__(self, accounts: AccountOps, admin: User,
                  opener: Callable[[QDialog], None], ask: Callable[[str, str], str | None],
                  report: Callable[[str], None], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         listed = accounts.active(admin)  # PermissionDenied, in words, for anyone but admins
+        super().__init__(parent)
         self.setWindowTitle("Accounts")
         self.setObjectName("accounts_dialog")
         self.resize(640, 420)
