@@ -13,16 +13,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kapdesk.core.accounts import User
 from kapdesk.core.clock import Clock
 from kapdesk.core.permissions import Action
-from kapdesk.services.exports import ExportRequest, export_patient, export_session
 from kapdesk.services.operations import Op, OpChanges, check, check_or_new
 from kapdesk.store.accounts import AccountStore
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
 from kapdesk.store.reports import rems_due
+
+if TYPE_CHECKING:  # the writers (and Qt, for the PDFs) load at the first export only
+    from kapdesk.services.exports import ExportRequest
 
 EXPORTED = OpChanges(exports=True)
 
@@ -48,6 +51,8 @@ class ExportOps:
     def session(self, user: User | None, session_id: int,
                 request: ExportRequest) -> Op[Path]:
         """One session's note (pdf), rows (csv, json), FHIR bundle or REMS form."""
+        from kapdesk.services.exports import export_session
+
         who = self._actor(user)
         out = export_session(self._db, self._clock, who, session_id, request, self._clinic())
         return Op(out, EXPORTED, f"Session {session_id}: {request.fmt} written to {out}")
@@ -55,6 +60,8 @@ class ExportOps:
     def patient(self, user: User | None, patient_code: str,
                 request: ExportRequest) -> Op[Path]:
         """Every session of one patient (the course summary, rows, or a FHIR bundle)."""
+        from kapdesk.services.exports import export_patient
+
         who = self._actor(user)
         out = export_patient(self._db, self._clock, who, patient_code, request,
                              self._clinic())
