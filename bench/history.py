@@ -29,6 +29,8 @@ from typing import Any
 from bench.common import bench_dir, figure
 from bench.tenyear import LOGIN, copy_into, ten_year_db
 from kapdesk.core.clock import SystemClock
+from kapdesk.services.export_ops import ExportOps
+from kapdesk.services.history_ops import HistoryOps
 from kapdesk.store.connection import Database
 from kapdesk.store.database import open_database
 from kapdesk.store.users import UserStore
@@ -92,15 +94,14 @@ def _click(view: Any, row: int) -> None:
 
 
 def _history(app: Any, db: Database, code: str) -> tuple[Callable[[], float], Any]:
-    from kapdesk.store.audit import AuditTrail
-    from kapdesk.store.outcomes import OutcomeStore
     from kapdesk.ui.history.controller import HistoryController
     from kapdesk.ui.history.window import HistoryWindow
 
     clock = SystemClock()
     user = next(u for u in UserStore(db, clock).all() if u.username == LOGIN)
-    outcomes = OutcomeStore(db, clock, AuditTrail(db, clock))
-    controller = HistoryController(db, clock, outcomes, lambda: user, lambda: "Bench Clinic")
+    controller = HistoryController(
+        HistoryOps.over(db, clock, lambda: "Bench Clinic"),
+        ExportOps.over(db, clock, lambda: "Bench Clinic"), lambda: user)
     window = HistoryWindow(controller)
     window.resize(1366, 768)
     window.show()

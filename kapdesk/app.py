@@ -62,7 +62,7 @@ def configure_logging(paths: Paths) -> None:
 def sign_in(services: AppContext, demo: bool) -> User | None:
     """First run: create the admin account. Then the day's sign-in (the demo signs in its
     invented clinician). None when the person closes the dialog."""
-    accounts = services.stores.accounts
+    accounts = services.ops.accounts
     if demo:  # the demo signs in its invented clinician without asking
         from kapdesk.demo import DEMO_LOGIN
 
@@ -153,5 +153,5 @@ def run(argv: Sequence[str] | None = None) -> int:
     # frame's path; damage stops every later write
     window.after_paint.add(lambda: window.check_database_soon(paths.database,
                                                               services.db.stop_writes))
-    window.after_paint.add(lambda: window.start_backups(paths.database, paths.backups_dir))
+    window.after_paint.add(window.start_backups)
     return int(app.exec())

@@ -13,13 +13,15 @@ from typing import TYPE_CHECKING, NoReturn
 from kapdesk import APP_NAME
 from kapdesk.core.clock import Clock, SystemClock
 from kapdesk.core.errors import KapdeskError
+from kapdesk.core.permissions import PermissionDenied
 from kapdesk.core.protocol import load_protocols
 from kapdesk.paths import Paths
 
 if TYPE_CHECKING:
-    from kapdesk.core.permissions import Action
+    from kapdesk.core.accounts import User
+    from kapdesk.services.account_ops import AccountOps
+    from kapdesk.services.bundle import Operations
     from kapdesk.store.connection import Database
-    from kapdesk.store.users import User
 
 COMMANDS = ("demo", "check", "backup", "restore", "export", "rems-due")
 
@@ -53,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
                              "checks (refused while KAPdesk is open on the folder); the "
                              "current one is kept aside")
     restore.add_argument("path", metavar="PATH", help="the backup file")
+    for admin_only in (backup, restore):
+        admin_only.add_argument("--user", metavar="USERNAME", help="the admin who does it "
+                                "(asked for the password, or $KAPDESK_PASSWORD); required "
+                                "once accounts exist")
     export = sub.add_parser("export", parents=[common],
                             help="export a session or a patient's record to a file")
     which = export.add_mutually_exclusive_group(required=True)
@@ -95,7 +101,10 @@ def main(argv: Sequence[str]) -> int:
             return _rems_due(args)
         return _check(args)
     except KapdeskError as exc:
-        print(f"kapdesk: {exc}", file=sys.stderr)
+        hint = (" Give --user USERNAME (and the password)."
+                if isinstance(exc, PermissionDenied) and not getattr(args, "user", None)
+                else "")
+        print(f"kapdesk: {exc}{hint}", file=sys.stderr)
         return 2
     except OSError as exc:  # the disk, a folder or a file the command needed
         where = f" ({exc.filename})" if exc.filename else ""
@@ -177,13 +186,19 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if not problems else 1
 
 
-def _backup(args: argparse.Namespace) -> int:
-    from kapdesk.store.backup import BackupService
+def _ops(paths: Paths, db: Database, clock: Clock) -> Operations:
+    from kapdesk.wiring import operations_over
 
+    return operations_over(db, clock, paths)
+
+
+def _backup(args: argparse.Namespace) -> int:
     paths, db = _open(args)
     try:
-        service = BackupService(db, paths.backups_dir, SystemClock())
-        path = service.backup_now("manual", args.to)
+        clock = SystemClock()
+        ops = _ops(paths, db, clock)
+        user = _signed_in(args, ops.accounts)
+        path = ops.backups.backup(user, args.to).value
     finally:
         db.close()
     print(f"backup written: {path} ({path.stat().st_size / 1e6:.1f} MB, integrity ok)")
@@ -191,9 +206,9 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
+    from kapdesk.services.backup_ops import restore_backup
     from kapdesk.store.instance import InstanceLock
     from kapdesk.store.opening import recover_folder
-    from kapdesk.store.restore import restore
 
     paths = Paths.resolve(args.data_dir)
     paths.ensure()
@@ -201,82 +216,71 @@ def _restore(args: argparse.Namespace) -> int:
     with InstanceLock(paths.data_dir, "the command 'kapdesk restore'", clock) as lock:
         for notice in recover_folder(paths.database, clock, lock, [paths.backups_dir]):
             print(f"kapdesk: {notice}", file=sys.stderr)
-        done = restore(Path(args.path).expanduser(), paths.database, clock)
+        db = _existing(paths)
+        try:
+            user = _signed_in(args, _ops(paths, db, clock).accounts) if db is not None \
+                else None
+        except BaseException:
+            if db is not None:
+                db.close()
+            raise
+        done = restore_backup(user, Path(args.path).expanduser(), paths.database, clock,
+                              db).value
     kept = (f"; the previous database is kept as {done.kept_aside}" if done.kept_aside
             else "")
     print(f"restored {done.backup} into {done.database}{kept}")
     return 0
 
 
-def _signed_in(args: argparse.Namespace, db: Database, clock: Clock, action: Action,
-               needs: str) -> User:
+def _existing(paths: Paths) -> Database | None:
+    """The database in place, opened to ask who may replace it; None when there is none."""
+    from kapdesk.store.database import open_database
+
+    return open_database(paths.database) if paths.database.exists() else None
+
+
+def _signed_in(args: argparse.Namespace, accounts: AccountOps) -> User | None:
     """The user named by --user, signed in with the password (the terminal's prompt or
-    $KAPDESK_PASSWORD), allowed `action`; `needs` says why a user is asked for."""
+    $KAPDESK_PASSWORD); None without --user. Whether they may do the command is the
+    operation's to say (kapdesk.services): nobody signed in may only on a data folder
+    where no account can sign in yet."""
     import getpass
 
-    from kapdesk.core.permissions import require
-    from kapdesk.store.accounts import AccountStore
-    from kapdesk.store.audit import AuditTrail
-
     if not args.user:
-        raise KapdeskError(f"{needs} needs --user USERNAME (and the password)")
+        return None
     password = os.environ.get("KAPDESK_PASSWORD")
     if password is None:
         if not sys.stdin.isatty():
             raise KapdeskError("no password: set KAPDESK_PASSWORD or run in a terminal")
         password = getpass.getpass(f"Password for {args.user}: ")
-    user = AccountStore(db, clock, AuditTrail(db, clock)).login(args.user, password)
-    require(user.role, action)
-    return user
-
-
-def _who(args: argparse.Namespace, db: Database, clock: Clock) -> int | None:
-    """The exporting user, signed in with the password; None on a database with no
-    accounts yet (nothing to protect)."""
-    from kapdesk.core.permissions import Action
-    from kapdesk.store.accounts import AccountStore
-    from kapdesk.store.audit import AuditTrail
-
-    if not AccountStore(db, clock, AuditTrail(db, clock)).active_users():
-        return None
-    return _signed_in(args, db, clock, Action.EXPORT, "exporting health records").id
+    return accounts.sign_in(args.user, password)
 
 
 def _export(args: argparse.Namespace) -> int:
-    from kapdesk.services.exports import (
-        ExportRequest,
-        export_patient,
-        export_session,
-        finish_on_terminate,
-    )
-    from kapdesk.store.settings import SettingsStore
+    from kapdesk.services.exports import ExportRequest, finish_on_terminate
 
-    _paths, db = _open(args)
+    paths, db = _open(args)
     clock = SystemClock()
-    user_id = _who(args, db, clock)
+    ops = _ops(paths, db, clock)
+    user = _signed_in(args, ops.accounts)
     # absolute, but a symbolic link is not followed: the export refuses to write through it
     out = Path(os.path.abspath(Path(args.out).expanduser()))
     request = ExportRequest(args.format, out, args.deidentify, args.page_size, args.force)
-    clinic = str(SettingsStore(db).get("clinic_name"))
     with finish_on_terminate():  # stopped: no temporary copy left, the failure audited
         if args.session is not None:
-            out = export_session(db, clock, user_id, args.session, request, clinic)
+            out = ops.exports.session(user, args.session, request).value
         else:
-            out = export_patient(db, clock, user_id, args.patient, request, clinic)
+            out = ops.exports.patient(user, args.patient, request).value
     print(f"exported {args.format} to {out}")
     return 0
 
 
 def _rems_due(args: argparse.Namespace) -> int:
     """Patient codes are printed only to a signed-in clinician (as for export)."""
-    from kapdesk.core.permissions import Action
-    from kapdesk.store.reports import rems_due
-
-    _paths, db = _open(args)
-    clock = SystemClock()
-    _signed_in(args, db, clock, Action.VIEW_RECORD,
-               "listing the REMS forms due shows patient codes: it")
-    due = rems_due(db, clock)
+    paths, db = _open(args)
+    ops = _ops(paths, db, SystemClock())
+    user = _signed_in(args, ops.accounts)
+    due = ops.exports.rems_due(user)
     for session_id, code, dosed, by in due:
         print(f"session {session_id}  patient {code}  dosed {dosed:%Y-%m-%d %H:%M} UTC  "
               f"REMS form due by {by:%Y-%m-%d}")

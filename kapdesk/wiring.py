@@ -25,7 +25,7 @@ from kapdesk.core.alerts import Thresholds
 from kapdesk.core.clock import Clock
 from kapdesk.core.protocol import Protocol, ProtocolError, load_protocols
 from kapdesk.paths import Paths
-from kapdesk.services.bundle import Operations
+from kapdesk.services.bundle import Folders, Operations
 from kapdesk.store.accounts import AccountStore
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
@@ -111,10 +111,20 @@ def build_services(paths: Paths, clock: Clock, check: bool = True,
     for error in errors:
         log.warning("protocol not loaded: %s", error)
     stores = Stores.over(db, clock)
-    ops = Operations.over(db, clock, stores.sessions, stores.patients, stores.records,
-                          stores.accounts)
+    ops = operations_over(db, clock, paths, stores)
     return AppContext(paths, clock, sorted(protocols, key=lambda p: p.name), errors, db,
                       stores, ops, opened.lock, tuple(opened.notices))
+
+
+def operations_over(db: Database, clock: Clock, paths: Paths,
+                    stores: Stores | None = None) -> Operations:
+    """Every operation over an open database (the CLI's commands build theirs here)."""
+    s = stores or Stores.over(db, clock)
+    return Operations.over(db, clock, Folders(paths.database, paths.backups_dir,
+                                              paths.playlists_dir),
+                           sessions=s.sessions, patients=s.patients, records=s.records,
+                           accounts=s.accounts, settings=s.settings, audit=s.audit,
+                           outcomes=s.outcomes, music=s.music)
 
 
 def create_account(ctx: AppContext, name: str, username: str, role: str,
@@ -172,14 +182,15 @@ def build_window(ctx: AppContext, user: User, prompts: Prompts | None = None) ->
 
     stores, clock = ctx.stores, ctx.clock
     room = RoomController(stores.sessions, ctx.ops.sessions, clock, user)
-    record = RecordController(stores.records, stores.patients, room)
+    record = RecordController(ctx.ops.records, ctx.ops.patients, room)
     device = SoundDevice()  # one output for music and chime, opened when first wanted
     output = MixerOutput(device)
     set_dirs = [resource_root() / "playlists", ctx.paths.playlists_dir]
     sets, problems = load_sets(set_dirs)
     for problem in problems:
         log.warning("playlist set not loaded: %s", problem)
-    music = MusicController(MusicPlayer(device), stores.music, sets, room, stores.settings.get)
+    music = MusicController(MusicPlayer(device), ctx.ops.music, sets, room,
+                            stores.settings.get)
 
     def history(hooks: WindowHooks) -> HistoryLauncher:
         return _history_launcher(ctx, lambda: room.user, hooks)
@@ -188,7 +199,7 @@ def build_window(ctx: AppContext, user: User, prompts: Prompts | None = None) ->
         return _playlist_launcher(ctx, lambda: room.user, hooks, music, device,
                                   lambda: _reload_sets(music, set_dirs))
 
-    window = MainWindow(room, record, stores.accounts, ctx.protocols, ctx.protocol_errors,
+    window = MainWindow(room, record, ctx.protocols, ctx.protocol_errors,
                         stores.users, stores.settings, prompts or DialogPrompts(), ctx.ops,
                         history=history, playlists=playlists, chime=output.chime,
                         music=music, release_audio=lambda: _release_audio(music, output, device))
@@ -233,8 +244,7 @@ def _history_launcher(ctx: AppContext, user: Callable[[], User],
         from kapdesk.ui.history.controller import HistoryController
         from kapdesk.ui.history.window import HistoryWindow
 
-        controller = HistoryController(ctx.db, ctx.clock, ctx.stores.outcomes, user,
-                                       lambda: str(settings.get("clinic_name")))
+        controller = HistoryController(ctx.ops.history, ctx.ops.exports, user)
         setting = settings.get("outcome_item_text")
         wording = {i: wording_from_setting(setting, i) for i in SPECS}
         window = HistoryWindow(controller, sign=hooks.sign, wording=wording,
@@ -258,6 +268,6 @@ def _playlist_launcher(ctx: AppContext, user: Callable[[], User], hooks: WindowH
         return "The room's music is playing: preview once it has stopped."
 
     return PlaylistEditorLauncher(
-        ctx.stores.music, ctx.stores.patients, ctx.paths, user=user, report=hooks.report,
+        ctx.ops.music, ctx.ops.patients, ctx.paths, user=user, report=hooks.report,
         parent=hooks.parent, player=lambda: MusicPlayer(device), music_busy=busy,
-        on_saved=on_saved)
+        on_saved=on_saved, playlists=ctx.ops.playlists)

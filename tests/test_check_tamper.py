@@ -15,7 +15,7 @@ import pytest
 
 from kapdesk.cli import main
 from kapdesk.core.protocol import Protocol
-from kapdesk.demo import write_demo
+from kapdesk.demo import DEMO_PASSWORD, write_demo
 from kapdesk.store.audit import row_hash
 from kapdesk.store.database import open_database
 
@@ -236,8 +236,10 @@ def test_a_forged_appended_audit_row_is_named(folder, raw, capsys):
     assert f"seal: 1 audit row(s) after row {top} are not sealed" in out
 
 
-def test_a_rechained_rewrite_is_named_by_the_seal_and_the_backup(folder, raw, capsys):
-    assert main(["backup", "--data-dir", str(folder)]) == 0
+def test_a_rechained_rewrite_is_named_by_the_seal_and_the_backup(folder, raw, capsys,
+                                                                 monkeypatch):
+    monkeypatch.setenv("KAPDESK_PASSWORD", DEMO_PASSWORD)  # the backup is an admin's
+    assert main(["backup", "--data-dir", str(folder), "--user", "admin"]) == 0
     capsys.readouterr()
     sid = signed_session(raw)
     row = raw.execute("SELECT min(id) FROM audit WHERE entity = 'note' AND entity_id = ?",

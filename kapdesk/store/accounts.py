@@ -14,8 +14,8 @@ from datetime import datetime
 from argon2 import Parameters, PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from kapdesk.core.accounts import AuthError as AuthError
 from kapdesk.core.clock import Clock
-from kapdesk.core.errors import KapdeskError
 from kapdesk.core.permissions import Role, check_password, check_pin, lock_duration
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
@@ -24,10 +24,6 @@ from kapdesk.store.users import User, UserStore
 
 HASH_PARAMETERS = Parameters(type=Type.ID, version=19, salt_len=16, hash_len=32,
                              time_cost=3, memory_cost=32 * 1024, parallelism=1)
-
-
-class AuthError(KapdeskError):
-    """Wrong credentials, a locked account, or an account rule broken."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +65,12 @@ class AccountStore:
 
     def needs_first_admin(self) -> bool:
         row = self._db.execute("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 "
+                               "AND password_hash IS NOT NULL").fetchone()
+        return int(row[0]) == 0
+
+    def nobody_can_sign_in(self) -> bool:
+        """No active account has a password: a new data folder (nobody to ask who acts)."""
+        row = self._db.execute("SELECT count(*) FROM users WHERE active = 1 "
                                "AND password_hash IS NOT NULL").fetchone()
         return int(row[0]) == 0
 

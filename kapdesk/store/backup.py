@@ -141,7 +141,8 @@ class BackupService:
             path = folder / f"{base}-{n}.sqlite3"
         return path
 
-    def backup_now(self, reason: str, to: str | os.PathLike[str] | None = None) -> Path:
+    def backup_now(self, reason: str, to: str | os.PathLike[str] | None = None,
+                   by_user: int | None = None) -> Path:
         """Write a backup and return its path.
 
         `to` None: the backups folder, newest `keep` kept. An existing folder (or a path
@@ -169,7 +170,7 @@ class BackupService:
         _write_backup(self._db, path)
         try:
             with self._db.atomic():
-                self._audit.append(None, "backup", "database", None, None,
+                self._audit.append(by_user, "backup", "database", None, None,
                                    {"file": str(path), "reason": reason,
                                     "bytes": path.stat().st_size})
         except KapdeskError as exc:  # no backup of the records without its audit row
@@ -188,12 +189,12 @@ class BackupService:
             path.unlink(missing_ok=True)
         return old
 
-    def backup_if_due(self) -> Path | None:
+    def backup_if_due(self, by_user: int | None = None) -> Path | None:
         """The daily backup: written when the backups folder has none from today (UTC)."""
         today = self._clock.now().astimezone(UTC).strftime("%Y%m%d")
         if any(p.name.startswith(f"kapdesk-{today}-") for p in self.backups()):
             return None
-        return self.backup_now("daily")
+        return self.backup_now("daily", by_user=by_user)
 
 
 def check_file(path: Path) -> sqlite3.Connection:

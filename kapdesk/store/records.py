@@ -8,7 +8,6 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +15,9 @@ from kapdesk.core.alerts import Finding, Reading, Thresholds, evaluate_moaas, ev
 from kapdesk.core.clock import Clock
 from kapdesk.core.errors import ValidationError
 from kapdesk.core.observations import Kind, Observation, check_values
+from kapdesk.core.record_values import Alert as Alert
+from kapdesk.core.record_values import Saved as Saved
+from kapdesk.core.record_values import Signature as Signature
 from kapdesk.core.session import signable
 from kapdesk.core.text_rules import check_reason
 from kapdesk.store import signature as signed_record
@@ -26,39 +28,6 @@ from kapdesk.store.timefmt import from_db, to_db
 
 MAX_NOTE_CHARS = 2_000_000
 SIGN_MEANING = signed_record.MEANING
-
-
-@dataclass(frozen=True)
-class Alert:
-    id: int
-    session_id: int
-    observation_id: int
-    rule: str
-    severity: str
-    message: str
-    raised_at: datetime
-    confirm_due_at: datetime | None
-    acknowledged_at: datetime | None
-    acknowledged_by: int | None = None  # the user's id
-    acknowledged_by_name: str = ""
-
-
-@dataclass(frozen=True)
-class Signature:
-    session_id: int
-    user_id: int
-    name: str
-    meaning: str
-    signed_at: datetime
-    content_hash: str
-
-
-@dataclass(frozen=True)
-class Saved:
-    """What one save produced: the stored entry and any alerts it raised."""
-
-    observation: Observation
-    alerts: tuple[Alert, ...]
 
 
 _OBS_COLS = "id, session_id, kind, observed_at, recorded_at, user_id, data, corrects, reason, " \

@@ -127,13 +127,13 @@ def rotate_asides(database: Path, keep: int = KEEP) -> list[Path]:
 
 
 def _finish(database: Path, backup: str, aside: Path | None, clock: Clock,
-            resumed: bool) -> None:
+            resumed: bool, by: str | None = None) -> None:
     db = open_database(database)  # migrates an older backup to this schema
     try:
         with db.atomic():
             AuditTrail(db, clock).append(None, "restore", "database", None, None, {
                 "from": backup, "kept_aside": aside.name if aside else None,
-                "finished_after_interruption": resumed})
+                "finished_after_interruption": resumed, **({"by": by} if by else {})})
         adopt_identity(db, database)
     finally:
         db.close()
@@ -141,10 +141,13 @@ def _finish(database: Path, backup: str, aside: Path | None, clock: Clock,
     fsync_dir(database.parent)
 
 
-def restore(backup_path: Path, database_path: Path, clock: Clock | None = None) -> Restored:
+def restore(backup_path: Path, database_path: Path, clock: Clock | None = None,
+            by: str | None = None) -> Restored:
     """Replace the database at `database_path` with the backup, after checking the backup.
 
-    The caller holds the data folder's instance lock (no KAPdesk has it open). Raises
+    The caller holds the data folder's instance lock (no KAPdesk has it open). `by`: the
+    username of who restored it, kept in the restore's audit row (the user ids of the
+    replaced database need not be those of the backup). Raises
     RestoreError, changing nothing, when the backup is refused or cannot be copied in.
     """
     clock = clock or SystemClock()
@@ -186,7 +189,7 @@ def restore(backup_path: Path, database_path: Path, clock: Clock | None = None) 
         os.replace(partial, database_path)  # the commit point
         committed = True
         fsync_dir(folder)
-        _finish(database_path, str(backup_path), aside, clock, resumed=False)
+        _finish(database_path, str(backup_path), aside, clock, resumed=False, by=by)
     except (OSError, sqlite3.Error) as exc:
         if not committed:
             _undo(database_path, partial.name, aside)

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from kapdesk.core.accounts import User as User
 from kapdesk.core.clock import Clock
 from kapdesk.core.errors import ValidationError
 from kapdesk.store.connection import Database
 from kapdesk.store.timefmt import to_db
 
 ROLES = ("clinician", "staff", "admin")
-
-
-@dataclass(frozen=True)
-class User:
-    id: int
-    username: str
-    display_name: str
-    role: str
 
 
 class UserStore:

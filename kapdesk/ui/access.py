@@ -12,10 +12,10 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QMenu, QToolButton, QWidget
 
+from kapdesk.core.accounts import User
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.permissions import Action, allowed
-from kapdesk.store.accounts import AccountStore
-from kapdesk.store.users import User
+from kapdesk.services.account_ops import AccountOps
 from kapdesk.ui.room_controller import RoomController
 
 IDLE_EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.Wheel,
@@ -26,7 +26,7 @@ class AccessControl(QObject):
     locked_changed = Signal(bool)
     user_changed = Signal(object)
 
-    def __init__(self, window: QWidget, accounts: AccountStore, room: RoomController,
+    def __init__(self, window: QWidget, accounts: AccountOps, room: RoomController,
                  lock_minutes: float, opener: Callable[[], Callable[[QDialog], None]],
                  ask_text: Callable[[], Callable[[str, str], str | None]],
                  report: Callable[[str], None]) -> None:
@@ -133,7 +133,7 @@ class AccessControl(QObject):
         if pin is None:
             return
         try:
-            self.accounts.set_pin(self.room.user_id, pin.strip())
+            self.accounts.set_pin(self.room.user, pin.strip())
         except KapdeskError as exc:
             self._report(str(exc))
             return

@@ -1,4 +1,6 @@
-"""Accounts, for admins: add, change a role, reset a password, deactivate."""
+"""Accounts, for admins: add, change a role, reset a password, deactivate. Each change is
+an operation of kapdesk.services.account_ops, which checks the role (the dialog opens for
+admins only, but the operation refuses anyone else too)."""
 
 from __future__ import annotations
 
@@ -15,19 +17,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapdesk.core.accounts import User
 from kapdesk.core.errors import KapdeskError
-from kapdesk.core.permissions import Action, Role, require
-from kapdesk.store.accounts import AccountStore
-from kapdesk.store.users import User
+from kapdesk.core.permissions import Role
+from kapdesk.services.account_ops import Account, AccountOps
 from kapdesk.ui.auth_dialogs import NewAccountDialog
 
 
 class AccountsDialog(QDialog):
-    def __init__(self, accounts: AccountStore, admin: User,
+    def __init__(self, accounts: AccountOps, admin: User,
                  opener: Callable[[QDialog], None], ask: Callable[[str, str], str | None],
                  report: Callable[[str], None], parent: QWidget | None = None) -> None:
+        listed = accounts.active(admin)  # PermissionDenied, in words, for anyone but admins
         super().__init__(parent)
-        require(admin.role, Action.MANAGE_ACCOUNTS)
         self.setWindowTitle("Accounts")
         self.setObjectName("accounts_dialog")
         self.resize(640, 420)
@@ -56,11 +58,19 @@ class AccountsDialog(QDialog):
         layout.addWidget(self.list)
         layout.addLayout(buttons)
         layout.addWidget(close)
-        self.refresh()
+        self._fill(listed)
 
     def refresh(self) -> None:
+        try:
+            listed = self._accounts.active(self._admin)
+        except KapdeskError as exc:
+            self._report(str(exc))
+            listed = []
+        self._fill(listed)
+
+    def _fill(self, listed: list[Account]) -> None:
         self.list.clear()
-        for account in self._accounts.active_users():
+        for account in listed:
             user = account.user
             extra = "" if account.has_password else "  (no password: cannot sign in)"
             item = QListWidgetItem(f"{user.display_name}  ·  {user.username}  ·  "
@@ -80,14 +90,14 @@ class AccountsDialog(QDialog):
         self.refresh()
 
     def add(self) -> None:
-        dialog = NewAccountDialog(self._accounts, self._admin.id, first_run=False, parent=self)
+        dialog = NewAccountDialog(self._accounts, self._admin, first_run=False, parent=self)
         self._open(dialog)
         self.refresh()
 
     def set_role(self, role: Role) -> None:
         uid = self._selected()
         if uid is not None:
-            self._do(lambda: self._accounts.set_role(uid, role.value, self._admin.id))
+            self._do(lambda: self._accounts.set_role(self._admin, uid, role.value))
 
     def reset_password(self) -> None:
         uid = self._selected()
@@ -95,9 +105,9 @@ class AccountsDialog(QDialog):
             return
         password = self._ask("Reset password", "New password (at least 10 characters):")
         if password:
-            self._do(lambda: self._accounts.set_password(uid, password, self._admin.id))
+            self._do(lambda: self._accounts.reset_password(self._admin, uid, password))
 
     def deactivate(self) -> None:
         uid = self._selected()
         if uid is not None:
-            self._do(lambda: self._accounts.deactivate(uid, self._admin.id))
+            self._do(lambda: self._accounts.deactivate(self._admin, uid))

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapdesk.core.accounts import User
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.permissions import MIN_PASSWORD, Role
-from kapdesk.store.accounts import AccountStore
-from kapdesk.store.users import User
+from kapdesk.services.account_ops import AccountOps
 from kapdesk.ui.dialog_fit import ErrorLabel, fit_dialog
 
 
@@ -62,14 +62,15 @@ class _FormDialog(QDialog):
 
 
 class NewAccountDialog(_FormDialog):
-    """The first admin on first run, or a new account made by an admin."""
+    """The first admin on first run (`by` None), or a new account made by an admin (the
+    operation checks the role: kapdesk.services.account_ops)."""
 
-    def __init__(self, accounts: AccountStore, by_user: int | None, first_run: bool,
+    def __init__(self, accounts: AccountOps, by: User | None, first_run: bool,
                  parent: QWidget | None = None) -> None:
         super().__init__("Create the admin account" if first_run else "New account",
                          "new_account_dialog", parent)
         self._accounts = accounts
-        self._by = by_user
+        self._by = by
         if first_run:
             intro = QLabel("KAPdesk holds health records. First, create the account of the "
                            "person who will manage accounts and settings on this laptop.")
@@ -100,8 +101,8 @@ class NewAccountDialog(_FormDialog):
             return
         try:
             self.created = self._accounts.create(
-                self.name_edit.text().strip(), self.username_edit.text(),
-                str(self.role_box.currentData()), self.password_edit.text(), self._by)
+                self._by, self.name_edit.text().strip(), self.username_edit.text(),
+                str(self.role_box.currentData()), self.password_edit.text()).value
         except KapdeskError as exc:
             self.fail(str(exc))
             return
@@ -109,7 +110,7 @@ class NewAccountDialog(_FormDialog):
 
 
 class LoginDialog(_FormDialog):
-    def __init__(self, accounts: AccountStore, parent: QWidget | None = None,
+    def __init__(self, accounts: AccountOps, parent: QWidget | None = None,
                  on_login: Callable[[User], None] | None = None) -> None:
         super().__init__("Sign in to KAPdesk", "login_dialog", parent)
         self._accounts = accounts
@@ -124,8 +125,8 @@ class LoginDialog(_FormDialog):
 
     def _on_ok(self) -> None:
         try:
-            self.user = self._accounts.login(self.username_edit.text(),
-                                             self.password_edit.text())
+            self.user = self._accounts.sign_in(self.username_edit.text(),
+                                               self.password_edit.text())
         except KapdeskError as exc:
             self.password_edit.clear()
             self.fail(str(exc))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from kapdesk.store.database import integrity_check
+from kapdesk.services.checks import integrity_check
 
 
 class DatabaseCheck(QObject):

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from kapdesk.core.observations import VITAL_RANGES, Kind, Observation, describe
 from kapdesk.core.protocol import Protocol
+from kapdesk.services.reads import PatientReads
 from kapdesk.services.session_ops import PlanRequest
-from kapdesk.store.patients import PatientStore
 from kapdesk.ui.dialog_fit import ErrorLabel
 
 
@@ -61,7 +61,7 @@ class PlanSessionDialog(QDialog):
 
     NEW_COURSE = -1
 
-    def __init__(self, protocols: list[Protocol], default_id: str, patients: PatientStore,
+    def __init__(self, protocols: list[Protocol], default_id: str, patients: PatientReads,
                  spacing: Callable[[str, Protocol], list[str]],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)

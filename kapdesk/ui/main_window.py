@@ -24,7 +24,6 @@ from kapdesk.core.room import RoomSnapshot
 from kapdesk.core.session import Session
 from kapdesk.services.bundle import Operations
 from kapdesk.services.operations import Op
-from kapdesk.store.accounts import AccountStore
 from kapdesk.store.settings import SettingsStore
 from kapdesk.store.users import UserStore
 from kapdesk.ui.access import AccessControl
@@ -75,7 +74,6 @@ class WindowHooks:
 
 class MainWindow(WindowActions):
     def __init__(self, room: RoomController, records: RecordController,
-                 accounts: AccountStore,
                  protocols: list[Protocol], protocol_errors: list[ProtocolError],
                  users: UserStore, settings: SettingsStore, prompts: Prompts,
                  ops: Operations, *,
@@ -120,7 +118,7 @@ class MainWindow(WindowActions):
             signer=lambda: self.users.get(self.room.user_id).display_name,
             opener=lambda: self.entry.open_dialog, ask_text=lambda: self.ask_text,
             report=self.show_error, done=self.apply)
-        self.access = AccessControl(self, accounts, room, float(settings.get("lock_minutes")),
+        self.access = AccessControl(self, ops.accounts, room, float(settings.get("lock_minutes")),
                                     opener=lambda: self.entry.open_dialog,
                                     ask_text=lambda: self.ask_text, report=self.show_error)
         self.after_paint.add(self.access.watch)
@@ -282,9 +280,9 @@ class MainWindow(WindowActions):
 
     # -- background work and closing -------------------------------------------------
 
-    def start_backups(self, database: Path, backups_dir: Path) -> BackupRunner:
+    def start_backups(self) -> BackupRunner:
         """A backup after each session closes, and today's first if none yet."""
-        return self.background.start_backups(database, backups_dir)
+        return self.background.start_backups(self.ops.backups, lambda: self.room.user)
 
     def check_database_soon(self, path: Path,
                             stop_writes: Callable[[str], None] | None = None) -> DatabaseCheck:

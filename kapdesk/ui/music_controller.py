@@ -31,7 +31,7 @@ from kapdesk.audio.model import (
 from kapdesk.audio.model import MusicBackend as Player
 from kapdesk.core.playlist import PHASE_NAMES, PHASES, PlaylistSet, Track, music_left
 from kapdesk.core.playlist import without_vetoed as drop_vetoed
-from kapdesk.store.music import MusicStore
+from kapdesk.services.music_ops import MusicOps
 from kapdesk.ui.room_controller import RoomController
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ class MusicController(QObject):
     unavailable = Signal(str)  # the reason, in words
     skipped = Signal(str)
 
-    def __init__(self, player: Player, store: MusicStore, sets: list[PlaylistSet],
+    def __init__(self, player: Player, store: MusicOps, sets: list[PlaylistSet],
                  room: RoomController, setting: Callable[[str], object],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)

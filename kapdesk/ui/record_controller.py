@@ -1,7 +1,8 @@
 """The clinical record in the room: saves entries, raises alerts, satisfies cues.
 
-Every save is committed before anything says "saved". A rejected entry comes back as a
-message naming the field and the range; nothing already stored is touched.
+Every save is one operation of kapdesk.services.record_ops (the role checked there, one
+transaction, its audit rows), committed before anything says "saved". A rejected entry
+comes back as a message naming the field and the range; nothing already stored is touched.
 """
 
 from __future__ import annotations
@@ -16,15 +17,15 @@ from PySide6.QtCore import QObject, Signal
 from kapdesk.core.cues import CueEventKind
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.observations import Kind, Observation, describe
-from kapdesk.core.permissions import Action, require
+from kapdesk.core.permissions import Action
+from kapdesk.core.record_values import Alert, Saved
 from kapdesk.core.room import CUE_ANSWERED_BY, AnswerWindow, cue_answered_by, format_t_plus
 from kapdesk.core.session import Session
-from kapdesk.store.patients import PatientStore
-from kapdesk.store.records import Alert, RecordStore, Saved
+from kapdesk.services.reads import PatientReads
+from kapdesk.services.record_ops import RecordOps
 from kapdesk.ui.room_controller import RoomController
 
 log = logging.getLogger(__name__)
-
 
 
 class RecordController(QObject):
@@ -33,7 +34,7 @@ class RecordController(QObject):
     failed = Signal(str)
     cue_left_open = Signal(str)  # words: the entry was too far from a cue's time to answer it
 
-    def __init__(self, records: RecordStore, patients: PatientStore, room: RoomController,
+    def __init__(self, records: RecordOps, patients: PatientReads, room: RoomController,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.records = records
@@ -44,7 +45,7 @@ class RecordController(QObject):
 
     def weight_kg(self) -> float | None:
         session = self.room.session
-        patient = self.patients.by_code(session.patient_code) if session else None
+        patient = self.records.patient(session.patient_code) if session else None
         return patient.weight_kg if patient else None
 
     def _session_id(self) -> int | None:
@@ -60,8 +61,7 @@ class RecordController(QObject):
         if sid is None:
             return None
         try:
-            require(self.room.user.role, Action.RECORD)
-            saved = self.records.record(sid, kind, values, self.room.user_id, observed_at)
+            saved = self.records.record(self.room.user, sid, kind, values, observed_at).value
         except KapdeskError as exc:
             self.failed.emit(str(exc))
             return None
@@ -98,9 +98,8 @@ class RecordController(QObject):
     def correct(self, observation_id: int, reason: str, values: Mapping[str, Any] | None = None,
                 observed_at: datetime | None = None) -> Saved | None:
         try:
-            require(self.room.user.role, Action.RECORD)
-            saved = self.records.amend(observation_id, self.room.user_id, reason, values,
-                                       observed_at)
+            saved = self.records.correct(self.room.user, observation_id, reason, values,
+                                         observed_at).value
         except KapdeskError as exc:
             self.failed.emit(str(exc))
             return None
@@ -112,8 +111,7 @@ class RecordController(QObject):
         if session is None:
             return False
         try:
-            require(self.room.user.role, Action.RECORD)
-            self.records.save_note(session.id, text, self.room.user_id)
+            self.records.save_note(self.room.user, session.id, text)
         except KapdeskError as exc:
             self.failed.emit(str(exc))
             return False
@@ -149,8 +147,7 @@ class RecordController(QObject):
     def acknowledge_alert(self, alert_id: int) -> Alert | None:
         """Store who saw the alert and when; it leaves the room's open alerts."""
         try:
-            require(self.room.user.role, Action.RECORD)
-            alert = self.records.acknowledge_alert(alert_id, self.room.user_id)
+            alert = self.records.acknowledge_alert(self.room.user, alert_id).value
         except KapdeskError as exc:
             self.failed.emit(str(exc))
             return None

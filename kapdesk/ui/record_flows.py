@@ -14,8 +14,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.session import State
 from kapdesk.services.operations import Op
-from kapdesk.services.record_ops import RecordOps
-from kapdesk.store.accounts import AuthError
+from kapdesk.services.record_ops import AuthError, RecordOps
 from kapdesk.ui.record_controller import RecordController
 
 T = TypeVar("T")
@@ -86,10 +85,9 @@ class RecordFlows(QObject):
         ask whether to sign anyway (no by default)."""
         from PySide6.QtWidgets import QMessageBox
 
-        from kapdesk.services.rems import rems_gaps
         from kapdesk.ui.choice_box import Answer, choice_box
 
-        gaps = rems_gaps(self.records.records.database, session_id)
+        gaps = self.ops.rems_gaps(session_id)
         if not gaps:
             return True
         box = choice_box(self.window, QMessageBox.Icon.Warning, "REMS items missing",

@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from kapdesk.core.accounts import User
 from kapdesk.core.clock import Clock, ClockWatch, Heartbeat
 from kapdesk.core.closure import missed, missed_words
 from kapdesk.core.cues import CueEvent, CueEventKind, CueState, next_change_s
@@ -24,7 +25,6 @@ from kapdesk.core.room import RoomSnapshot, snapshot
 from kapdesk.core.session import Session, State, check_transition
 from kapdesk.services.session_ops import PlanRequest, SessionOps
 from kapdesk.store.sessions import SessionStore
-from kapdesk.store.users import User
 from kapdesk.ui.closed_time import ClosedTime
 
 log = logging.getLogger(__name__)
@@ -333,18 +333,22 @@ class RoomController(QObject):
         return self._do(lambda: self._ops.correct_dose_time(self.user, session.id, new_t0,
                                                             reason).value)
 
-    def _cue_action(self, key: str, kind: CueEventKind, data: dict[str, Any],
-                    needs: Action = Action.ACKNOWLEDGE_CUE) -> bool:
+    def _cue_action(self, key: str, kind: CueEventKind, data: dict[str, Any]) -> bool:
+        """The operation (kapdesk.services.session_ops: the role checked there) on a cue
+        still waiting in the room."""
+        snap = self._snapshot
+        if self._session is None or snap is None or not any(
+                c.cue.key == key and c.open for c in snap.cues):
+            self.action_failed.emit("That cue is no longer waiting.")
+            return False
+        session = self._session
         try:
-            require(self.user.role, needs)
+            event = self._ops.answer_cue(self.user, session.id, key, kind, data).value
         except KapdeskError as exc:
             self.action_failed.emit(str(exc))
             return False
-        snap = self._snapshot
-        if snap is None or not any(c.cue.key == key and c.open for c in snap.cues):
-            self.action_failed.emit("That cue is no longer waiting.")
-            return False
-        self._store_cue(key, kind, self.user_id, data)
+        self._events.append(CueEvent(
+            key, kind, session.timeline.elapsed_at(event.at, event=event.id), event.data))
         self.refresh()
         return True
 
@@ -362,8 +366,7 @@ class RoomController(QObject):
         if not reason.strip():
             self.action_failed.emit("Skipping a cue needs a reason.")
             return False
-        return self._cue_action(key, CueEventKind.SKIPPED, {"reason": reason.strip()},
-                                Action.RUN_SESSION)
+        return self._cue_action(key, CueEventKind.SKIPPED, {"reason": reason.strip()})
 
     def oldest_due(self) -> CueState | None:
         due = self._snapshot.due if self._snapshot else []

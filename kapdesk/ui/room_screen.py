@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QListWidgetItem
 from kapdesk.core.cues import CueEventKind
 from kapdesk.core.observations import describe
 from kapdesk.core.permissions import Action
+from kapdesk.core.record_values import Alert, Saved
 from kapdesk.core.room import RoomSnapshot
 from kapdesk.core.session import Session
-from kapdesk.store.records import Alert, Saved
 from kapdesk.store.settings import SettingsStore
 from kapdesk.ui.music_controller import MusicController, NowPlaying
 from kapdesk.ui.record_controller import RecordController

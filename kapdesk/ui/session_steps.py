@@ -16,8 +16,8 @@ from kapdesk.core.errors import KapdeskError
 from kapdesk.core.protocol import Protocol
 from kapdesk.core.session import State
 from kapdesk.services.operations import Op
+from kapdesk.services.reads import PatientReads
 from kapdesk.services.session_ops import PlanRequest, SessionOps
-from kapdesk.store.patients import PatientStore
 from kapdesk.ui.room_controller import RoomController
 
 Opener = Callable[[QDialog], None]
@@ -26,7 +26,7 @@ AskText = Callable[[str, str], str | None]
 
 class SessionSteps(QObject):
     def __init__(self, room: RoomController, ops: SessionOps, protocols: list[Protocol],
-                 default_protocol: Callable[[], str], patients: PatientStore,
+                 default_protocol: Callable[[], str], patients: PatientReads,
                  open_dialog: Opener, discharge_dialog: Callable[[Callable[[], None]], QDialog],
                  ask_text: AskText, report: Callable[[str], None],
                  apply: Callable[[Op[Any]], None], parent: QWidget) -> None:

@@ -14,11 +14,11 @@ from PySide6.QtWidgets import (
 
 from kapdesk.core.observations import describe
 from kapdesk.core.session import Session
-from kapdesk.store.records import SIGN_MEANING, RecordStore
+from kapdesk.services.record_ops import SIGN_MEANING, RecordOps
 
 
 class SignDialog(QDialog):
-    def __init__(self, session: Session, records: RecordStore, signer: str,
+    def __init__(self, session: Session, records: RecordOps, signer: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Review and sign session {session.id}")

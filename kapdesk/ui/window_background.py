@@ -16,6 +16,8 @@ from PySide6.QtCore import QObject, SignalInstance
 from kapdesk.core.clock import Clock
 
 if TYPE_CHECKING:  # loaded when first started, after the first frame
+    from kapdesk.core.accounts import User
+    from kapdesk.services.backup_ops import BackupOps
     from kapdesk.ui.backup_runner import BackupRunner
     from kapdesk.ui.db_check import DatabaseCheck
 
@@ -34,11 +36,12 @@ class BackgroundWork(QObject):
         self.db_check: DatabaseCheck | None = None
         self.backups: BackupRunner | None = None
 
-    def start_backups(self, database: Path, backups_dir: Path) -> BackupRunner:
-        """A backup after each session closes, and today's first if none yet."""
+    def start_backups(self, ops: BackupOps, user: Callable[[], User | None]) -> BackupRunner:
+        """A backup after each session closes, and today's first if none yet, as `user`
+        (read when each starts)."""
         from kapdesk.ui.backup_runner import BackupRunner
 
-        runner = BackupRunner(database, backups_dir, self._clock, self)
+        runner = BackupRunner(ops, user, self)
         runner.failed.connect(self._report)
         runner.finished_backup.connect(
             lambda path: self._status(f"Backup written: {path}") if path else None)

@@ -53,7 +53,7 @@ def main(data_dir: Path) -> int:
                           "a-long-password-1")
     window = build_window(services, user)
     window.check_database_soon(paths.database, services.db.stop_writes)
-    runner = window.start_backups(paths.database, paths.backups_dir)
+    runner = window.start_backups()
     window.room.plan("K-1", services.protocols[0])
     window.room.advance(State.PREPARING)
     window.room.advance(State.DOSED)
@@ -63,7 +63,10 @@ def main(data_dir: Path) -> int:
     BackupService(services.db, paths.backups_dir, SystemClock()).backup_now("test")
     integrity_report(services.db)
     cli.main(["check", "--data-dir", str(data_dir)])
-    cli.main(["backup", "--data-dir", str(data_dir)])
+    create_account(services, "Ada Admin", "admin", "admin", "a-long-password-2")
+    os.environ["KAPDESK_PASSWORD"] = "a-long-password-2"  # the CLI's backup is an admin's
+    if cli.main(["backup", "--data-dir", str(data_dir), "--user", "admin"]) != 0:
+        raise SystemExit("the CLI backup was refused")
     if runner.worker is not None:
         runner.worker.join(60)
     if window.background.db_check is not None:

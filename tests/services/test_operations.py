@@ -119,7 +119,8 @@ def _integration(w: World) -> Act:
 
 def _sign(w: World) -> Act:
     sid = w.discharged()
-    return lambda w, u: w.ctx.ops.records.sign(u, sid, PASSWORD, u.display_name)
+    return lambda w, u: w.ctx.ops.records.sign(u, sid, PASSWORD,
+                                               u.display_name if u else "Nobody")
 
 
 OPERATIONS: dict[str, tuple[Action, Stage]] = {

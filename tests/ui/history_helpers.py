@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog
 from kapdesk.core.clock import FakeClock
 from kapdesk.core.course_report import SessionSummary
 from kapdesk.core.protocol import Protocol
-from kapdesk.store.audit import AuditTrail
+from kapdesk.services.export_ops import ExportOps
+from kapdesk.services.history_ops import HistoryOps
 from kapdesk.store.connection import Database
-from kapdesk.store.outcomes import OutcomeStore
 from kapdesk.store.users import User
 from kapdesk.ui.history.controller import HistoryController
 from kapdesk.ui.history.models import OBJECT_ROLE
@@ -69,8 +69,9 @@ class Answers:
 def open_history(qtbot, db: Database, clock: FakeClock, user: User, *,  # type: ignore[no-untyped-def]
                  sign: Callable[[int], bool] | None = None,
                  export_dir: Path | None = None) -> HistoryWindow:
-    controller = HistoryController(db, clock, OutcomeStore(db, clock, AuditTrail(db, clock)),
-                                   lambda: user, lambda: CLINIC_NAME)
+    controller = HistoryController(
+        HistoryOps.over(db, clock, lambda: CLINIC_NAME),
+        ExportOps.over(db, clock, lambda: CLINIC_NAME), lambda: user)
     window = HistoryWindow(controller, sign=sign, export_dir=export_dir, open_dialog=Answers())
     controller.setParent(window)
     qtbot.addWidget(window)

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import QApplication
 from kapdesk.core.clock import FakeClock
 from kapdesk.core.protocol import load_protocols
 from kapdesk.paths import builtin_protocols_dir
+from kapdesk.services.export_ops import ExportOps
+from kapdesk.services.history_ops import HistoryOps
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.database import open_database
 from kapdesk.store.outcomes import OutcomeStore
@@ -49,8 +51,9 @@ def main(out: Path) -> dict[str, object]:
             outcomes.record("K-204", "phq9", items, clock.now() - timedelta(days=days), doc.id)
             outcomes.record("K-204", "gad7", items[:7], clock.now() - timedelta(days=days),
                             doc.id)
-        controller = HistoryController(db, clock, outcomes, lambda: doc,
-                                       lambda: "Harbour Street Clinic")
+        controller = HistoryController(
+            HistoryOps.over(db, clock, lambda: "Harbour Street Clinic"),
+            ExportOps.over(db, clock, lambda: "Harbour Street Clinic"), lambda: doc)
         window = HistoryWindow(controller, sign=lambda _sid: False)
         window.setGeometry(QGuiApplication.primaryScreen().availableGeometry())
         window.show()

@@ -13,6 +13,9 @@ from mutagen.oggvorbis import OggVorbis
 
 from kapdesk.core.clock import FakeClock
 from kapdesk.paths import Paths
+from kapdesk.services.music_ops import MusicOps
+from kapdesk.services.playlist_ops import PlaylistOps
+from kapdesk.services.reads import PatientReads
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
 from kapdesk.store.database import open_database
@@ -112,8 +115,10 @@ def open_editor(qtbot, stores: Stores, shipped_dir: Path, answers: Answers | Non
     said: list[str] = reports if reports is not None else []
     who = user or stores.staff
     launcher = PlaylistEditorLauncher(
-        stores.music, stores.patients, stores.paths, lambda: who, said.append, None,
+        MusicOps(stores.db, stores.music), PatientReads(stores.patients), stores.paths,
+        lambda: who, said.append, None,
         shipped_dir=shipped_dir, prompts=lambda _w: answers or Answers(),
+        playlists=PlaylistOps(stores.db, stores.audit, stores.paths.playlists_dir),
         **launcher_args)  # type: ignore[arg-type]
     window = launcher.open()
     assert window is not None, said

@@ -8,7 +8,7 @@ from kapdesk.core.cues import CueEventKind
 from kapdesk.core.observations import Kind
 from kapdesk.core.session import State
 from kapdesk.paths import Paths
-from kapdesk.store.accounts import AccountStore
+from kapdesk.services.account_ops import AccountOps
 from kapdesk.ui.sign_dialog import SignDialog
 from kapdesk.wiring import build_services, build_window, create_account
 from tests.ui.conftest import PASSWORD, ScriptedPrompts, step
@@ -84,8 +84,8 @@ def test_idle_locks_by_itself(make_window, protocols, qtbot):
 
 def test_pin_unlocks_after_todays_sign_in(make_window, protocols, qtbot):
     window = make_window()
-    accounts: AccountStore = window.access.accounts
-    accounts.login("clinician", PASSWORD)
+    accounts: AccountOps = window.access.accounts
+    accounts.sign_in("clinician", PASSWORD)
     window.prompts.text = "2468"
     window.access.set_pin()
     window.access.lock()

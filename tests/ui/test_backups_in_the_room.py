@@ -8,7 +8,7 @@ from tests.ui.conftest import step
 def test_closing_a_session_writes_a_backup_and_daily_once(make_window, clock, protocols,
                                                           data_dir, qtbot):
     window = make_window()
-    runner = window.start_backups(data_dir / "kapdesk.sqlite3", data_dir / "backups")
+    runner = window.start_backups()
     qtbot.waitUntil(lambda: not runner.worker.is_alive(), timeout=10000)
     assert len(list_backups(data_dir / "backups")) == 1  # today's
     room = window.room

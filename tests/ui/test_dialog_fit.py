@@ -21,8 +21,6 @@ from kapdesk.core.checklists import DISCHARGE_ITEMS, SCREENING_ITEMS
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.observations import check_vitals
 from kapdesk.paths import Paths
-from kapdesk.store.accounts import AccountStore
-from kapdesk.store.audit import AuditTrail
 from kapdesk.ui.auth_dialogs import LoginDialog, NewAccountDialog
 from kapdesk.ui.dialog_fit import list_rows_height
 from kapdesk.ui.entry_dialogs import ChecklistDialog, MedicineDialog, VitalsDialog
@@ -42,8 +40,7 @@ def themed(request, qapp) -> Iterator[str]:
 def accounts(data_dir, clock):
     from kapdesk.wiring import build_services
 
-    services = build_services(Paths(data_dir), clock)
-    return AccountStore(services.db, clock, AuditTrail(services.db, clock))
+    return build_services(Paths(data_dir), clock).ops.accounts
 
 
 def _error_of(values) -> str:

@@ -10,8 +10,9 @@ from PySide6.QtGui import QPageLayout, QPageSize
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QInputDialog
 
+from kapdesk.services.export_ops import ExportOps
+from kapdesk.services.history_ops import HistoryOps
 from kapdesk.store.audit import AuditTrail
-from kapdesk.store.outcomes import OutcomeStore
 from tests.ui.history_helpers import (  # noqa: F401  (fixtures)
     Answers,
     Clinic,
@@ -129,8 +130,9 @@ def test_staff_cannot_print(qtbot, db, clock, tmp_path, clinic: Clinic):
     window = open_history(qtbot, db, clock, clinic.users["staff"])
     assert window.findChild(QPushButton, "history_print") is None  # no records shown
     staff = clinic.users["staff"]
-    controller = HistoryController(db, clock, OutcomeStore(db, clock, AuditTrail(db, clock)),
-                                   lambda: staff, lambda: "Harbour Street Clinic")
+    controller = HistoryController(
+        HistoryOps.over(db, clock, lambda: "Harbour Street Clinic"),
+        ExportOps.over(db, clock, lambda: "Harbour Street Clinic"), lambda: staff)
     printer = QPrinter()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "no.pdf"))

@@ -69,10 +69,10 @@ def test_spacing_rules_need_a_reason_which_is_stored(make_window, contexts, cloc
     assert len(events[0].data["spacing_warnings"]) == 2
 
 
-def test_patient_found_by_name(make_window, clock):
+def test_patient_found_by_name(make_window, clock, contexts):
     window = make_window()
-    window.records.patients.save("K-700", window.room.user_id, name="Sky Meadows",
-                                 weight_kg=80)
+    contexts[-1].stores.patients.save("K-700", window.room.user_id, name="Sky Meadows",
+                                      weight_kg=80)
 
     def fill(d):
         d.code_edit.completer().activated.emit("Sky Meadows (K-700)")

@@ -21,6 +21,9 @@ from kapdesk.core.playlist import (
     track_key,
 )
 from kapdesk.paths import resource_root
+from kapdesk.services.music_ops import MusicOps
+from kapdesk.services.playlist_ops import PlaylistOps
+from kapdesk.services.reads import PatientReads
 from kapdesk.ui.playlist_editor.checking import PROBLEM, WARNING
 from kapdesk.ui.playlist_editor.launcher import PlaylistEditorLauncher
 from kapdesk.ui.playlist_editor.text import total_text
@@ -67,8 +70,11 @@ def texts(window, phase: str, column: int) -> list[str]:
 def test_only_staff_may_open_the_editor(qtbot, stores):
     said: list[str] = []
     user = stores.clinician
-    launcher = PlaylistEditorLauncher(stores.music, stores.patients, stores.paths,
-                                      lambda: user, said.append, None, shipped_dir=SHIPPED)
+    launcher = PlaylistEditorLauncher(
+        MusicOps(stores.db, stores.music), PatientReads(stores.patients), stores.paths,
+        lambda: user, said.append, None,
+        shipped_dir=SHIPPED, prompts=lambda _w: Answers(),  # discard at the end: yes
+        playlists=PlaylistOps(stores.db, stores.audit, stores.paths.playlists_dir))
     assert launcher.open() is None and launcher.window is None
     user = stores.admin
     assert launcher.open() is None
@@ -85,6 +91,12 @@ def test_only_staff_may_open_the_editor(qtbot, stores):
     user = stores.clinician  # someone else signs in: the editor goes out of sight
     launcher.on_user_changed(stores.clinician)
     assert not window.isVisible() and len(said) == 2
+    messages: list[str] = []  # and the service refuses a Save that comes anyway
+    window.controller.message.connect(messages.append)
+    window.controller.new_set("Evening, slow")
+    assert window.controller.save() is False
+    assert "Signed in as a clinician, you cannot edit playlists" in messages[-1]
+    assert not any(stores.paths.playlists_dir.iterdir())
 
 
 def test_the_shipped_set_opens_with_lengths_and_titles_from_its_files(qtbot, stores):

@@ -10,6 +10,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from kapdesk.core.playlist import PlaylistSet, Track, track_key
+from kapdesk.services.music_ops import MusicOps
 from kapdesk.ui.playlist_editor.catalog import TrackCatalog
 from kapdesk.ui.playlist_editor.track_model import (
     LENGTH,
@@ -41,7 +42,7 @@ def songs(tmp_path: Path) -> list[Path]:
 
 @pytest.fixture
 def catalog(stores, qtbot):
-    made = TrackCatalog(stores.music)
+    made = TrackCatalog(MusicOps(stores.db, stores.music))
     yield made
     made.shutdown()
 

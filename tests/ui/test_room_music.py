@@ -58,13 +58,14 @@ def test_a_music_cue_moves_to_the_next_phase_with_a_crossfade(make_window, conte
     window.music.stop()
 
 
-def test_vetoed_tracks_are_left_out_for_that_patient(make_window, clock, protocols):
+def test_vetoed_tracks_are_left_out_for_that_patient(make_window, clock, protocols,
+                                                     contexts):
     window = make_window()
     _dosed(window, protocols)
     music = window.music
     onset = music.playlist_set.phases["onset"]
-    store = music.store
-    store.add_veto("K-77", onset[0].path, window.room.user_id, "dislikes bells")
+    contexts[-1].stores.music.add_veto("K-77", onset[0].path, window.room.user_id,
+                                       "dislikes bells")
     tracks = music._tracks("onset")
     assert onset[0].path not in [t.path for t in tracks]
     assert len(tracks) == len([t for t in onset if t.path != onset[0].path])

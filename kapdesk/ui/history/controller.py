@@ -1,8 +1,10 @@
-"""The history window's controller: store values in, signals out.
+"""The history window's controller: operations' values in, signals out.
 
-Every read checks that the signed-in user may see patient records (clinicians only), every
-export that they may export, every new outcome measure that they may record; a refusal
-comes back as words on `failed`, never as data.
+Every read and action is an operation of kapdesk.services (history_ops, export_ops),
+which checks the role: reads, that the signed-in user may see patient records (clinicians
+only); exports and prints, that they may export; a new outcome measure, that they may
+record. The controller also asks first (`refusal`), so that nothing is shown to a role
+that cannot use it; a refusal comes back as words on `failed`, never as data.
 """
 
 from __future__ import annotations
@@ -16,20 +18,16 @@ from types import MappingProxyType
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtPrintSupport import QPrinter
 
-from kapdesk.core.clock import Clock
+from kapdesk.core.accounts import User
 from kapdesk.core.course_report import CourseReport
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.history import HistoryFilter
 from kapdesk.core.outcomes import Instrument, OutcomeMeasure
 from kapdesk.core.permissions import Action, PermissionDenied, require
 from kapdesk.core.report import SessionReport
-from kapdesk.services.exports import ExportRequest, export_session
-from kapdesk.services.printing import print_patient, print_session
-from kapdesk.store.connection import Database
-from kapdesk.store.history import protocols_in_use, rems_list, search_patients
-from kapdesk.store.outcomes import OutcomeStore
-from kapdesk.store.reports import load_course_report, load_session_report
-from kapdesk.store.users import User
+from kapdesk.services.export_ops import ExportOps
+from kapdesk.services.exports import ExportRequest
+from kapdesk.services.history_ops import HistoryOps
 
 log = logging.getLogger(__name__)
 FORMAT_WORDS: Mapping[str, str] = MappingProxyType({
@@ -48,15 +46,13 @@ class HistoryController(QObject):
     exported = Signal(str)  # words: what went where
     failed = Signal(str)  # words a user can act on
 
-    def __init__(self, db: Database, clock: Clock, outcomes: OutcomeStore,
-                 user: Callable[[], User], clinic_name: Callable[[], str],
+    def __init__(self, history: HistoryOps, exports: ExportOps, user: Callable[[], User],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.db = db
-        self.clock = clock
+        self.ops = history
+        self.exports = exports
+        self.clock = history.clock
         self._user = user
-        self._clinic = clinic_name
-        self.outcomes = outcomes
         self.filter = HistoryFilter()
         self.course: CourseReport | None = None
         self.report: SessionReport | None = None
@@ -85,22 +81,22 @@ class HistoryController(QObject):
     # -- reading -----------------------------------------------------------------------
 
     def protocols(self) -> list[tuple[str, str]]:
-        return protocols_in_use(self.db) if self.refusal() is None else []
+        return self.ops.protocols(self.user) if self.refusal() is None else []
 
     def search(self, flt: HistoryFilter) -> None:
         self.filter = flt
         if not self._allowed():
             self.patients_listed.emit([], 0)
             return
-        rows, total = search_patients(self.db, flt)
+        rows, total = self.ops.search(self.user, flt)
         self.patients_listed.emit(rows, total)
 
     def open_patient(self, code: str) -> None:
         if not self._allowed():
             return
         try:
-            self.course = load_course_report(self.db, code, self._clinic())
-            measures = self.outcomes.list(code)
+            self.course = self.ops.course(self.user, code)
+            measures = self.ops.outcomes(self.user, code)
         except KapdeskError as exc:
             self.course = None
             self.failed.emit(str(exc))
@@ -115,7 +111,7 @@ class HistoryController(QObject):
             self.session_loaded.emit(None)
             return
         try:
-            self.report = load_session_report(self.db, session_id, self._clinic())
+            self.report = self.ops.session(self.user, session_id)
         except KapdeskError as exc:
             self.report = None
             self.failed.emit(str(exc))
@@ -134,18 +130,15 @@ class HistoryController(QObject):
         if self.refusal() is not None:
             self.rems_listed.emit([])
             return
-        self.rems_listed.emit(rems_list(self.db, self.clock))
+        self.rems_listed.emit(self.ops.rems(self.user))
 
     # -- writing -----------------------------------------------------------------------
 
     def export(self, session_id: int, request: ExportRequest) -> Path | None:
-        """Export one session as asked; the audit trail records it. The path, or None
-        (with the reason on `failed`)."""
-        if not self._allowed(Action.VIEW_RECORD) or not self._allowed(Action.EXPORT):
-            return None
+        """Export one session as asked (the operation checks the role; the audit trail
+        records it). The path, or None (with the reason on `failed`)."""
         try:
-            out = export_session(self.db, self.clock, self.user.id, session_id, request,
-                                 self._clinic())
+            out = self.exports.session(self.user, session_id, request).value
         except (KapdeskError, OSError) as exc:
             # ids only: the message names the file, whose name may begin with the patient code
             log.info("export of session %s refused (%s)", session_id, type(exc).__name__)
@@ -163,8 +156,7 @@ class HistoryController(QObject):
         if not self._allowed(Action.VIEW_RECORD) or not self._allowed(Action.EXPORT):
             return None
         try:
-            pages = print_session(self.db, self.clock, self.user.id, session_id, what,
-                                  printer, self._clinic())
+            pages = self.ops.print_session(self.user, session_id, what, printer).value
         except (KapdeskError, OSError) as exc:
             self.failed.emit(f"Not printed: {exc}")
             return None
@@ -181,8 +173,7 @@ class HistoryController(QObject):
             return None
         code = self.course.patient.code
         try:
-            pages = print_patient(self.db, self.clock, self.user.id, code, printer,
-                                  self._clinic())
+            pages = self.ops.print_patient(self.user, code, printer).value
         except (KapdeskError, OSError) as exc:
             self.failed.emit(f"Not printed: {exc}")
             return None
@@ -199,9 +190,11 @@ class HistoryController(QObject):
             return None
         code = self.course.patient.code
         try:
-            saved = self.outcomes.record(code, instrument, items, taken_at, self.user.id)
+            saved = self.ops.record_outcome(self.user, code, instrument, items,
+                                            taken_at).value
+            measures = self.ops.outcomes(self.user, code)
         except KapdeskError as exc:
             self.failed.emit(str(exc))
             return None
-        self.outcomes_changed.emit(self.outcomes.list(code))
+        self.outcomes_changed.emit(measures)
         return saved

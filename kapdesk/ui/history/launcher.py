@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 
+from kapdesk.core.accounts import User
 from kapdesk.core.permissions import Action, PermissionDenied, require
-from kapdesk.store.users import User
 
 if TYPE_CHECKING:
     from kapdesk.ui.history.window import HistoryWindow

@@ -18,7 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from kapdesk.core.playlist import Track, TrackInfo, track_key
-from kapdesk.store.music import MusicStore
+from kapdesk.services.music_ops import MusicOps
 from kapdesk.ui.playlist_editor import files
 from kapdesk.ui.playlist_editor.jobs import Jobs
 
@@ -31,7 +31,7 @@ class TrackCatalog(QObject):
     measured = Signal(str, str)  # key, and "" or why it could not be measured
     idle_changed = Signal(bool)
 
-    def __init__(self, store: MusicStore, threads: int = 2,
+    def __init__(self, store: MusicOps, threads: int = 2,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._store = store

@@ -4,6 +4,8 @@ Every edit goes through a phase's PhaseTrackModel (which edits the set's own lis
 through a method here; the controller keeps the totals, the dirty flag and the findings
 and says what happened in words (`message`). Shipped sets are read-only: saving one writes
 a clinic copy (same id, so the clinic's copy is the one sessions use) into the data dir.
+Saving is the operation kapdesk.services.playlist_ops.PlaylistOps.save (`save`: staff
+only, into the clinic's folder only, audited), whose refusal is said in words.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from kapdesk.core.errors import KapdeskError
 from kapdesk.core.playlist import (
     PHASES,
     PhaseTotal,
@@ -24,11 +27,10 @@ from kapdesk.core.playlist import (
     phase_name,
     phase_totals,
     read_playlist,
-    save_set,
     track_key,
     write_m3u8,
 )
-from kapdesk.store.music import MusicStore
+from kapdesk.services.music_ops import MusicOps
 from kapdesk.ui.playlist_editor import checking
 from kapdesk.ui.playlist_editor.catalog import TrackCatalog
 from kapdesk.ui.playlist_editor.checking import Finding
@@ -52,10 +54,12 @@ class EditorController(QObject):
     saved = Signal(object)  # the SetEntry written
     message = Signal(str)
 
-    def __init__(self, music: MusicStore, shipped_dir: Path, clinic_dir: Path,
-                 alert: str = "#b0704a", muted: str = "#7d858c",
+    def __init__(self, music: MusicOps, shipped_dir: Path, clinic_dir: Path,
+                 alert: str = "#b0704a", muted: str = "#7d858c", *,
+                 save: Callable[[PlaylistSet], object],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._save = save  # the save operation, for the signed-in user
         self.shipped_dir = shipped_dir
         self.clinic_dir = clinic_dir
         self.catalog = TrackCatalog(music, parent=self)
@@ -280,10 +284,11 @@ class EditorController(QObject):
         old = (self.set.id, self.set.folder)
         self.set.id, self.set.folder = folder.name, folder
         try:
-            save_set(self.set)
-        except OSError as exc:
+            self._save(self.set)
+        except (OSError, KapdeskError) as exc:
             self.set.id, self.set.folder = old
-            self.message.emit(f"Could not save to {folder}: {exc.strerror or exc}. "
+            why = f"{exc.strerror or exc}." if isinstance(exc, OSError) else str(exc)
+            self.message.emit(f"Could not save to {folder}: {why} "
                               "Nothing is lost: the set is still open here.")
             return False
         copy = self.shipped

@@ -20,11 +20,12 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from kapdesk.audio.player import MusicPlayer
+from kapdesk.core.accounts import User
 from kapdesk.core.permissions import Action, PermissionDenied, allowed, require
 from kapdesk.paths import Paths, resource_root
-from kapdesk.store.music import MusicStore
-from kapdesk.store.patients import PatientStore
-from kapdesk.store.users import User
+from kapdesk.services.music_ops import MusicOps
+from kapdesk.services.playlist_ops import PlaylistOps
+from kapdesk.services.reads import PatientReads
 
 if TYPE_CHECKING:
     from kapdesk.ui.playlist_editor.preview import PlayerFactory
@@ -38,14 +39,16 @@ def shipped_playlists_dir() -> Path:
 
 
 class PlaylistEditorLauncher(QObject):
-    def __init__(self, music: MusicStore, patients: PatientStore, paths: Paths,
+    def __init__(self, music: MusicOps, patients: PatientReads, paths: Paths,
                  user: Callable[[], User], report: Callable[[str], None],
                  parent: QObject | None,
                  *, shipped_dir: Path | None = None, player: PlayerFactory | None = None,
                  music_busy: Callable[[], str | None] | None = None,
                  prompts: Callable[[QWidget], Prompts] | None = None,
-                 on_saved: Callable[[], None] | None = None) -> None:
+                 on_saved: Callable[[], None] | None = None,
+                 playlists: PlaylistOps) -> None:
         super().__init__(parent)
+        self._ops = playlists  # Save: the operation, for whoever is signed in then
         self._music = music
         self._patients = patients
         self._paths = paths
@@ -83,7 +86,8 @@ class PlaylistEditorLauncher(QObject):
 
         self._paths.playlists_dir.mkdir(parents=True, exist_ok=True)
         controller = EditorController(self._music, self._shipped, self._paths.playlists_dir,
-                                      alert=DARK.alert, muted=DARK.muted)
+                                      alert=DARK.alert, muted=DARK.muted,
+                                      save=lambda s: self._ops.save(self._user(), s))
         preview = PreviewController(self._shared_player, self._busy, release=False) \
             if self._player is not None else PreviewController(busy=self._busy)
         window = PlaylistEditorWindow(controller, self._music, self._patients, self._user,

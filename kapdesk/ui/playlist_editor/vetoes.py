@@ -1,7 +1,8 @@
 """Per-patient vetoes: the patient's code (completed from the patients' codes for
 clinicians; staff, who see no patient identifiers, type the code they were given), the
-tracks they vetoed, and adding or lifting a veto with a reason. The MusicStore audits
-every change with who, when and why."""
+tracks they vetoed, and adding or lifting a veto with a reason. Each change is an
+operation of kapdesk.services.music_ops (staff only, checked there), audited with who,
+when and why."""
 
 from __future__ import annotations
 
@@ -31,12 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapdesk.core.accounts import User
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.permissions import Action, allowed
 from kapdesk.core.playlist import Track
-from kapdesk.store.music import MusicStore, Veto
-from kapdesk.store.patients import PatientStore
-from kapdesk.store.users import User
+from kapdesk.services.music_ops import MusicOps, Veto
+from kapdesk.services.reads import PatientReads
 
 VETO_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -91,7 +92,7 @@ class VetoModel(QAbstractTableModel):
 class VetoPanel(QGroupBox):
     changed = Signal(str)  # the patient code whose vetoes changed
 
-    def __init__(self, music: MusicStore, patients: PatientStore, user: Callable[[], User],
+    def __init__(self, music: MusicOps, patients: PatientReads, user: Callable[[], User],
                  current_track: Callable[[], Track | None],
                  label: Callable[[str], str] = lambda p: Path(p).name,
                  parent: QWidget | None = None) -> None:
@@ -197,7 +198,7 @@ class VetoPanel(QGroupBox):
             self._say("Choose a patient and select a track first.")
             return False
         try:
-            self._music.add_veto(self.code, track.path, self._user().id,
+            self._music.add_veto(self._user(), self.code, track.path,
                                  self.reason_edit.text())
         except KapdeskError as exc:
             self._say(str(exc))
@@ -213,8 +214,12 @@ class VetoPanel(QGroupBox):
         if veto is None:
             self._say("Select a vetoed track to lift its veto.")
             return False
-        self._music.remove_veto(veto.patient_code, veto.path, self._user().id,
-                                self.reason_edit.text())
+        try:
+            self._music.remove_veto(self._user(), veto.patient_code, veto.path,
+                                    self.reason_edit.text())
+        except KapdeskError as exc:
+            self._say(str(exc))
+            return False
         self.reason_edit.clear()
         self.refresh()
         self._say(f"Lifted the veto on '{self.model.label(veto.path)}' for {self.code}.")

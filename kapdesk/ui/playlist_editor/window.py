@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk import APP_NAME
+from kapdesk.core.accounts import User
 from kapdesk.core.playlist import PHASES, PhaseTotal, PlaylistSet, Track, phase_name
-from kapdesk.store.music import MusicStore
-from kapdesk.store.patients import PatientStore
-from kapdesk.store.users import User
+from kapdesk.services.music_ops import MusicOps
+from kapdesk.services.reads import PatientReads
 from kapdesk.ui.playlist_editor.checking import Finding
 from kapdesk.ui.playlist_editor.controller import EditorController
 from kapdesk.ui.playlist_editor.editor_actions import EditorActions
@@ -47,8 +47,8 @@ from kapdesk.ui.theme import DARK, Theme
 
 
 class PlaylistEditorWindow(QMainWindow):
-    def __init__(self, controller: EditorController, music: MusicStore,
-                 patients: PatientStore, user: Callable[[], User], *,
+    def __init__(self, controller: EditorController, music: MusicOps,
+                 patients: PatientReads, user: Callable[[], User], *,
                  prompts: Prompts | None = None, preview: PreviewController | None = None,
                  theme: Theme = DARK, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapdesk.core.record_values import Alert
 from kapdesk.core.room import format_countdown
-from kapdesk.store.records import Alert
 from kapdesk.ui.theme import DARK, Theme
 from kapdesk.ui.widgets.alert_icon import alert_pixmap
 from kapdesk.ui.widgets.fit_scroll import FitScroll
