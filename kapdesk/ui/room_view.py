@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk.core.cues import CueState, CueStatus
-from kapdesk.core.room import RoomSnapshot, format_countdown, format_elapsed
+from kapdesk.core.room import RoomSnapshot, format_countdown, format_cue_time, format_elapsed
 from kapdesk.core.session import Session, State
 from kapdesk.ui.dialog_fit import list_rows_height, prepare_list
 from kapdesk.ui.theme import DARK, Theme
@@ -47,10 +47,6 @@ def _label(name: str, role: str | None = None) -> QLabel:
     return label
 
 
-def _minutes(seconds: float) -> str:
-    return f"T+{seconds / 60:.0f}"
-
-
 class RoomView(QStackedWidget):
     def __init__(self, save_note: Callable[[str], bool], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,7 +66,6 @@ class RoomView(QStackedWidget):
         page = QWidget(self, objectName="room_page")
         self.patient_label = _label("room_patient")
         self.state_label = _label("room_state", "muted")
-        self.clock_caption = _label("room_clock_caption", "heading")
         self.clock_label = FitClock()
         self.clock_label.setAccessibleName("Time since dose")
         self.phase_label = _label("room_phase")
@@ -103,7 +98,6 @@ class RoomView(QStackedWidget):
         left = QVBoxLayout()
         left.setSpacing(3)
         left.addLayout(header)
-        header.insertWidget(1, self.clock_caption)
         left.addWidget(self.clock_label, 2)
         left.addWidget(self.phase_label)
         left.addWidget(self.phase_bar)
@@ -222,12 +216,12 @@ class RoomView(QStackedWidget):
             return
         session = snap.session
         if session.t0 is None:
-            self.clock_caption.setText("NOT DOSED YET")
+            self.clock_label.set_caption("NOT DOSED YET")
             self.clock_label.setText(format_elapsed(0))
             self.phase_label.setText("Preparing" if session.state is State.PREPARING
                                      else "Planned")
         else:
-            self.clock_caption.setText("SINCE DOSE")
+            self.clock_label.set_caption("SINCE DOSE")
             self.clock_label.setText(format_elapsed(snap.elapsed_s))
             if snap.phase is not None and snap.status_line is not None:  # discharged
                 self.phase_label.setText(snap.phase.name)  # no countdown: the clock stopped
@@ -248,7 +242,7 @@ class RoomView(QStackedWidget):
                 f"Next: {nxt.cue.text}  in {format_countdown(nxt.due_s - snap.elapsed_s)}")
         elif nxt is not None:
             self.next_label.setText(f"First cue after the dose: {nxt.cue.text} at "
-                                    f"{_minutes(nxt.due_s)} min")
+                                    f"{format_cue_time(nxt.due_s)}")
         else:
             self.next_label.setText("No more cues")
         if snap.timers:
@@ -281,7 +275,7 @@ class RoomView(QStackedWidget):
         self.upcoming_list.clear()
         for c in snap.upcoming:
             snoozed = "  (snoozed)" if c.status is CueStatus.SNOOZED else ""
-            self.upcoming_list.addItem(f"{_minutes(c.due_s)}  {c.cue.text}{snoozed}")
+            self.upcoming_list.addItem(f"{format_cue_time(c.due_s)}  {c.cue.text}{snoozed}")
         self.past_list.clear()
         for c in snap.past:
             self.past_list.addItem(_past_line(c))
@@ -342,5 +336,5 @@ class RoomView(QStackedWidget):
 def _past_line(c: CueState) -> str:
     kind = KIND_WORDS.get(c.cue.kind, "Cue")
     if c.status is CueStatus.SKIPPED:
-        return f"{_minutes(c.done_s or 0)}  skipped: {c.cue.text} ({c.note or kind})"
-    return f"{_minutes(c.done_s or 0)}  ✓ {c.cue.text}"
+        return f"{format_cue_time(c.done_s or 0)}  skipped: {c.cue.text} ({c.note or kind})"
+    return f"{format_cue_time(c.done_s or 0)}  ✓ {c.cue.text}"
