@@ -20,6 +20,7 @@ from kapdesk.ui.room_controller import RoomController
 
 ACCOUNTS_KEYS = "Ctrl+Shift+U"  # users; Ctrl+Shift+A is "deselect" in a text field
 SWITCH_USER_KEYS = "Ctrl+Shift+L"  # beside Ctrl+L, which locks
+NAME_CHARS = 24  # of the signed-in user's name on the toolbar (the whole in its tooltip)
 IDLE_EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.Wheel,
                QEvent.Type.MouseMove, QEvent.Type.TouchBegin)
 
@@ -107,7 +108,10 @@ class AccessControl(QObject):
 
     def _show_user(self) -> None:
         user = self.room.user
-        self.button.setText(f"{user.display_name}  ({user.role})")
+        name = user.display_name  # a long name never pushes the toolbar's steps away
+        short = name if len(name) <= NAME_CHARS else name[:NAME_CHARS - 1].rstrip() + "…"
+        self.button.setText(f"{short}  ({user.role})")
+        self.button.setToolTip(f"Signed in as {name} ({user.role})")
         self.accounts_action.setVisible(allowed(user.role, Action.MANAGE_ACCOUNTS))
 
     def lock(self) -> None:

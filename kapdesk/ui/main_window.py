@@ -52,6 +52,7 @@ from kapdesk.ui.room_controller import RoomController
 from kapdesk.ui.room_view import RoomView
 from kapdesk.ui.session_steps import SessionSteps
 from kapdesk.ui.theme import THEMES, apply_theme
+from kapdesk.ui.toolbar_fit import ToolbarFit
 from kapdesk.ui.widgets.status_message import StatusMessage
 
 if TYPE_CHECKING:
@@ -254,6 +255,7 @@ class MainWindow(QMainWindow):
                 widget.setAccessibleName(self._accessible[act.objectName()])
         self.addToolBar(bar)
         self.toolbar = bar
+        self.toolbar_fit = ToolbarFit(bar, self, self.statusBar())  # short on a small screen
 
     def _connect(self) -> None:
         self.room.session_changed.connect(self._on_session_changed)

@@ -106,6 +106,36 @@ def problems(window: QWidget, screen: QRect) -> list[str]:
     return found
 
 
+def in_sight(widget: QWidget, viewport: QWidget) -> bool:
+    """The whole of `widget` shows in `viewport` as it is scrolled now: not below the fold,
+    not clipped by a parent, not hidden."""
+    if not widget.isVisible() or widget.width() == 0:
+        return False
+    rect = QRect(widget.mapTo(viewport, QPoint(0, 0)), widget.size())
+    return viewport.rect().contains(rect) and \
+        widget.visibleRegion().boundingRect() == widget.rect()
+
+
+def must_see(window: QWidget) -> dict[str, bool]:
+    """The lines and buttons a clinician must see without scrolling: the phase, the next
+    cue and every record button."""
+    view = window.view  # type: ignore[attr-defined]
+    port = view.body_scroll.viewport()
+    seen = {"phase": in_sight(view.phase_label, port),
+            "next_cue": in_sight(view.next_label, port)}
+    for key, button in view.record_buttons.buttons.items():
+        if not button.isHidden():
+            seen[f"record_{key}"] = in_sight(button, port)
+    return seen
+
+
+def toolbar_overflows(window: QWidget) -> bool:
+    """True when the toolbar has pushed some of its steps into its overflow arrow."""
+    bar = window.toolbar  # type: ignore[attr-defined]
+    arrow = bar.findChild(QAbstractButton, "qt_toolbar_ext_button")
+    return arrow is not None and arrow.isVisible()
+
+
 def settle_frame(app: QApplication, window: QWidget, timeout: float = 8.0) -> None:
     """Wait until the window manager has placed the window: its frame unchanged for 0.5 s."""
     end = time.monotonic() + timeout
@@ -138,6 +168,10 @@ def measure(app: QApplication, window: QWidget, out: Path) -> dict[str, object]:
         "maximised": window.isMaximized(),
         "minimum": list(window.minimumSizeHint().toTuple()),
         "body_scrolls": view.body_scroll.scrolls(),
+        "scrolled_by": view.body_scroll.verticalScrollBar().value(),
+        "in_sight": must_see(window),
+        "toolbar_overflows": toolbar_overflows(window),
+        "density": view.property("density") or "full",
         "alerts_scroll": view.alerts_area.scrolls(),
         "most_severe_alert_shown": view.alerts.rows[0].visibleRegion().boundingRect()
         == view.alerts.rows[0].rect(),

@@ -44,6 +44,10 @@ class PhaseBar(QWidget):
         width = self.width() - 2
         height = self.height() - 2
         current = self._protocol.phase_at(self._minute)
+        font = painter.font()  # a short bar (a tight room) writes the names smaller
+        if painter.fontMetrics().height() > height - 2:
+            font.setPixelSize(max(9, int(height * 0.6)))
+            painter.setFont(font)
         for phase in self._protocol.phases:
             x = 1 + width * phase.start_min / total
             w = width * (phase.end_min - phase.start_min) / total
