@@ -38,7 +38,6 @@ from kapdesk.ui.widgets.music_bar import MusicBar
 from kapdesk.ui.widgets.phase_bar import PhaseBar
 from kapdesk.ui.widgets.record_panel import NotePanel, RecordButtons
 
-
 # the least height of each list in the right column: a line and a half, or one line when
 # tight; the rest scrolls within the list
 LIST_LEAST_PX = {FULL: 44, COMPACT: 44, TIGHT: 26}
