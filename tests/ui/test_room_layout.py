@@ -1,6 +1,7 @@
 """The parts that keep the room on its screen: eliding labels, wrapping button rows, the
 clock that takes the space left, the preparation list that shows every item."""
 
+from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication, QPushButton, QVBoxLayout, QWidget
 
 from kapdesk.core.session import State
@@ -72,8 +73,6 @@ def test_the_clock_takes_the_space_it_is_given_within_its_floor_and_ceiling(qtbo
 
 
 def test_the_first_window_is_never_larger_than_the_screen():
-    from PySide6.QtCore import QRect
-
     small = first_geometry(QRect(0, 0, 1280, 720))
     assert small.width() <= 1280 - 16 and small.height() <= 720 - 48
     assert QRect(0, 0, 1280, 720).contains(small)
@@ -95,23 +94,26 @@ def test_the_preparation_list_shows_every_item(make_window, protocols):
     assert not listed.verticalScrollBar().isVisible()
 
 
-def test_the_clock_caption_sits_after_the_digits_and_never_over_them(qtbot):
-    from kapdesk.ui.widgets.fit_clock import SAMPLE, caption_width
-
+def test_the_clock_caption_goes_where_it_costs_the_digits_least_and_never_over_them(qtbot):
     clock = FitClock()
     qtbot.addWidget(clock)
     clock.setText("0:30:40")
     clock.set_caption("SINCE DOSE")
     assert clock.accessibleDescription() == "Since dose"
-    for width, height in ((900, 300), (420, 90), (360, 70)):
+    clock.show()
+    for (width, height), above in (((760, 400), True), ((900, 110), False),
+                                   ((420, 90), False)):
         clock.resize(width, height)
         QApplication.processEvents()
-        digits = clock.fontMetrics().horizontalAdvance(SAMPLE)
-        assert digits + caption_width(clock.font()) <= max(width,
-                                                           clock.minimumSizeHint().width())
-    image = clock.grab().toImage()  # something is drawn right of the digits: the caption
-    right = clock.fontMetrics().horizontalAdvance("0:30:40") + 4
-    lit = [image.pixelColor(x, y).lightness() for x in range(right, image.width())
+        digits, caption = clock.rects()
+        assert clock.caption_above is above, (width, height)
+        assert not digits.intersects(caption), (width, height, digits, caption)
+        assert clock.contentsRect().contains(caption), (width, height)
+        shown = QRect(0, 0, max(width, clock.minimumSizeHint().width()),
+                      max(height, clock.minimumSizeHint().height()))
+        assert shown.contains(digits), (width, height)
+    image = clock.grab(caption).toImage()  # the caption is drawn where it says
+    lit = [image.pixelColor(x, y).lightness() for x in range(image.width())
            for y in range(image.height())]
     assert max(lit) > min(lit) + 40
 

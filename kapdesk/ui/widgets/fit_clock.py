@@ -1,13 +1,15 @@
 """The room clock: digits as large as the space the room can spare, between a floor that
 stays readable across a dim room and a ceiling; it never pushes the room off the screen.
 
-Its caption ("SINCE DOSE", "NOT DOSED YET") is drawn just after the digits, on their
-baseline, in small muted capitals: it belongs to the clock, so it never sits against the
-session's state word, and it takes no line of its own."""
+Its caption ("SINCE DOSE", "NOT DOSED YET") is drawn with the digits, in small muted
+capitals: it belongs to the clock, so it never sits against the session's state word. It
+goes where it costs the digits least: on a line above them when the clock is held by its
+width (a wide window has height to spare), just after them on their baseline when it is
+held by its height (a short room)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QSize, Qt
+from PySide6.QtCore import QPointF, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStyle, QStyleOption, QWidget
 
@@ -37,10 +39,12 @@ def caption_width(like: QFont) -> int:
     return QFontMetrics(caption_font(like)).horizontalAdvance(LONGEST_CAPTION) + CAPTION_GAP
 
 
+def caption_line(like: QFont) -> int:
+    return QFontMetrics(caption_font(like)).height() + 2
+
+
 def fitting_px(width: int, height: int, like: QFont) -> int:
-    """The largest type size in [MIN_PX, MAX_PX] whose clock, and its caption after it,
-    fit `width` x `height`."""
-    width -= caption_width(like)
+    """The largest type size in [MIN_PX, MAX_PX] whose digits fit `width` x `height`."""
     low, high = MIN_PX, MAX_PX
     while low < high:
         mid = (low + high + 1) // 2
@@ -52,6 +56,14 @@ def fitting_px(width: int, height: int, like: QFont) -> int:
     return low
 
 
+def arrangement(width: int, height: int, like: QFont) -> tuple[int, bool]:
+    """The digits' type size and whether the caption goes above them (else after them):
+    whichever gives the larger digits in `width` x `height`."""
+    beside = fitting_px(width - caption_width(like), height, like)
+    above = fitting_px(width, height - caption_line(like), like)
+    return (above, True) if above > beside else (beside, False)
+
+
 class FitClock(QLabel):
     def __init__(self, objectName: str = "room_clock",
                  parent: QWidget | None = None) -> None:
@@ -60,6 +72,7 @@ class FitClock(QLabel):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self._px = 0
+        self.caption_above = False
         self.caption = ""
         self._apply(MIN_PX)
 
@@ -90,22 +103,42 @@ class FitClock(QLabel):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._apply(fitting_px(event.size().width(), event.size().height(), self.font()))
+        px, self.caption_above = arrangement(event.size().width(), event.size().height(),
+                                             self.font())
+        self._apply(px)
+
+    def rects(self) -> tuple[QRect, QRect]:
+        """Where the digits (their figures, baseline at the bottom) and the caption are
+        drawn; they never overlap."""
+        rect = self.contentsRect()
+        metrics = self.fontMetrics()
+        digits_w, figures = metrics.horizontalAdvance(self.text()), metrics.capHeight()
+        caption = QFontMetrics(caption_font(self.font()))
+        cap_w, cap_h = caption.horizontalAdvance(self.caption), caption.height()
+        if self.caption_above:  # one block, centred: the caption just over the figures
+            block = cap_h + CAPTION_GAP // 2 + figures
+            top = rect.top() + max(0, (rect.height() - block) // 2)
+            return (QRect(rect.left(), top + cap_h + CAPTION_GAP // 2, digits_w, figures),
+                    QRect(rect.left(), top, cap_w, cap_h))
+        baseline = rect.top() + (rect.height() - metrics.height()) // 2 + metrics.ascent()
+        return (QRect(rect.left(), baseline - figures, digits_w, figures),
+                QRect(rect.left() + digits_w + CAPTION_GAP, baseline - caption.ascent(),
+                      cap_w, cap_h))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         option = QStyleOption()
         option.initFrom(self)
         self.style().drawPrimitive(QStyle.PrimitiveElement.PE_Widget, option, painter, self)
-        rect = self.contentsRect()
-        metrics = self.fontMetrics()
-        baseline = rect.top() + (rect.height() - metrics.height()) / 2 + metrics.ascent()
+        digits, caption = self.rects()
         painter.setFont(self.font())
         painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
-        painter.drawText(QPointF(rect.left(), baseline), self.text())
+        painter.drawText(QPointF(digits.left(), digits.top() + digits.height()), self.text())
         if self.caption:
-            painter.setFont(caption_font(self.font()))
+            font = caption_font(self.font())
+            painter.setFont(font)
             painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-            x = rect.left() + metrics.horizontalAdvance(self.text()) + CAPTION_GAP
-            painter.drawText(QPointF(x, baseline), self.caption)
+            painter.drawText(QPointF(caption.left(),
+                                     caption.top() + QFontMetrics(font).ascent()),
+                             self.caption)
         painter.end()
