@@ -28,7 +28,7 @@ from kapdesk.core.session import Session, State
 from kapdesk.ui.dialog_fit import list_rows_height, prepare_list
 from kapdesk.ui.theme import DARK, Theme
 from kapdesk.ui.widgets.alerts_box import AlertsArea, AlertsBox
-from kapdesk.ui.widgets.compact import COMPACT, FULL, TIGHT, set_compact
+from kapdesk.ui.widgets.compact import set_compact
 from kapdesk.ui.widgets.cue_banner import KIND_WORDS, CueBanner
 from kapdesk.ui.widgets.elided_label import ElidedLabel
 from kapdesk.ui.widgets.empty_room import EmptyRoom
@@ -37,10 +37,7 @@ from kapdesk.ui.widgets.fit_scroll import FitScroll
 from kapdesk.ui.widgets.music_bar import MusicBar
 from kapdesk.ui.widgets.phase_bar import PhaseBar
 from kapdesk.ui.widgets.record_panel import NotePanel, RecordButtons
-
-# the least height of each list in the right column: a line and a half, or one line when
-# tight; the rest scrolls within the list
-LIST_LEAST_PX = {FULL: 44, COMPACT: 44, TIGHT: 26}
+from kapdesk.ui.widgets.room_density import RoomLayout
 
 
 def _label(name: str, role: str | None = None) -> QLabel:
@@ -99,7 +96,7 @@ class RoomView(QStackedWidget):
         header.addWidget(self.patient_label, 1)
         header.addWidget(self.state_label)
 
-        left = self._left = QVBoxLayout()
+        left = QVBoxLayout()
         left.setSpacing(3)
         left.addLayout(header)
         left.addWidget(self.clock_label, 2)
@@ -110,7 +107,6 @@ class RoomView(QStackedWidget):
         left.addWidget(self.monitoring_label)
         left.addWidget(self.notice)
         left.addWidget(self.record_buttons)
-        self._record_index = left.indexOf(self.record_buttons)
         left.addWidget(self.screening_button)
         left.addWidget(self.prep_heading)
         left.addWidget(self.prep_list, 1)
@@ -123,7 +119,7 @@ class RoomView(QStackedWidget):
             read_only.setWordWrap(True)
             read_only.setSelectionMode(QListWidget.SelectionMode.NoSelection)
             read_only.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        right = self._right = QVBoxLayout()
+        right = QVBoxLayout()
         up = _label("upcoming_heading", "heading")
         up.setText("UPCOMING")
         past = _label("past_heading", "heading")
@@ -164,49 +160,23 @@ class RoomView(QStackedWidget):
         columns.addLayout(right, 2)
         self._body.addLayout(columns, 1)
         self.body_scroll = FitScroll(content, objectName="room_body_scroll")
-        outer = self._outer = QVBoxLayout(page)
+        outer = QVBoxLayout(page)
         outer.addWidget(self.body_scroll, 1)
         self.alerts_area = AlertsArea(self.alerts)
         outer.addWidget(self.alerts_area)  # never scrolled out of sight
         outer.addWidget(self.music_bar)  # the whole width: the long titles of tracks
         outer.addWidget(self.banner)
-        self._density: str | None = None
-        self._apply_density(FULL)
+        self.density = RoomLayout(outer, self._body, left, right, self.record_buttons,
+                                  (self.upcoming_list, self.past_list, self.entries_list,
+                                   self.note), self.phase_bar, self.music_bar, self.banner,
+                                  self.alerts)
         return page
 
     # -- look ------------------------------------------------------------------------
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._apply_density(set_compact(self, event.size().height()))
-
-    def _apply_density(self, density: str) -> None:
-        """Margins, gaps and the least heights of the right column's lists (they shrink
-        first: the rest of each scrolls within it) for the room's density."""
-        if density == self._density:
-            return
-        self._density = density
-        tight = density == TIGHT
-        # tight, the record buttons take the body's whole width: one row, not two
-        home = self._body if tight else self._left
-        if home.indexOf(self.record_buttons) < 0:
-            (self._left if tight else self._body).removeWidget(self.record_buttons)
-            if tight:
-                self._body.addWidget(self.record_buttons)
-            else:
-                self._left.insertWidget(self._record_index, self.record_buttons)
-        self.music_bar.set_tight(tight)
-        self.banner.set_tight(tight)
-        self.alerts.set_tight(tight)
-        self._outer.setContentsMargins(*((12, 2, 12, 2) if tight else (24, 8, 24, 8)))
-        self._outer.setSpacing(2 if tight else 4)
-        self._left.setSpacing(1 if tight else 3)
-        self._right.setSpacing(1 if tight else 3)
-        least = LIST_LEAST_PX[density]
-        for listed in (self.upcoming_list, self.past_list, self.entries_list, self.note):
-            listed.setMinimumHeight(least)
-        self.phase_bar.setMinimumHeight(20 if tight else 36)
-        self.phase_bar.setMaximumHeight(20 if tight else 36)
+        self.density.apply(set_compact(self, event.size().height()))
 
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme

@@ -15,7 +15,7 @@ class PhaseBar(QWidget):
         super().__init__(parent)
         self.setObjectName("phase_bar")
         self.setAccessibleName("Session phases")
-        self.setMinimumHeight(36)
+        self.setFixedHeight(36)  # the room sets it for its density
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._protocol: Protocol | None = None
         self._minute = 0.0
