@@ -79,6 +79,8 @@ class RoomView(QStackedWidget):
         self.notice.setWordWrap(True)
         self.notice.setFrameShape(QFrame.Shape.StyledPanel)
         self.notice.hide()
+        self.notice_line = ElidedLabel(objectName="notice_line")  # the notice, tight
+        self.notice_line.hide()
         self.record_buttons = RecordButtons()
         self.music_bar = MusicBar()
         self.screening_button = QPushButton("Screening checklist…", objectName="record_screening")
@@ -120,6 +122,7 @@ class RoomView(QStackedWidget):
             read_only.setSelectionMode(QListWidget.SelectionMode.NoSelection)
             read_only.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         right = QVBoxLayout()
+        right.addWidget(self.notice_line)
         up = _label("upcoming_heading", "heading")
         up.setText("UPCOMING")
         past = _label("past_heading", "heading")
@@ -167,6 +170,7 @@ class RoomView(QStackedWidget):
         outer.addWidget(self.music_bar)  # the whole width: the long titles of tracks
         outer.addWidget(self.banner)
         self.density = RoomLayout(outer, self._body, left, right, self.record_buttons,
+                                  self.notice, self.notice_line, self.clock_label,
                                   (self.upcoming_list, self.past_list, self.entries_list,
                                    self.note), self.phase_bar, self.music_bar, self.banner,
                                   self.alerts)
@@ -333,8 +337,7 @@ class RoomView(QStackedWidget):
             self.entries_list.addItem(item)
 
     def show_notice(self, text: str) -> None:
-        self.notice.setText(text)
-        self.notice.setVisible(bool(text))
+        self.density.show_notice(text)
 
 
 def _past_line(c: CueState) -> str:

@@ -5,10 +5,11 @@ stay in the menus, the tooltips and the accessible names. The status bar's type 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QStatusBar, QToolBar, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QStatusBar, QToolBar, QToolButton, QWidget
 
 STATUS_SHEET = "QStatusBar, QStatusBar QLabel { font-size: 12px; }"
+WIDGET_MAX_PX = 150  # compact, a button of the bar's own (the signed-in user) elides past this
 COMPACT_WINDOW_PX = 560  # a window shorter than this gets the compact toolbar
 SHORT_WORDS = {  # action objectName: the bar's short words
     "start_preparing": "Prepare", "record_dose": "Dose (T0)", "begin_recovery": "Recovery",
@@ -26,6 +27,8 @@ class ToolbarFit(QObject):
         self.window = window
         self.compact = False
         self._full_width = 0
+        self._shown: dict[QToolButton, str] = {}  # what the bar's own buttons show
+        self._full: dict[QToolButton, str] = {}  # ... and their whole words
         window.installEventFilter(self)
         bar.installEventFilter(self)  # its words' widths are known once it is polished
         self.refit()
@@ -41,8 +44,11 @@ class ToolbarFit(QObject):
         window = self.window
         compact = window.height() < COMPACT_WINDOW_PX or (window.width() > 0
                                                           and full > window.width())
-        if compact == self.compact:
-            return
+        if compact != self.compact:
+            self._switch(compact)
+        self._elide_buttons()
+
+    def _switch(self, compact: bool) -> None:
         self.compact = compact
         for action in self.bar.actions():
             short = SHORT_WORDS.get(action.objectName())
@@ -51,6 +57,33 @@ class ToolbarFit(QObject):
         self.bar.setStyleSheet(COMPACT_SHEET if compact else "")
         if self.status is not None:
             self.status.setStyleSheet(STATUS_SHEET if compact else "")
+
+    def _elide_buttons(self) -> None:
+        """Compact, the bar's own buttons (not its actions': the signed-in user) end in
+        "…" past WIDGET_MAX_PX; whatever words their owner sets later are kept whole."""
+        for button in self.bar.findChildren(QToolButton):
+            if button.defaultAction() is not None or button.objectName() == \
+                    "qt_toolbar_ext_button":
+                continue
+            text = button.text()
+            if text != self._shown.get(button):  # set anew by its owner
+                self._full[button] = text
+            full = self._full.get(button, text)
+            shown = full
+            if self.compact:  # "Dr Alexan…  (clinician)": the name gives way, not the role
+                metrics = button.fontMetrics()
+                name, sep, tail = full.rpartition("  (")
+                if not sep:
+                    name, tail = full, ""
+                tail = sep + tail
+                room = WIDGET_MAX_PX - (button.sizeHint().width()
+                                        - metrics.horizontalAdvance(text))
+                room -= metrics.horizontalAdvance(tail)
+                shown = metrics.elidedText(name, Qt.TextElideMode.ElideRight,
+                                           max(room, 40)) + tail
+            self._shown[button] = shown
+            if shown != text:
+                button.setText(shown)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (watched is self.window and event.type() == QEvent.Type.Resize) or (

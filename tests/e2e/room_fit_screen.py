@@ -1,5 +1,6 @@
 """Driver for the room-fits-the-screen test: the room at peak with a long track title playing,
-a cue banner and three open alerts, shown maximised and not, under a real window manager.
+a cue banner, three open alerts, a notice of a clock change and a long name signed in,
+shown maximised and not, under a real window manager.
 
 Run on a real X server with a window manager and QT_QPA_PLATFORM=xcb (QT_SCALE_FACTOR as
 wanted): python tests/e2e/room_fit_screen.py OUT_DIR LABEL [dark|night]
@@ -38,6 +39,9 @@ from kapdesk.ui.screen_fit import fit_to_screen  # noqa: E402
 from kapdesk.ui.widgets.elided_label import ElidedLabel  # noqa: E402
 from kapdesk.wiring import build_services, build_window, create_account  # noqa: E402
 
+LONG_NAME = "Dr Alexandrina Montgomery-Featherstonehaugh"
+CLOCK_NOTICE = ("The computer's clock was set back by 2 h 00 min while the session ran; the "
+                "session's time stays true (it is kept by the boot clock).")
 LONG_TITLE = ("The Orchestra of the Slow Northern Tide - An Exceedingly Long Meditation on "
               "Water, Stone and the Patience of Mountains (Extended Night Version)")
 
@@ -182,6 +186,8 @@ def measure(app: QApplication, window: QWidget, out: Path) -> dict[str, object]:
         "music_text": music.text(), "music_tooltip": music.toolTip(),
         "music_width": music.width(),
         "banner_visible": view.banner.isVisible(),
+        "notice": [w.toolTip() or w.text() for w in (view.notice, view.notice_line)
+                   if w.isVisible()],
         "alerts": len(view.alerts.findChildren(QAbstractButton, "acknowledge_alert")),
         "shot": str(out),
     }
@@ -196,7 +202,7 @@ def main(out_dir: Path, label: str, level: str) -> list[dict[str, object]]:
         long_title_set(paths.playlists_dir)
         services = build_services(paths, clock)
         window = build_window(services, create_account(
-            services, "Dr Ada Quill", "ada", "clinician", "screenshot-password"))
+            services, LONG_NAME, "ada", "clinician", "screenshot-password"))
         window.set_theme(level)
         fit_to_screen(window)  # as app.py does
         window.show()
@@ -216,6 +222,7 @@ def main(out_dir: Path, label: str, level: str) -> list[dict[str, object]]:
                 room.acknowledge(key)
         window.records.record(Kind.VITALS, {"systolic": 190, "diastolic": 115,
                                            "heart_rate": 128, "spo2": 88})
+        window.view.show_notice(CLOCK_NOTICE)  # as the window shows a clock change
         deadline = time.monotonic() + 10
         while LONG_TITLE[:20] not in window.view.music_bar.label.text() + \
                 window.view.music_bar.label.toolTip() and time.monotonic() < deadline:

@@ -1,7 +1,8 @@
 """The room on real screens: 1366x768, 1280x720 and 1920x1080, at 100 % and 150 %, under a
 window manager (openbox) in Xvfb, maximised and not, with a long track title playing, a cue
-banner and three alerts. Nothing is cut off or off screen, long text elides with the whole
-text in its tooltip, and the window never grows past the screen. At every size and scale
+banner, three alerts, a notice of a clock change and a long name signed in. Nothing is cut
+off or off screen, long text elides with the whole text in its tooltip, and the window
+never grows past the screen. At every size and scale
 the room's body does not scroll: the phase, the next cue and every record button are in
 sight, and the toolbar keeps every step on it. 150 % is also seen at the night level.
 
@@ -110,6 +111,7 @@ def test_the_room_fits_the_screen_with_a_long_title_a_banner_and_three_alerts(sc
             f"{where}: the window's frame {s['frame']} is not on the screen {s['available']}"
         assert s["problems"] == [], f"{where}: {s['problems']}"
         assert s["banner_visible"] and s["alerts"] == 3, where
+        assert s["notice"] and "set back by 2 h" in s["notice"][0], f"{where}: {s['notice']}"
         assert s["most_severe_alert_shown"], f"{where}: the most severe alert is out of sight"
         assert s["music_tooltip"] == s["music_text"] and "Extended Night" in s["music_text"]
         assert s["music_width"] < aw, f"{where}: the now-playing line widens the window"

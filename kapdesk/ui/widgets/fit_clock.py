@@ -14,6 +14,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, 
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStyle, QStyleOption, QWidget
 
 MIN_PX = 52  # type size at the smallest (logical px; 78 device px at 150 %)
+TIGHT_MIN_PX = 44  # ... in a tight room (66 device px at 150 %, still 2 m readable)
 MAX_PX = 220
 SAMPLE = "0:00:00"  # the widest the clock reads in a session
 CAPTION_PX = 13
@@ -43,9 +44,9 @@ def caption_line(like: QFont) -> int:
     return QFontMetrics(caption_font(like)).height() + 2
 
 
-def fitting_px(width: int, height: int, like: QFont) -> int:
-    """The largest type size in [MIN_PX, MAX_PX] whose digits fit `width` x `height`."""
-    low, high = MIN_PX, MAX_PX
+def fitting_px(width: int, height: int, like: QFont, least: int = MIN_PX) -> int:
+    """The largest type size in [least, MAX_PX] whose digits fit `width` x `height`."""
+    low, high = least, MAX_PX
     while low < high:
         mid = (low + high + 1) // 2
         metrics = _metrics(mid, like)
@@ -56,11 +57,12 @@ def fitting_px(width: int, height: int, like: QFont) -> int:
     return low
 
 
-def arrangement(width: int, height: int, like: QFont) -> tuple[int, bool]:
+def arrangement(width: int, height: int, like: QFont,
+                least: int = MIN_PX) -> tuple[int, bool]:
     """The digits' type size and whether the caption goes above them (else after them):
     whichever gives the larger digits in `width` x `height`."""
-    beside = fitting_px(width - caption_width(like), height, like)
-    above = fitting_px(width, height - caption_line(like), like)
+    beside = fitting_px(width - caption_width(like), height, like, least)
+    above = fitting_px(width, height - caption_line(like), like, least)
     return (above, True) if above > beside else (beside, False)
 
 
@@ -72,6 +74,7 @@ class FitClock(QLabel):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self._px = 0
+        self.least_px = MIN_PX
         self.caption_above = False
         self.caption = ""
         self._apply(MIN_PX)
@@ -87,12 +90,18 @@ class FitClock(QLabel):
             self.setAccessibleDescription(text.capitalize())
             self.update()
 
+    def set_least_px(self, px: int) -> None:
+        """The floor of the digits' size (lower in a tight room)."""
+        if px != self.least_px:
+            self.least_px = px
+            self.updateGeometry()
+
     @property
     def pixel_size(self) -> int:
         return self._px
 
     def minimumSizeHint(self) -> QSize:
-        metrics = _metrics(MIN_PX, self.font())
+        metrics = _metrics(self.least_px, self.font())
         return QSize(metrics.horizontalAdvance(SAMPLE) + caption_width(self.font()),
                      metrics.height())
 
@@ -104,7 +113,7 @@ class FitClock(QLabel):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         px, self.caption_above = arrangement(event.size().width(), event.size().height(),
-                                             self.font())
+                                             self.font(), self.least_px)
         self._apply(px)
 
     def rects(self) -> tuple[QRect, QRect]:
