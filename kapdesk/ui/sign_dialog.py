@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -42,6 +43,8 @@ class SignDialog(FittedDialog):
         note = QPlainTextEdit(records.note(session.id) or "(no note)", objectName="sign_note")
         note.setAccessibleName("Session note")
         note.setReadOnly(True)  # a long note scrolls within it; the dialog stays on screen
+        note.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes from the entries to the
+        # password, as before
         note.setMinimumHeight(note.fontMetrics().lineSpacing() * 3 + 12)
         layout.addWidget(note, 1)
         alerts = records.alerts(session.id)
