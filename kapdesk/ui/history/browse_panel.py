@@ -46,7 +46,7 @@ class FilterBar(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         self.search_edit = QLineEdit(objectName="patient_search")
         self.search_edit.setAccessibleName("Search patients by code or name")
-        self.search_edit.setPlaceholderText("Search code or name (Ctrl+F); Enter picks the first")
+        self.search_edit.setPlaceholderText("Search code or name (Ctrl+F)")
         self.search_edit.setClearButtonEnabled(True)
         grid.addWidget(self.search_edit, 0, 0, 1, 4)
         self.protocol_combo = QComboBox(objectName="protocol_filter")
