@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.protocol import Protocol
 from kapdesk.core.session import State, check_t0_correction
+from kapdesk.core.text_rules import check_reason
 from kapdesk.services.operations import Op
 from kapdesk.services.session_ops import PlanRequest, SessionOps
 from kapdesk.store.patients import PatientStore
@@ -82,8 +83,9 @@ class SessionSteps(QObject):
         dialog = CorrectDoseDialog(session.t0, self._parent)
 
         def submit() -> str | None:  # a time or reason refused shows in the dialog
-            try:
-                check_t0_correction(session, dialog.dose_time, self.room.now(), dialog.reason)
+            try:  # the store's own checks, so that a refusal never comes after it closed
+                check_t0_correction(session, dialog.dose_time, self.room.now(),
+                                    check_reason(dialog.reason))
             except KapdeskError as exc:
                 return str(exc)
             self.room.correct_dose_time(dialog.dose_time, dialog.reason)
