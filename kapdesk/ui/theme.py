@@ -165,6 +165,7 @@ def compact_stylesheet(tight: bool = False) -> str:
     QLabel#cue_detail { font-size: 12px; }
     QPushButton#acknowledge_cue { font-size: 13px; }
     QLabel, QListWidget, QPlainTextEdit { font-size: 12px; }
+    QLabel#empty_title { font-size: 24px; }
     QLabel[role="heading"] { font-size: 11px; }
     QListWidget::item { padding: 1px 4px; }
     QFrame#alert_row QLabel#alert_severity { font-size: 11px; }
@@ -182,6 +183,7 @@ def compact_stylesheet(tight: bool = False) -> str:
     QLabel#cue_detail { font-size: 14px; }
     QPushButton#acknowledge_cue { font-size: 15px; }
     QLabel, QListWidget, QPlainTextEdit { font-size: 13px; }
+    QLabel#empty_title { font-size: 28px; }
     """
 
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QStatusBar, QToolBar, QToolButton, QWidget
 
 STATUS_SHEET = "QStatusBar, QStatusBar QLabel { font-size: 12px; }"
-WIDGET_MAX_PX = 150  # compact, a button of the bar's own (the signed-in user) elides past this
+WIDGET_MAX_PX = 200  # compact, a button of the bar's own (the signed-in user) elides past this
 COMPACT_WINDOW_PX = 560  # a window shorter than this gets the compact toolbar
 SHORT_WORDS = {  # action objectName: the bar's short words
     "start_preparing": "Prepare", "record_dose": "Dose (T0)", "begin_recovery": "Recovery",
@@ -70,15 +70,15 @@ class ToolbarFit(QObject):
                 self._full[button] = text
             full = self._full.get(button, text)
             shown = full
-            if self.compact:  # "Dr Alexan…  (clinician)": the name gives way, not the role
-                metrics = button.fontMetrics()
+            metrics = button.fontMetrics()
+            frame = button.sizeHint().width() - metrics.horizontalAdvance(text)
+            if self.compact and frame + metrics.horizontalAdvance(full) > WIDGET_MAX_PX:
+                # "Dr Alexandrina M…  (clinician)": the name gives way, not the role
                 name, sep, tail = full.rpartition("  (")
                 if not sep:
                     name, tail = full, ""
                 tail = sep + tail
-                room = WIDGET_MAX_PX - (button.sizeHint().width()
-                                        - metrics.horizontalAdvance(text))
-                room -= metrics.horizontalAdvance(tail)
+                room = WIDGET_MAX_PX - frame - metrics.horizontalAdvance(tail)
                 shown = metrics.elidedText(name, Qt.TextElideMode.ElideRight,
                                            max(room, 40)) + tail
             self._shown[button] = shown

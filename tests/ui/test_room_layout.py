@@ -159,6 +159,7 @@ def test_the_toolbar_keeps_every_step_on_it_with_short_words_when_small(make_win
     window = _tight_room(make_window, protocols, qtbot)
     bar, fit = window.toolbar, window.toolbar_fit
     assert fit.compact
+    assert window.access.button.text() == "Clinician  (clinician)"  # short: kept whole
     arrow = bar.findChild(QToolButton, "qt_toolbar_ext_button")
     assert arrow is None or not arrow.isVisible(), "a step is hidden in the overflow arrow"
     assert window.act_prepare.iconText() == "Prepare"
@@ -188,3 +189,14 @@ def test_a_long_user_name_is_shortened_on_the_toolbar_with_the_whole_in_its_tool
     button = window.access.button
     assert len(button.text()) < 40 and button.text().endswith("…  (clinician)")
     assert "Dr Alexandrina Montgomery-Featherstonehaugh" in button.toolTip()
+    whole = button.text()
+    window.show()
+    window.resize(853, 440)  # a small screen: the compact toolbar shortens it further
+    QApplication.processEvents()
+    from kapdesk.ui.toolbar_fit import WIDGET_MAX_PX
+
+    assert window.toolbar_fit.compact and button.text().endswith("…  (clinician)")
+    assert button.sizeHint().width() <= WIDGET_MAX_PX + 2 and len(button.text()) < len(whole)
+    window.resize(1600, 900)
+    QApplication.processEvents()
+    assert button.text() == whole
