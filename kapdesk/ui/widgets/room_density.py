@@ -1,9 +1,9 @@
 """The room's layout at each density (kapdesk.ui.widgets.compact): margins, gaps, the least
 heights of the right column's lists (they shrink first: the rest of each scrolls within
 it), the phase bar's height, the clock's floor, where the record buttons go (tight: across
-the body's whole width, one row, not two), and how a notice shows (tight: one line atop
-the right column, the whole text in its tooltip, so that the left column keeps the phase,
-the next cue and the record buttons in sight)."""
+the body's whole width, one row, not two), and how a notice shows (tight: one line, the
+whole text in its tooltip, so that the phase, the next cue and the record buttons stay in
+sight)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ class RoomLayout:
     right: QBoxLayout
     record_buttons: QWidget
     notice: QLabel  # wrapped, in the left column
-    notice_line: ElidedLabel  # one line, atop the right column
+    notice_line: ElidedLabel  # the same in one line, just below it
     clock: FitClock
     lists: Sequence[QWidget]
     phase_bar: QWidget
@@ -70,8 +70,8 @@ class RoomLayout:
         self.phase_bar.setFixedHeight(PHASE_BAR_PX[density])
 
     def show_notice(self, text: str) -> None:
-        """A notice (clock changes, clinic files that could not be loaded): wrapped in the
-        left column, or in one line atop the right column when tight."""
+        """A notice (clock changes, clinic files that could not be loaded): wrapped, or in
+        one line when tight."""
         self.notice.setText(text)
         self.notice_line.setText(" ".join(text.split()))
         tight = self.density == TIGHT
