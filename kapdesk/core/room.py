@@ -150,6 +150,15 @@ def format_t_plus(seconds: float) -> str:
     return f"T+{minutes // 60}:{minutes % 60:02d}"
 
 
+def format_cue_time(seconds: float) -> str:
+    """When a cue is due (or was done) since the dose, read as the room clock reads it:
+    T+h:mm on a whole minute ("T+0:15"), T+h:mm:ss otherwise ("T+0:00:45"), never
+    rounded to a minute it is not."""
+    total = max(0, int(seconds))
+    hours, minutes, secs = total // 3600, total % 3600 // 60, total % 60
+    return f"T+{hours}:{minutes:02d}" + (f":{secs:02d}" if secs else "")
+
+
 def format_countdown(seconds: float) -> str:
     total = max(0, int(seconds + 0.999))
     if total >= 3600:

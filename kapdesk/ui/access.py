@@ -18,6 +18,9 @@ from kapdesk.core.permissions import Action, allowed
 from kapdesk.services.account_ops import AccountOps
 from kapdesk.ui.room_controller import RoomController
 
+ACCOUNTS_KEYS = "Ctrl+Shift+U"  # users; Ctrl+Shift+A is "deselect" in a text field
+SWITCH_USER_KEYS = "Ctrl+Shift+L"  # beside Ctrl+L, which locks
+NAME_CHARS = 24  # of the signed-in user's name on the toolbar (the whole in its tooltip)
 IDLE_EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.Wheel,
                QEvent.Type.MouseMove, QEvent.Type.TouchBegin)
 
@@ -47,8 +50,10 @@ class AccessControl(QObject):
         self.menu = QMenu(window)
         self.menu.addAction(self.lock_action)
         self.pin_action = self.menu.addAction("Set my PIN for unlocking…", self.set_pin)
-        self.accounts_action = self.menu.addAction("Accounts…", self.manage_accounts)
-        self.switch_action = self.menu.addAction("Sign in as someone else…", self.switch_user)
+        self.accounts_action = self._shortcut("Accounts…", "manage_accounts",
+                                              ACCOUNTS_KEYS, self.manage_accounts)
+        self.switch_action = self._shortcut("Sign in as someone else…", "switch_user",
+                                            SWITCH_USER_KEYS, self.switch_user)
         self.button = QToolButton()
         self.button.setObjectName("user_menu")
         self.button.setAccessibleName("Signed-in user")
@@ -61,6 +66,19 @@ class AccessControl(QObject):
         self.idle.timeout.connect(self.lock)
         self._watching = False
         self._show_user()
+
+    def _shortcut(self, text: str, name: str, keys: str,
+                  slot: Callable[[], object]) -> QAction:
+        """A menu entry with a window-wide shortcut (Ctrl+Shift: it never types)."""
+        action = QAction(text, self.window)
+        action.setObjectName(name)
+        action.setShortcut(QKeySequence(keys))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setToolTip(f"{text.rstrip('…')} ({keys})")
+        action.triggered.connect(lambda _checked=False: slot())
+        self.window.addAction(action)
+        self.menu.addAction(action)
+        return action
 
     def watch(self) -> None:
         """From now on any touch of the laptop postpones the lock: every event of the app
@@ -90,7 +108,10 @@ class AccessControl(QObject):
 
     def _show_user(self) -> None:
         user = self.room.user
-        self.button.setText(f"{user.display_name}  ({user.role})")
+        name = user.display_name  # a long name never pushes the toolbar's steps away
+        short = name if len(name) <= NAME_CHARS else name[:NAME_CHARS - 1].rstrip() + "…"
+        self.button.setText(f"{short}  ({user.role})")
+        self.button.setToolTip(f"Signed in as {name} ({user.role})")
         self.accounts_action.setVisible(allowed(user.role, Action.MANAGE_ACCOUNTS))
 
     def lock(self) -> None:

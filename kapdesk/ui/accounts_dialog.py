@@ -9,7 +9,6 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -22,17 +21,20 @@ from kapdesk.core.errors import KapdeskError
 from kapdesk.core.permissions import Role
 from kapdesk.services.account_ops import Account, AccountOps
 from kapdesk.ui.auth_dialogs import NewAccountDialog
+from kapdesk.ui.dialog_fit import FittedDialog, prepare_list
+from kapdesk.ui.widgets.reflow_row import ReflowRow
 
 
-class AccountsDialog(QDialog):
+class AccountsDialog(FittedDialog):
+    """Every active account; a refused change shows inside the dialog, in words."""
+
     def __init__(self, accounts: AccountOps, admin: User,
                  opener: Callable[[QDialog], None], ask: Callable[[str, str], str | None],
                  report: Callable[[str], None], parent: QWidget | None = None) -> None:
         listed = accounts.active(admin)  # PermissionDenied, in words, for anyone but admins
-        super().__init__(parent)
+        super().__init__("accounts_error", parent)
         self.setWindowTitle("Accounts")
         self.setObjectName("accounts_dialog")
-        self.resize(640, 420)
         self._accounts = accounts
         self._admin = admin
         self._open = opener
@@ -40,7 +42,8 @@ class AccountsDialog(QDialog):
         self._report = report
         self.list = QListWidget(objectName="accounts_list")
         self.list.setAccessibleName("Accounts")
-        buttons = QHBoxLayout()
+        prepare_list(self.list)
+        row: list[QPushButton] = []  # a row that wraps on a narrow screen
         for text, name, slot in (("New account…", "new_account", self.add),
                                  ("Make clinician", "role_clinician",
                                   lambda: self.set_role(Role.CLINICIAN)),
@@ -51,12 +54,14 @@ class AccountsDialog(QDialog):
             button = QPushButton(text, objectName=name)
             button.setAccessibleName(text.rstrip("…"))
             button.clicked.connect(slot)
-            buttons.addWidget(button)
+            row.append(button)
         close = QPushButton("Close", objectName="close_accounts")
         close.clicked.connect(self.accept)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.list)
-        layout.addLayout(buttons)
+        buttons = ReflowRow(row)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(buttons)
+        layout.addWidget(self.error_label)
         layout.addWidget(close)
         self._fill(listed)
 
@@ -86,7 +91,9 @@ class AccountsDialog(QDialog):
         try:
             action()
         except KapdeskError as exc:
-            self._report(str(exc))
+            self.show_error(str(exc))
+        else:
+            self.error_label.hide()
         self.refresh()
 
     def add(self) -> None:

@@ -5,11 +5,13 @@ message or crushes the fields), and never larger than the screen (a list scrolls
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QLabel,
     QListWidget,
     QStyledItemDelegate,
@@ -142,3 +144,33 @@ class ErrorLabel(QLabel):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._refit()
+
+
+Submit = Callable[[], str | None]
+
+
+class FittedDialog(QDialog):
+    """A dialog sized to its content that shows its errors in words inside it: `submit`,
+    when set, runs on OK and returns the error (the dialog stays open and grows to show
+    every line of it) or None (the dialog closes)."""
+
+    def __init__(self, error_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.error_label = ErrorLabel(error_name)
+        self.submit: Submit | None = None
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+        fit_dialog(self)
+
+    def accept(self) -> None:
+        error = self.submit() if self.submit is not None else None
+        if error:
+            self.show_error(error)
+            return
+        super().accept()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        fit_dialog(self)
+        super().showEvent(event)

@@ -27,7 +27,7 @@ from kapdesk.core.observations import VITAL_RANGES, Kind, Observation, describe
 from kapdesk.core.protocol import Protocol
 from kapdesk.services.reads import PatientReads
 from kapdesk.services.session_ops import PlanRequest
-from kapdesk.ui.dialog_fit import ErrorLabel
+from kapdesk.ui.dialog_fit import ErrorLabel, FittedDialog
 
 
 def _time_edit(instant: datetime, name: str, accessible: str,
@@ -56,15 +56,16 @@ def _buttons(dialog: QDialog, ok: QDialogButtonBox.StandardButton, name: str,
     return box, button
 
 
-class PlanSessionDialog(QDialog):
-    """Patient (found by code or name, or new), protocol, course; spacing rules shown live."""
+class PlanSessionDialog(FittedDialog):
+    """Patient (found by code or name, or new), protocol, course; spacing rules shown live.
+    A refusal of the plan shows inside it, in words."""
 
     NEW_COURSE = -1
 
     def __init__(self, protocols: list[Protocol], default_id: str, patients: PatientReads,
                  spacing: Callable[[str, Protocol], list[str]],
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("plan_error", parent)
         self.setWindowTitle("Plan a session")
         self.setObjectName("plan_session_dialog")
         self._patients = patients
@@ -123,6 +124,7 @@ class PlanSessionDialog(QDialog):
         form.addRow("Course", self.course_box)
         form.addRow(self.spacing_label)
         form.addRow(self.reason_edit)
+        form.addRow(self.error_label)
         form.addRow(buttons)
         self._warnings: list[str] = []
         self.code_edit.textChanged.connect(self._update)
@@ -183,9 +185,9 @@ class PlanSessionDialog(QDialog):
                           self.reason_edit.text().strip() or None)
 
 
-class CorrectDoseDialog(QDialog):
+class CorrectDoseDialog(FittedDialog):
     def __init__(self, current: datetime, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("dose_time_error", parent)
         self.setWindowTitle("Correct the dose time")
         self.setObjectName("correct_dose_dialog")
         self.time_edit = _time_edit(current, "dose_time", "Dose time")
@@ -197,6 +199,7 @@ class CorrectDoseDialog(QDialog):
         form.addRow(QLabel("The original time stays in the record."))
         form.addRow("Dose given at (local time)", self.time_edit)
         form.addRow("Reason", self.reason_edit)
+        form.addRow(self.error_label)
         form.addRow(buttons)
 
     @property
@@ -208,11 +211,11 @@ class CorrectDoseDialog(QDialog):
         return self.reason_edit.text().strip()
 
 
-class IntegrationDialog(QDialog):
+class IntegrationDialog(FittedDialog):
     """An integration session (no dose): who, when, what was talked about, the plan."""
 
     def __init__(self, now: datetime, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("integration_error", parent)
         self.setWindowTitle("Record an integration session")
         self.setObjectName("integration_dialog")
         self.code_edit = QLineEdit(objectName="integration_patient")
@@ -230,6 +233,7 @@ class IntegrationDialog(QDialog):
         form.addRow("When", self.time_edit)
         form.addRow("Notes", self.note_edit)
         form.addRow("Plan", self.plan_edit)
+        form.addRow(self.error_label)
         form.addRow(buttons)
 
     @property

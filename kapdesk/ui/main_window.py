@@ -39,6 +39,7 @@ from kapdesk.ui.room_screen import RoomScreen
 from kapdesk.ui.room_view import RoomView
 from kapdesk.ui.session_steps import SessionSteps
 from kapdesk.ui.theme import THEMES, apply_theme
+from kapdesk.ui.toolbar_fit import ToolbarFit
 from kapdesk.ui.widgets.status_message import StatusMessage
 from kapdesk.ui.window_actions import (
     WindowActions,
@@ -142,6 +143,7 @@ class MainWindow(WindowActions):
              None, self.act_chime, self.act_cadss),
             self.access.button, self.act_night, self._make.accessible)
         self.statusBar().addWidget(self.status, 1)
+        self.toolbar_fit = ToolbarFit(self.toolbar, self, self.statusBar())  # short words
         self.lock_switch = LockSwitch(
             self, self.pages, self.access, room, self.keys, self.toolbar,
             lambda: self.status.setText(""), (self.act_ack, self.act_snooze2, self.act_snooze5),

@@ -148,20 +148,25 @@ class RecordFlows(QObject):
         from kapdesk.ui.dialogs import IntegrationDialog
 
         dialog = IntegrationDialog(self.records.room.now(), self.window)
+        done: list[Op[Any]] = []
+
+        def submit() -> str | None:  # a refusal shows in the dialog, which stays open
+            code = dialog.code_edit.text().strip()
+            if not code:
+                return "An integration session needs the patient's code."
+            op = self._try(lambda: self.ops.integration(
+                self.records.room.user, code, dialog.when, dialog.note_edit.toPlainText(),
+                dialog.plan_edit.text()))
+            if not op:
+                return self._last_error
+            done.append(op)
+            return None
+
+        dialog.submit = submit
         self._open()(dialog)
-        if dialog.result() != QDialog.DialogCode.Accepted:
+        if dialog.result() != QDialog.DialogCode.Accepted or not done:
             return False
-        code = dialog.code_edit.text().strip()
-        if not code:
-            self._report("An integration session needs the patient's code.")
-            return False
-        op = self._try(lambda: self.ops.integration(
-            self.records.room.user, code, dialog.when, dialog.note_edit.toPlainText(),
-            dialog.plan_edit.text()))
-        if not op:
-            self._report(self._last_error)
-            return False
-        self._done(op)
+        self._done(done[0])
         return True
 
     def _try(self, action: Callable[[], T]) -> T | None:

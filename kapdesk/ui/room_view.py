@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk.core.cues import CueState, CueStatus
-from kapdesk.core.room import RoomSnapshot, format_countdown, format_elapsed
+from kapdesk.core.room import RoomSnapshot, format_countdown, format_cue_time, format_elapsed
 from kapdesk.core.session import Session, State
 from kapdesk.ui.dialog_fit import list_rows_height, prepare_list
 from kapdesk.ui.theme import DARK, Theme
@@ -37,6 +37,7 @@ from kapdesk.ui.widgets.fit_scroll import FitScroll
 from kapdesk.ui.widgets.music_bar import MusicBar
 from kapdesk.ui.widgets.phase_bar import PhaseBar
 from kapdesk.ui.widgets.record_panel import NotePanel, RecordButtons
+from kapdesk.ui.widgets.room_density import RoomLayout
 
 
 def _label(name: str, role: str | None = None) -> QLabel:
@@ -45,10 +46,6 @@ def _label(name: str, role: str | None = None) -> QLabel:
     if role:
         label.setProperty("role", role)
     return label
-
-
-def _minutes(seconds: float) -> str:
-    return f"T+{seconds / 60:.0f}"
 
 
 class RoomView(QStackedWidget):
@@ -70,7 +67,6 @@ class RoomView(QStackedWidget):
         page = QWidget(self, objectName="room_page")
         self.patient_label = _label("room_patient")
         self.state_label = _label("room_state", "muted")
-        self.clock_caption = _label("room_clock_caption", "heading")
         self.clock_label = FitClock()
         self.clock_label.setAccessibleName("Time since dose")
         self.phase_label = _label("room_phase")
@@ -83,6 +79,8 @@ class RoomView(QStackedWidget):
         self.notice.setWordWrap(True)
         self.notice.setFrameShape(QFrame.Shape.StyledPanel)
         self.notice.hide()
+        self.notice_line = ElidedLabel(objectName="notice_line")  # the notice, tight
+        self.notice_line.hide()
         self.record_buttons = RecordButtons()
         self.music_bar = MusicBar()
         self.screening_button = QPushButton("Screening checklist…", objectName="record_screening")
@@ -103,7 +101,6 @@ class RoomView(QStackedWidget):
         left = QVBoxLayout()
         left.setSpacing(3)
         left.addLayout(header)
-        header.insertWidget(1, self.clock_caption)
         left.addWidget(self.clock_label, 2)
         left.addWidget(self.phase_label)
         left.addWidget(self.phase_bar)
@@ -111,6 +108,7 @@ class RoomView(QStackedWidget):
         left.addWidget(self.timer_label)
         left.addWidget(self.monitoring_label)
         left.addWidget(self.notice)
+        left.addWidget(self.notice_line)
         left.addWidget(self.record_buttons)
         left.addWidget(self.screening_button)
         left.addWidget(self.prep_heading)
@@ -138,8 +136,6 @@ class RoomView(QStackedWidget):
         entries.setText("ENTRIES")
         note = self.note_heading = _label("note_heading", "heading")
         note.setText("NOTE")
-        for listed in (self.upcoming_list, self.past_list, self.entries_list, self.note):
-            listed.setMinimumHeight(44)  # a line and a half: the rest scrolls within the list
         right.addWidget(up)
         right.addWidget(self.upcoming_list, 3)
         right.addWidget(past)
@@ -158,27 +154,33 @@ class RoomView(QStackedWidget):
         right.addWidget(self.note_amend_button)
 
         content = QWidget(objectName="room_body")
-        body = QHBoxLayout(content)
-        body.setContentsMargins(0, 0, 0, 0)
-        body.addLayout(left, 3)
-        body.addSpacing(16)
-        body.addLayout(right, 2)
+        self._body = QVBoxLayout(content)
+        self._body.setContentsMargins(0, 0, 0, 0)
+        self._body.setSpacing(2)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addSpacing(16)
+        columns.addLayout(right, 2)
+        self._body.addLayout(columns, 1)
         self.body_scroll = FitScroll(content, objectName="room_body_scroll")
         outer = QVBoxLayout(page)
-        outer.setContentsMargins(24, 8, 24, 8)
-        outer.setSpacing(4)
         outer.addWidget(self.body_scroll, 1)
         self.alerts_area = AlertsArea(self.alerts)
         outer.addWidget(self.alerts_area)  # never scrolled out of sight
         outer.addWidget(self.music_bar)  # the whole width: the long titles of tracks
         outer.addWidget(self.banner)
+        self.density = RoomLayout(outer, self._body, left, right, self.record_buttons,
+                                  self.notice, self.notice_line, self.clock_label,
+                                  (self.upcoming_list, self.past_list, self.entries_list,
+                                   self.note), self.phase_bar, self.music_bar, self.banner,
+                                  self.alerts)
         return page
 
     # -- look ------------------------------------------------------------------------
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        set_compact(self, event.size().height())
+        self.density.apply(set_compact(self, event.size().height()))
 
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
@@ -222,12 +224,12 @@ class RoomView(QStackedWidget):
             return
         session = snap.session
         if session.t0 is None:
-            self.clock_caption.setText("NOT DOSED YET")
+            self.clock_label.set_caption("NOT DOSED YET")
             self.clock_label.setText(format_elapsed(0))
             self.phase_label.setText("Preparing" if session.state is State.PREPARING
                                      else "Planned")
         else:
-            self.clock_caption.setText("SINCE DOSE")
+            self.clock_label.set_caption("SINCE DOSE")
             self.clock_label.setText(format_elapsed(snap.elapsed_s))
             if snap.phase is not None and snap.status_line is not None:  # discharged
                 self.phase_label.setText(snap.phase.name)  # no countdown: the clock stopped
@@ -248,7 +250,7 @@ class RoomView(QStackedWidget):
                 f"Next: {nxt.cue.text}  in {format_countdown(nxt.due_s - snap.elapsed_s)}")
         elif nxt is not None:
             self.next_label.setText(f"First cue after the dose: {nxt.cue.text} at "
-                                    f"{_minutes(nxt.due_s)} min")
+                                    f"{format_cue_time(nxt.due_s)}")
         else:
             self.next_label.setText("No more cues")
         if snap.timers:
@@ -281,7 +283,7 @@ class RoomView(QStackedWidget):
         self.upcoming_list.clear()
         for c in snap.upcoming:
             snoozed = "  (snoozed)" if c.status is CueStatus.SNOOZED else ""
-            self.upcoming_list.addItem(f"{_minutes(c.due_s)}  {c.cue.text}{snoozed}")
+            self.upcoming_list.addItem(f"{format_cue_time(c.due_s)}  {c.cue.text}{snoozed}")
         self.past_list.clear()
         for c in snap.past:
             self.past_list.addItem(_past_line(c))
@@ -335,14 +337,13 @@ class RoomView(QStackedWidget):
             self.entries_list.addItem(item)
 
     def show_notice(self, text: str) -> None:
-        self.notice.setText(text)
-        self.notice.setVisible(bool(text))
+        self.density.show_notice(text)
 
 
 def _past_line(c: CueState) -> str:
     kind = KIND_WORDS.get(c.cue.kind, "Cue")
     if c.status is CueStatus.MISSED:
-        return f"{_minutes(c.due_s)}  missed: {c.cue.text} ({c.note or kind})"
+        return f"{format_cue_time(c.due_s)}  missed: {c.cue.text} ({c.note or kind})"
     if c.status is CueStatus.SKIPPED:
-        return f"{_minutes(c.done_s or 0)}  skipped: {c.cue.text} ({c.note or kind})"
-    return f"{_minutes(c.done_s or 0)}  ✓ {c.cue.text}"
+        return f"{format_cue_time(c.done_s or 0)}  skipped: {c.cue.text} ({c.note or kind})"
+    return f"{format_cue_time(c.done_s or 0)}  ✓ {c.cue.text}"

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QWidget
 
 PREFERRED = QSize(1366, 768)
 FRAME_ALLOWANCE = QSize(16, 48)  # a title bar and borders, before the window manager says
+# (device pixels: the window manager draws its frame unscaled, whatever QT_SCALE_FACTOR)
 
 
 def first_geometry(available: QRect, preferred: QSize = PREFERRED,
@@ -21,4 +22,7 @@ def first_geometry(available: QRect, preferred: QSize = PREFERRED,
 
 
 def fit_to_screen(window: QWidget, preferred: QSize = PREFERRED) -> None:
-    window.setGeometry(first_geometry(window.screen().availableGeometry(), preferred))
+    screen = window.screen()
+    ratio = max(1.0, screen.devicePixelRatio())
+    frame = QSize(round(FRAME_ALLOWANCE.width() / ratio), round(FRAME_ALLOWANCE.height() / ratio))
+    window.setGeometry(first_geometry(screen.availableGeometry(), preferred, frame))

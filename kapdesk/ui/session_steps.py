@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.protocol import Protocol
-from kapdesk.core.session import State
+from kapdesk.core.session import State, check_t0_correction
+from kapdesk.core.text_rules import check_reason
 from kapdesk.services.operations import Op
 from kapdesk.services.reads import PatientReads
 from kapdesk.services.session_ops import PlanRequest, SessionOps
@@ -51,22 +52,27 @@ class SessionSteps(QObject):
 
         dialog = PlanSessionDialog(self.protocols, self._default(), self._patients,
                                    self.room.spacing, self._parent)
+        dialog.submit = lambda: self._plan(dialog.choice())  # a refusal shows in the dialog
         self._open(dialog)
-        if dialog.result() == PlanSessionDialog.DialogCode.Accepted:
-            self.plan(dialog.choice())
 
     def plan(self, choice: PlanRequest) -> bool:
         """The patient's details, a new course if asked, and the session: one operation
         (all written, or none); the room shows the planned session unless one runs."""
+        refused = self._plan(choice)
+        if refused:
+            self._report(refused)
+        return refused is None
+
+    def _plan(self, choice: PlanRequest) -> str | None:
+        """None when planned; else why not, in words."""
         try:
             op = self.ops.plan(self.room.user, choice)
         except KapdeskError as exc:
-            self._report(str(exc))
-            return False
+            return str(exc)
         if self.room.session is None or not self.room.session.is_running:
             self.room.open_planned(op.value.id)
         self._apply(op)
-        return True
+        return None
 
     def correct_dose_time(self) -> None:
         session = self.room.session
@@ -75,9 +81,18 @@ class SessionSteps(QObject):
         from kapdesk.ui.dialogs import CorrectDoseDialog
 
         dialog = CorrectDoseDialog(session.t0, self._parent)
-        self._open(dialog)
-        if dialog.result() == CorrectDoseDialog.DialogCode.Accepted:
+
+        def submit() -> str | None:  # a time or reason refused shows in the dialog
+            try:  # the store's own checks, so that a refusal never comes after it closed
+                check_t0_correction(session, dialog.dose_time, self.room.now(),
+                                    check_reason(dialog.reason))
+            except KapdeskError as exc:
+                return str(exc)
             self.room.correct_dose_time(dialog.dose_time, dialog.reason)
+            return None
+
+        dialog.submit = submit
+        self._open(dialog)
 
     def discharge(self) -> None:
         snap = self.room.current

@@ -144,11 +144,33 @@ def stylesheet(t: Theme) -> str:
 
 COMPACT_BELOW_PX = 600  # a room (or lock screen) shorter than this takes the compact sizes
 COMPACT_BUTTON_PX = 30
+TIGHT_BELOW_PX = 470  # ... and shorter than this (768 lines at 150 %), the tight sizes
+TIGHT_BUTTON_PX = 24
 
 
-def compact_stylesheet() -> str:
+def compact_stylesheet(tight: bool = False) -> str:
     """Smaller type and padding for a short room (a small screen, or 150 % scale): set on
-    the room itself, over the theme; sizes only, so both levels keep their colours."""
+    the room itself, over the theme; sizes only, so both levels keep their colours. `tight`
+    for the shortest rooms: the least that stays readable at arm's length."""
+    if tight:
+        return """
+    QPushButton, QToolButton { padding: 1px 6px; font-size: 12px; }
+    QPushButton[role="entry"] { padding: 1px 4px; }
+    QLabel#room_patient { font-size: 14px; }
+    QLabel#room_state { font-size: 13px; }
+    QLabel#room_phase { font-size: 18px; }
+    QLabel#room_next_cue, QLabel#room_timers { font-size: 15px; }
+    QLabel#room_monitoring { font-size: 12px; }
+    QLabel#cue_text { font-size: 17px; }
+    QLabel#cue_detail { font-size: 12px; }
+    QPushButton#acknowledge_cue { font-size: 13px; }
+    QLabel, QListWidget, QPlainTextEdit { font-size: 12px; }
+    QLabel#empty_title { font-size: 24px; }
+    QLabel[role="heading"] { font-size: 11px; }
+    QListWidget::item { padding: 1px 4px; }
+    QFrame#alert_row QLabel#alert_severity { font-size: 11px; }
+    QFrame#alert_row QPushButton { padding: 0px 8px; }
+    """
     return """
     QPushButton, QToolButton { padding: 3px 8px; font-size: 13px; }
     QPushButton[role="entry"] { padding: 3px 5px; }
@@ -161,6 +183,7 @@ def compact_stylesheet() -> str:
     QLabel#cue_detail { font-size: 14px; }
     QPushButton#acknowledge_cue { font-size: 15px; }
     QLabel, QListWidget, QPlainTextEdit { font-size: 13px; }
+    QLabel#empty_title { font-size: 28px; }
     """
 
 

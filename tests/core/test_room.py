@@ -91,3 +91,13 @@ def test_format_elapsed(seconds: float, text: str) -> None:
 ])
 def test_format_countdown(seconds: float, text: str) -> None:
     assert format_countdown(seconds) == text
+
+
+def test_cue_times_read_as_the_clock_reads_them_and_are_never_rounded():
+    from kapdesk.core.room import format_cue_time
+
+    assert format_cue_time(15 * 60) == "T+0:15"
+    assert format_cue_time(45) == "T+0:00:45"  # not "T+0", nor "T+1"
+    assert format_cue_time(29.9) == "T+0:00:29"  # the clock shows 0:00:29 then
+    assert format_cue_time(90 * 60 + 30) == "T+1:30:30"
+    assert format_cue_time(-5) == "T+0:00"

@@ -1,5 +1,6 @@
 """Driver for the room-fits-the-screen test: the room at peak with a long track title playing,
-a cue banner and three open alerts, shown maximised and not, under a real window manager.
+a cue banner, three open alerts, a notice of a clock change and a long name signed in,
+shown maximised and not, under a real window manager.
 
 Run on a real X server with a window manager and QT_QPA_PLATFORM=xcb (QT_SCALE_FACTOR as
 wanted): python tests/e2e/room_fit_screen.py OUT_DIR LABEL [dark|night]
@@ -38,6 +39,9 @@ from kapdesk.ui.screen_fit import fit_to_screen  # noqa: E402
 from kapdesk.ui.widgets.elided_label import ElidedLabel  # noqa: E402
 from kapdesk.wiring import build_services, build_window, create_account  # noqa: E402
 
+LONG_NAME = "Dr Alexandrina Montgomery-Featherstonehaugh"
+CLOCK_NOTICE = ("The computer's clock was set back by 2 h 00 min while the session ran; the "
+                "session's time stays true (it is kept by the boot clock).")
 LONG_TITLE = ("The Orchestra of the Slow Northern Tide - An Exceedingly Long Meditation on "
               "Water, Stone and the Patience of Mountains (Extended Night Version)")
 
@@ -106,6 +110,36 @@ def problems(window: QWidget, screen: QRect) -> list[str]:
     return found
 
 
+def in_sight(widget: QWidget, viewport: QWidget) -> bool:
+    """The whole of `widget` shows in `viewport` as it is scrolled now: not below the fold,
+    not clipped by a parent, not hidden."""
+    if not widget.isVisible() or widget.width() == 0:
+        return False
+    rect = QRect(widget.mapTo(viewport, QPoint(0, 0)), widget.size())
+    return viewport.rect().contains(rect) and \
+        widget.visibleRegion().boundingRect() == widget.rect()
+
+
+def must_see(window: QWidget) -> dict[str, bool]:
+    """The lines and buttons a clinician must see without scrolling: the phase, the next
+    cue and every record button."""
+    view = window.view  # type: ignore[attr-defined]
+    port = view.body_scroll.viewport()
+    seen = {"phase": in_sight(view.phase_label, port),
+            "next_cue": in_sight(view.next_label, port)}
+    for key, button in view.record_buttons.buttons.items():
+        if not button.isHidden():
+            seen[f"record_{key}"] = in_sight(button, port)
+    return seen
+
+
+def toolbar_overflows(window: QWidget) -> bool:
+    """True when the toolbar has pushed some of its steps into its overflow arrow."""
+    bar = window.toolbar  # type: ignore[attr-defined]
+    arrow = bar.findChild(QAbstractButton, "qt_toolbar_ext_button")
+    return arrow is not None and arrow.isVisible()
+
+
 def settle_frame(app: QApplication, window: QWidget, timeout: float = 8.0) -> None:
     """Wait until the window manager has placed the window: its frame unchanged for 0.5 s."""
     end = time.monotonic() + timeout
@@ -138,6 +172,10 @@ def measure(app: QApplication, window: QWidget, out: Path) -> dict[str, object]:
         "maximised": window.isMaximized(),
         "minimum": list(window.minimumSizeHint().toTuple()),
         "body_scrolls": view.body_scroll.scrolls(),
+        "scrolled_by": view.body_scroll.verticalScrollBar().value(),
+        "in_sight": must_see(window),
+        "toolbar_overflows": toolbar_overflows(window),
+        "density": view.property("density") or "full",
         "alerts_scroll": view.alerts_area.scrolls(),
         "most_severe_alert_shown": view.alerts.rows[0].visibleRegion().boundingRect()
         == view.alerts.rows[0].rect(),
@@ -148,6 +186,8 @@ def measure(app: QApplication, window: QWidget, out: Path) -> dict[str, object]:
         "music_text": music.text(), "music_tooltip": music.toolTip(),
         "music_width": music.width(),
         "banner_visible": view.banner.isVisible(),
+        "notice": [w.toolTip() or w.text() for w in (view.notice, view.notice_line)
+                   if w.isVisible()],
         "alerts": len(view.alerts.findChildren(QAbstractButton, "acknowledge_alert")),
         "shot": str(out),
     }
@@ -162,7 +202,7 @@ def main(out_dir: Path, label: str, level: str) -> list[dict[str, object]]:
         long_title_set(paths.playlists_dir)
         services = build_services(paths, clock)
         window = build_window(services, create_account(
-            services, "Dr Ada Quill", "ada", "clinician", "screenshot-password"))
+            services, LONG_NAME, "ada", "clinician", "screenshot-password"))
         window.set_theme(level)
         fit_to_screen(window)  # as app.py does
         window.show()
@@ -182,6 +222,7 @@ def main(out_dir: Path, label: str, level: str) -> list[dict[str, object]]:
                 room.acknowledge(key)
         window.records.record(Kind.VITALS, {"systolic": 190, "diastolic": 115,
                                            "heart_rate": 128, "spo2": 88})
+        window.view.show_notice(CLOCK_NOTICE)  # as the window shows a clock change
         deadline = time.monotonic() + 10
         while LONG_TITLE[:20] not in window.view.music_bar.label.text() + \
                 window.view.music_bar.label.toolTip() and time.monotonic() < deadline:

@@ -1,7 +1,10 @@
 """The room on real screens: 1366x768, 1280x720 and 1920x1080, at 100 % and 150 %, under a
 window manager (openbox) in Xvfb, maximised and not, with a long track title playing, a cue
-banner and three alerts. Nothing is cut off or off screen, long text elides with the whole
-text in its tooltip, and the window never grows past the screen.
+banner, three alerts, a notice of a clock change and a long name signed in. Nothing is cut
+off or off screen, long text elides with the whole text in its tooltip, and the window
+never grows past the screen. At every size and scale
+the room's body does not scroll: the phase, the next cue and every record button are in
+sight, and the toolbar keeps every step on it. 150 % is also seen at the night level.
 
 Screenshots go to tests/artifacts/room_fit_*.png: open them and look.
 Set KAPDESK_GUI_DISPLAY=N to run the X server on display :N (else a free one is chosen).
@@ -20,7 +23,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 SIZES = [(1366, 768), (1280, 720), (1920, 1080)]
-SCALES = ["1", "1.5"]
+# (scale, level): 150 % is where the room is tightest, so it is seen at the night level too
+LOOKS = [("1", "dark"), ("1.5", "dark"), ("1.5", "night")]
 
 
 def _start_x(width: int, height: int) -> tuple[subprocess.Popen[bytes], str]:
@@ -68,12 +72,12 @@ def screen(request):
         process.wait(timeout=10)
 
 
-def _run(display: str, scale: str, label: str) -> list[dict[str, object]]:
+def _run(display: str, scale: str, label: str, level: str) -> list[dict[str, object]]:
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM",)}
     env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb", QT_SCALE_FACTOR=scale,
                SDL_AUDIODRIVER="dummy", PYGAME_HIDE_SUPPORT_PROMPT="1")
     result = subprocess.run([sys.executable, str(ROOT / "tests" / "e2e" / "room_fit_screen.py"),
-                             str(ARTIFACTS), label], capture_output=True, text=True,
+                             str(ARTIFACTS), label, level], capture_output=True, text=True,
                             timeout=180, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
@@ -84,12 +88,14 @@ def _run(display: str, scale: str, label: str) -> list[dict[str, object]]:
                     or shutil.which("xdpyinfo") is None
                     or shutil.which("xprop") is None,
                     reason="needs Xvfb, openbox, xdpyinfo and xprop (apt: xvfb openbox x11-utils)")
-@pytest.mark.parametrize("scale", SCALES)
-def test_the_room_fits_the_screen_with_a_long_title_a_banner_and_three_alerts(screen, scale):
+@pytest.mark.parametrize(("scale", "level"), LOOKS, ids=lambda v: v)
+def test_the_room_fits_the_screen_with_a_long_title_a_banner_and_three_alerts(screen, scale,
+                                                                              level):
     width, height, display = screen
     ARTIFACTS.mkdir(exist_ok=True)
-    label = f"{width}x{height}_{scale.replace('.', '')}x"
-    seen = _run(display, scale, label)
+    label = f"{width}x{height}_{scale.replace('.', '')}x" + ("" if level == "dark" else
+                                                             f"_{level}")
+    seen = _run(display, scale, label, level)
     assert [s["mode"] for s in seen] == ["normal", "maximised"]
     for s in seen:
         where = f"{label} {s['mode']}"
@@ -105,14 +111,26 @@ def test_the_room_fits_the_screen_with_a_long_title_a_banner_and_three_alerts(sc
             f"{where}: the window's frame {s['frame']} is not on the screen {s['available']}"
         assert s["problems"] == [], f"{where}: {s['problems']}"
         assert s["banner_visible"] and s["alerts"] == 3, where
+        assert s["notice"] and "set back by 2 h" in s["notice"][0], f"{where}: {s['notice']}"
         assert s["most_severe_alert_shown"], f"{where}: the most severe alert is out of sight"
         assert s["music_tooltip"] == s["music_text"] and "Extended Night" in s["music_text"]
         assert s["music_width"] < aw, f"{where}: the now-playing line widens the window"
         shot = Path(str(s["shot"]))
         assert shot.stat().st_size > 10_000, where
-    if scale == "1":  # at 100 % the whole room shows at once, without scrolling, and the
-        # window keeps the size it opened with whatever the room shows
-        assert not any(s["body_scrolls"] or s["alerts_scroll"] for s in seen), label
+        # at every size and scale: the phase, the next cue and every record button in
+        # sight without scrolling, and every step of the toolbar on it (none in its arrow)
+        hidden = [name for name, shown in s["in_sight"].items() if not shown]
+        assert hidden == [], f"{where}: out of sight: {hidden}"
+        assert len(s["in_sight"]) == 8, s["in_sight"]  # phase, next cue, six buttons
+        assert not s["body_scrolls"] and s["scrolled_by"] == 0, \
+            f"{where}: the room's body scrolls ({s['body_needed']} px in " \
+            f"{s['body_viewport']})"
+        assert not s["toolbar_overflows"], f"{where}: the toolbar hides steps in its arrow"
+    if height <= 768 and scale == "1.5":  # 768 lines at 150 % are 512 px: the tight sizes
+        assert {s["density"] for s in seen} == {"tight"}, label
+    if scale == "1":  # at 100 % the window keeps the size it opened with whatever the room
+        # shows, and the alerts never scroll
+        assert not any(s["alerts_scroll"] for s in seen), label
         normal = seen[0]
         assert normal["frame"][2] <= normal["first_frame"][2] and \
             normal["frame"][3] <= normal["first_frame"][3], \

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QWidget,
 )
@@ -25,6 +26,7 @@ from kapdesk.ui.auth_dialogs import LoginDialog, NewAccountDialog
 from kapdesk.ui.dialog_fit import list_rows_height
 from kapdesk.ui.entry_dialogs import ChecklistDialog, MedicineDialog, VitalsDialog
 from kapdesk.ui.theme import THEMES, apply_theme, contrast
+from tests.ui.conftest import PASSWORD
 
 
 @pytest.fixture(params=["dark", "night"])
@@ -211,3 +213,111 @@ def test_a_huge_message_is_cut_to_what_a_screen_holds_and_the_dialog_stays_on_it
     assert label.toolTip().startswith("The username 'x' is taken.")
     _assert_fits(dialog, "entry_error", before)
     assert dialog.screen().availableGeometry().contains(dialog.geometry())
+
+
+def _refused_in(window, qtbot, name: str, fill, start) -> QWidget:  # type: ignore[no-untyped-def]
+    """Open the window's dialog `name` through its own flow (`start`), shown for real; fill
+    it with what is refused (`fill` clicks OK); the refusal shows inside the dialog."""
+    seen: dict[str, QWidget] = {}
+    before: list[dict[str, int]] = []
+
+    def answer(dialog) -> None:  # type: ignore[no-untyped-def]
+        if dialog.objectName() == "login_dialog":  # signing in as the admin
+            dialog.username_edit.setText("admin")
+            dialog.password_edit.setText(PASSWORD)
+            dialog.ok_button.click()
+            return
+        assert dialog.objectName() == name
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        if name in seen:  # opened again by its flow (signing): the refusal is in it now
+            _assert_fits(dialog, dialog.error_label.objectName(), before[0])
+            dialog.reject()
+            return
+        seen[name] = dialog
+        before.append(_heights(dialog))
+        fill(dialog)
+        QApplication.processEvents()
+        if dialog.isVisible():  # kept open: the refusal is in it
+            _assert_fits(dialog, dialog.error_label.objectName(), before[0])
+            dialog.reject()
+
+    window.prompts.answer = answer
+    start()
+    assert before, f"{name} was not opened"
+    return seen[name]
+
+
+def _click(dialog, name: str) -> None:  # type: ignore[no-untyped-def]
+    dialog.findChild(QPushButton, name).click()
+
+
+def test_the_room_windows_dialogs_show_their_refusals_inside_them(themed, make_window,
+                                                                    contexts, clock,
+                                                                    protocols, qtbot):
+    from datetime import timedelta
+
+    from kapdesk.core.session import State
+    from tests.ui.conftest import ScriptedPrompts
+
+    window = make_window(prompts=ScriptedPrompts())
+    room = window.room
+
+    def bad_birth(d) -> None:  # type: ignore[no-untyped-def]
+        d.code_edit.setText("K-014")
+        d.birth_edit.setText("03/11/1979")
+        _click(d, "confirm_plan")
+    plan = _refused_in(window, qtbot, "plan_session_dialog", bad_birth,
+                       window.steps.plan_session)
+    assert "YYYY-MM-DD" in plan.error_label.text() and room.session is None
+
+    assert room.plan("K-014", protocols["im-kap"]) and room.advance(State.PREPARING)
+    window.act_dose.trigger()
+
+    def two_days_early(d) -> None:  # type: ignore[no-untyped-def]
+        d.time_edit.setDateTime(d.time_edit.dateTime().addDays(-2))
+        d.reason_edit.setText("Given at the bedside before planning")
+        _click(d, "confirm_dose_time")
+    dose = _refused_in(window, qtbot, "correct_dose_dialog", two_days_early,
+                       window.steps.correct_dose_time)
+    assert "more than 12 h before the session was planned" in dose.error_label.text()
+
+    def long_reason(d) -> None:  # type: ignore[no-untyped-def]
+        d.reason_edit.setText("because " * 600)
+        _click(d, "confirm_dose_time")
+    dose = _refused_in(window, qtbot, "correct_dose_dialog", long_reason,
+                       window.steps.correct_dose_time)
+    assert "at most 2,000 characters" in dose.error_label.text(), dose.error_label.text()
+
+    window.act_recovery.trigger()
+    clock.advance(timedelta(minutes=95).total_seconds())
+    room.refresh()
+    assert room.advance(State.DISCHARGED)
+
+    def wrong_password(d) -> None:  # type: ignore[no-untyped-def]
+        d.secret_edit.setText("not my password")
+        d.sign_button.click()
+    sign = _refused_in(window, qtbot, "sign_dialog", wrong_password,
+                       lambda: window.flows.sign(room.session.id))
+    assert "wrong password" in sign.error_label.text() and not sign.error_label.isHidden()
+    assert window.records.records.signature(room.session.id) is None
+
+    def no_code(d) -> None:  # type: ignore[no-untyped-def]
+        d.note_edit.setPlainText("Talked about the session.")
+        _click(d, "save_integration")
+    talk = _refused_in(window, qtbot, "integration_dialog", no_code, window.flows.integration)
+    assert talk.error_label.text() == "An integration session needs the patient's code."
+
+    assert room.advance(State.CLOSED)
+    admin = contexts[-1].stores.accounts.create("Admin", "admin", "admin", PASSWORD, None)
+
+    def last_admin(d) -> None:  # type: ignore[no-untyped-def]
+        row = next(i for i in range(d.list.count()) if "admin" in d.list.item(i).text())
+        d.list.setCurrentRow(row)
+        _click(d, "deactivate_account")
+    assert window.access.switch_user() and window.room.user.id == admin.id
+    accounts = _refused_in(window, qtbot, "accounts_dialog", last_admin,
+                           window.access.manage_accounts)
+    assert "last admin account" in accounts.error_label.text()
+    assert window.findChild(QMessageBox, "error_message") is None  # none went to a box

@@ -8,6 +8,7 @@ in `EXPECTED` fails the first test.
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -31,6 +32,7 @@ EXPECTED = {  # objectName: its shortcut (None: reached from a menu)
     "record_vitals_action": "V", "record_moaas_action": "M",
     "record_dissociation_action": "I", "record_side_effect_action": "E",
     "record_medication_action": "G", "lock_screen": "Ctrl+L",
+    "manage_accounts": "Ctrl+Shift+U", "switch_user": "Ctrl+Shift+L",
 }
 
 
@@ -190,6 +192,34 @@ def test_an_admin_opens_the_cadss_wording_from_the_more_menu(make_window, qtbot)
     assert window.act_cadss.isVisible()
     press(qtbot, window, "edit_cadss_wording")
     assert seen.last() == "cadss_wording_dialog"
+
+
+def test_switching_user_has_a_key_that_never_types_into_the_note(make_window, protocols,
+                                                                 qtbot):
+    prompts = ScriptedPrompts()
+    window = make_window(prompts=prompts)
+    seen = Seen(prompts)
+    assert window.room.plan("K-902", protocols["im-kap"])
+    note = window.view.note
+    qtbot.mouseClick(note.viewport(), Qt.MouseButton.LeftButton)  # the note holds the keys
+    qtbot.keyClicks(note, "calm")
+    assert note.hasFocus()
+    for name in ("switch_user", "manage_accounts"):
+        combo = QKeySequence(EXPECTED[name])[0]
+        qtbot.keyClick(note, combo.key(), combo.keyboardModifiers())
+        assert note.toPlainText() == "calm", name
+    assert seen.names == ["login_dialog"]  # only an admin manages accounts
+    assert "Ctrl+Shift+L" in window.access.switch_action.toolTip()
+
+
+def test_an_admin_opens_accounts_from_its_key(make_window, qtbot):
+    prompts = ScriptedPrompts()
+    window = make_window(prompts=prompts, role="admin")
+    seen = Seen(prompts)
+    press(qtbot, window, "manage_accounts")
+    assert seen.last() == "accounts_dialog"
+    menu = window.access.menu.actions()
+    assert window.access.accounts_action in menu and window.access.switch_action in menu
 
 
 def test_staff_open_the_playlist_editor_from_its_shortcut(make_window, qtbot):

@@ -5,6 +5,7 @@ seam; locking the screen or a non-clinician signing in closes the history."""
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QTableView
 
 from kapdesk.paths import Paths
@@ -115,3 +116,34 @@ def test_staff_are_refused_with_a_message_and_a_switch_to_staff_closes_it(qtbot,
     assert box.text() == ("Signed in as staff, you cannot see notes and patient details. "
                           "The history shows patient records: ask a clinician.")
     box.close()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen: no stacking
+def test_history_opens_with_the_keys_in_the_search_and_enter_picks_the_first_match(
+        qtbot, main_window):
+    window, clinic = main_window
+    qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    history = window.history.window
+    assert isinstance(history, HistoryWindow) and history.isVisible()
+    search = history.browse.filters.search_edit
+    qtbot.waitUntil(search.hasFocus)  # no patient chosen yet: the search has the keys
+    for empty in (history.session_panel.header, history.course_panel.summary):
+        assert "No patient chosen" in empty.text() and "(Ctrl+F)" in empty.text()
+        assert "Enter" in empty.text()
+    assert history.session_panel.report is None
+    qtbot.keyClicks(search, "k-20")
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    assert history.browse.current_code() == "K-204"  # the first of K-204, K-205
+    assert history.session_panel.report.session_id == clinic.second.session_id
+    assert history.browse.view.hasFocus()  # Up and Down now move through the patients
+    qtbot.keyClick(history.browse.view, Qt.Key.Key_Down)
+    assert history.browse.current_code() == "K-205"
+    qtbot.keyClick(history, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert search.hasFocus() and search.selectedText() == "k-20"
+    qtbot.keyClick(search, Qt.Key.Key_Return)  # a listed patient is chosen: it stays
+    assert history.browse.current_code() == "K-205"
+    qtbot.keyClick(history, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(search, "nobody-like-this")  # typed over the selected search
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    assert history.browse.model.rows() == [] and search.hasFocus()  # nothing to pick
+    window.history.close()

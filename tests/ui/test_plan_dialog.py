@@ -88,9 +88,10 @@ def test_date_of_birth_and_sex_for_the_rems_form(make_window, clock):
     def bad(d):
         d.code_edit.setText("K-510")
         d.birth_edit.setText("03/11/1979")
-    _plan_with(window, bad)
-    assert "Date of birth must be written YYYY-MM-DD" in window.status.text() \
-        or "YYYY-MM-DD" in window.findChild(QMessageBox, "error_message").text()
+    dialog = _plan_with(window, bad)  # refused in words inside the dialog, which stays open
+    assert "Date of birth must be written YYYY-MM-DD" in dialog.error_label.text()
+    assert not dialog.error_label.isHidden() and dialog.result() != dialog.DialogCode.Accepted
+    assert window.findChild(QMessageBox, "error_message") is None
     assert window.room.session is None
 
     def fill(d):

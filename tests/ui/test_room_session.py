@@ -50,6 +50,21 @@ def test_first_cue_shows_banner_and_space_acknowledges(make_window, clock, proto
     assert "✓ Dim the lights to low" in window.view.past_list.item(0).text()
 
 
+def test_the_cue_lists_give_times_as_the_clock_reads_them_never_rounded(make_window, clock,
+                                                                        protocols):
+    window = make_window()
+    _dosed(window, protocols)
+    view = window.view
+    assert view.upcoming_list.item(0).text() == "T+0:02  Dim the lights to low"
+    step(window, clock, 120 + 45)  # snoozed 45 s after it fell due: back at T+0:04:45
+    view.banner.snooze2_button.click()
+    assert view.upcoming_list.item(0).text() == \
+        "T+0:04:45  Dim the lights to low  (snoozed)"
+    step(window, clock, 120 + 10)
+    view.banner.ack_button.click()
+    assert view.past_list.item(0).text() == "T+0:04:55  ✓ Dim the lights to low"
+
+
 def test_snooze_brings_the_cue_back_after_its_minutes_not_before(make_window, clock, protocols):
     window = make_window()
     _dosed(window, protocols)

@@ -46,7 +46,7 @@ class FilterBar(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         self.search_edit = QLineEdit(objectName="patient_search")
         self.search_edit.setAccessibleName("Search patients by code or name")
-        self.search_edit.setPlaceholderText("Search code or name")
+        self.search_edit.setPlaceholderText("Search code or name (Ctrl+F)")
         self.search_edit.setClearButtonEnabled(True)
         grid.addWidget(self.search_edit, 0, 0, 1, 4)
         self.protocol_combo = QComboBox(objectName="protocol_filter")
@@ -141,6 +141,8 @@ class BrowsePanel(QWidget):
         self.count_label = QLabel(objectName="patient_count")
         self.count_label.setProperty("role", "muted")
         layout.addWidget(self.count_label)
+        # Enter in the search picks the first match (after the search has run on it)
+        self.filters.search_edit.returnPressed.connect(self.choose_first)
 
     def show_patients(self, rows: Sequence[PatientRow], total: int) -> None:
         current = self.current_code()
@@ -164,6 +166,17 @@ class BrowsePanel(QWidget):
         if code not in codes:
             return False
         self.view.selectRow(codes.index(code))
+        return True
+
+    def choose_first(self) -> bool:
+        """The first patient listed, unless one of those listed is chosen already; the
+        keys go to the list, so Up and Down move through the patients."""
+        rows = self.model.rows()
+        if not rows:
+            return False
+        if self.current_code() not in [r.code for r in rows]:
+            self.view.selectRow(0)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 
     def _on_row_changed(self, current: object, _previous: object) -> None:

@@ -29,7 +29,7 @@ from kapdesk.ui.history.columns import (
     outcome_columns,
 )
 from kapdesk.ui.history.models import ObjectTableModel
-from kapdesk.ui.history.session_panel import table
+from kapdesk.ui.history.session_panel import CHOOSE_PATIENT, table
 from kapdesk.ui.theme import Theme
 
 
@@ -57,7 +57,7 @@ class CoursePanel(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget(objectName="course_body")
         layout = QVBoxLayout(body)
-        self.summary = QLabel("Choose a patient to see the course.", objectName="course_summary")
+        self.summary = QLabel(CHOOSE_PATIENT, objectName="course_summary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
 
@@ -113,7 +113,7 @@ class CoursePanel(QScrollArea):
         self.record_button.setEnabled(course is not None)
         self.print_button.setEnabled(course is not None)
         if course is None:
-            self.summary.setText("Choose a patient to see the course.")
+            self.summary.setText(CHOOSE_PATIENT)
             for model in (self.doses_model, self.effects_model, self.outcomes_model):
                 model.set_rows([])
             self.notes_view.setPlainText("")

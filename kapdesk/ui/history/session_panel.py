@@ -26,6 +26,10 @@ from kapdesk.ui.history.columns import entry_columns, moment
 from kapdesk.ui.history.models import ObjectTableModel
 from kapdesk.ui.theme import Theme
 
+FIND_KEYS = "Ctrl+F"  # the history window's key to its patient search
+CHOOSE_PATIENT = (f"No patient chosen. Type a code or name in the search ({FIND_KEYS}) and "
+                  "press Enter for the first match, or click a patient in the list.")
+
 
 def table(name: str, accessible: str) -> QTableView:
     view = QTableView(objectName=name)
@@ -85,7 +89,7 @@ class SessionPanel(QWidget):
         self._t0: datetime | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.header = QLabel("Choose a patient, then a session.", objectName="session_header")
+        self.header = QLabel(CHOOSE_PATIENT, objectName="session_header")
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.header)
@@ -152,7 +156,7 @@ class SessionPanel(QWidget):
         self.timeline.set_report(report)
         self._show_verdict(report)
         if report is None:
-            self.header.setText("Choose a patient, then a session.")
+            self.header.setText(CHOOSE_PATIENT)
             self.entries_model.set_rows([])
             self.note_view.setPlainText("")
             self.sign_button.setEnabled(False)

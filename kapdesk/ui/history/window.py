@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHeaderView,
@@ -39,7 +39,7 @@ from kapdesk.ui.history.course_panel import CoursePanel, heading
 from kapdesk.ui.history.exporting import Exporter
 from kapdesk.ui.history.models import OBJECT_ROLE, CourseTreeModel
 from kapdesk.ui.history.printing import PrintFlow
-from kapdesk.ui.history.session_panel import SessionPanel
+from kapdesk.ui.history.session_panel import FIND_KEYS, SessionPanel
 from kapdesk.ui.history.style import history_stylesheet
 from kapdesk.ui.naming import named
 from kapdesk.ui.record_actions import run_modal
@@ -89,6 +89,7 @@ class HistoryWindow(QMainWindow):
 
     def _build(self) -> None:
         self.refused = False
+        self._shown_once = False
         theme = self.theme
         self.browse = BrowsePanel(theme, self.controller.clock.now().astimezone().date())
         self.rems = RemsPanel(theme, self.controller.clock.now)
@@ -145,7 +146,7 @@ class HistoryWindow(QMainWindow):
 
     def _actions(self) -> None:
         for text, name, keys, slot in (
-                ("Find patient", "find_patient", "Ctrl+F", self._focus_search),
+                ("Find patient", "find_patient", FIND_KEYS, self._focus_search),
                 ("Export…", "export_session_action", "Ctrl+E",
                  self.session_panel.export_button.click),
                 ("Print…", "print_session_action", "Ctrl+P",
@@ -178,6 +179,12 @@ class HistoryWindow(QMainWindow):
         self.course_panel.record_outcome_requested.connect(self.record_outcome)
 
     # -- slots -------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.refused and not self._shown_once:  # the keys start in the search
+            self._shown_once = True
+            self._focus_search()
 
     def _focus_search(self) -> None:
         self.left_tabs.setCurrentWidget(self.browse)

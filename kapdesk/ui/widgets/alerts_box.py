@@ -89,6 +89,12 @@ class AlertsBox(QFrame):
         self.rows: list[AlertRow] = []
         self.hide()
 
+    def set_tight(self, tight: bool) -> None:
+        """Smaller gaps between the rows in a tight room."""
+        self.spacing = 2 if tight else 4
+        self._layout.setSpacing(self.spacing)
+        self._layout.setContentsMargins(0, 0, 0, 0 if tight else 4)
+
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
         for row in self.rows:

@@ -81,6 +81,7 @@ class CueBanner(QFrame):
                                   self.music_stay_button, self.snooze2_button,
                                   self.snooze5_button, self.skip_button])
         self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._margin = 18
         self._layout.setContentsMargins(18, 8, 18, 8)
         self._layout.addLayout(words, 1)
         self._layout.addWidget(self.buttons)
@@ -88,7 +89,7 @@ class CueBanner(QFrame):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        inner = event.size().width() - 36
+        inner = event.size().width() - 2 * self._margin
         two, three = self.buttons.width_for(2), self.buttons.width_for(3)
         wide = inner >= WORDS_MIN_PX + two  # side by side: two or three buttons a row
         direction = (QBoxLayout.Direction.LeftToRight if wide
@@ -100,6 +101,12 @@ class CueBanner(QFrame):
         else:
             self.buttons.setMinimumWidth(0)
             self.buttons.setMaximumWidth(16_777_215)
+
+    def set_tight(self, tight: bool) -> None:
+        """Narrow margins in a tight room."""
+        self._margin = 10 if tight else 18
+        self._layout.setContentsMargins(self._margin, 3 if tight else 8, self._margin,
+                                        3 if tight else 8)
 
     def show_keys(self, ack_key: str | None) -> None:
         """Name the keys that work now: the room's one-key answers (None), or only

@@ -15,6 +15,9 @@ from kapdesk.ui.widgets.elided_label import ElidedLabel
 from kapdesk.ui.widgets.reflow_row import ReflowRow
 
 LINE_MIN_PX = 320  # the now-playing line keeps this much beside the controls, or goes above
+TIGHT_LINE_MIN_PX = 220  # ... in a tight room (its whole text is in its tooltip)
+WORDS = {False: ("Play music  (P)", "Pause music  (P)", "Next phase's music"),
+         True: ("Play  (P)", "Pause  (P)", "Next phase")}  # tight: the short words
 
 
 def _button(text: str, name: str, accessible: str, tip: str) -> QPushButton:
@@ -66,10 +69,25 @@ class MusicBar(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.addWidget(self.label, 1)
         self._layout.addWidget(self.controls)
+        self._tight = False
+        self._playing = False
+
+    def set_tight(self, tight: bool) -> None:
+        """Short words on the buttons (their tooltips and accessible names keep the full
+        ones), so that the line and its controls share one row in a tight room."""
+        if tight == self._tight:
+            return
+        self._tight = tight
+        self._show_words()
+        self.phase_button.setText(WORDS[tight][2])
+
+    def _show_words(self) -> None:
+        self.play_button.setText(WORDS[self._tight][1 if self._playing else 0])
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        wide = event.size().width() >= LINE_MIN_PX + self.controls.sizeHint().width()
+        least = TIGHT_LINE_MIN_PX if self._tight else LINE_MIN_PX
+        wide = event.size().width() >= least + self.controls.sizeHint().width()
         direction = (QBoxLayout.Direction.LeftToRight if wide
                      else QBoxLayout.Direction.TopToBottom)
         if self._layout.direction() != direction:
@@ -81,8 +99,8 @@ class MusicBar(QWidget):
         self.volume.blockSignals(False)
 
     def show_now(self, now: NowPlaying, phase_left_s: float | None) -> None:
-        playing = now.state is PlayerState.PLAYING
-        self.play_button.setText("Pause music  (P)" if playing else "Play music  (P)")
+        self._playing = now.state is PlayerState.PLAYING
+        self._show_words()
         self.retry_button.hide()
         if now.state is PlayerState.STOPPED and now.track is None:
             self.label.setText(f"Music: {phase_name(now.phase)} playlist ready")

@@ -15,7 +15,7 @@ class PhaseBar(QWidget):
         super().__init__(parent)
         self.setObjectName("phase_bar")
         self.setAccessibleName("Session phases")
-        self.setMinimumHeight(36)
+        self.setFixedHeight(36)  # the room sets it for its density
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._protocol: Protocol | None = None
         self._minute = 0.0
@@ -44,6 +44,10 @@ class PhaseBar(QWidget):
         width = self.width() - 2
         height = self.height() - 2
         current = self._protocol.phase_at(self._minute)
+        font = painter.font()  # a short bar (a tight room) writes the names smaller
+        if painter.fontMetrics().height() > height - 2:
+            font.setPixelSize(max(9, int(height * 0.6)))
+            painter.setFont(font)
         for phase in self._protocol.phases:
             x = 1 + width * phase.start_min / total
             w = width * (phase.end_min - phase.start_min) / total
