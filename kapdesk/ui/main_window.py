@@ -29,7 +29,13 @@ from kapdesk.core.observations import describe
 from kapdesk.core.permissions import Action
 from kapdesk.core.protocol import Protocol, ProtocolError
 from kapdesk.core.room import RoomSnapshot
-from kapdesk.core.session import TRANSITIONS, Session, State, signable
+from kapdesk.core.session import (
+    TRANSITIONS,
+    Session,
+    State,
+    dose_time_correctable,
+    signable,
+)
 from kapdesk.services.bundle import Operations
 from kapdesk.services.operations import Op
 from kapdesk.store.accounts import AccountStore
@@ -315,8 +321,7 @@ class MainWindow(QMainWindow):
         allowed = TRANSITIONS[session.state] if session and runs else ()
         self.act_prepare.setEnabled(State.PREPARING in allowed)
         self.act_dose.setEnabled(State.DOSED in allowed)
-        self.act_correct.setEnabled(session is not None and session.state in (State.DOSED,
-                                                                            State.RECOVERY))
+        self.act_correct.setEnabled(session is not None and dose_time_correctable(session))
         self.act_recovery.setEnabled(State.RECOVERY in allowed)
         self.act_discharge.setEnabled(State.DISCHARGED in allowed)
         self.act_close.setEnabled(State.CLOSED in allowed)
@@ -328,7 +333,7 @@ class MainWindow(QMainWindow):
                                        and self.room.may(Action.PLAY_MUSIC))
         signed = session is not None and self.records.records.signature(session.id) is not None
         self.act_sign.setEnabled(self.room.may(Action.SIGN) and session is not None
-                                 and signable(session.state, signed))
+                                 and signable(session.kind, session.state, signed))
         self.view.note.load(self.records.note())
         self.view.note.setReadOnly(signed)
         self.view.note_amend_button.setVisible(signed)
@@ -394,10 +399,7 @@ class MainWindow(QMainWindow):
 
     def _on_music_changed(self, now: NowPlaying) -> None:
         snap = self.room.current
-        left = None
-        if snap is not None and snap.phase is not None and snap.session.t0 is not None:
-            left = snap.phase.end_min * 60 - snap.elapsed_s
-        self.view.music_bar.show_now(now, left)
+        self.view.music_bar.show_now(now, snap.phase_left_s if snap is not None else None)
 
     def _on_records_saved(self, saved: Saved) -> None:
         self.view.show_entries(self.records.recent())

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from kapdesk.core.history import entry_lines
 from kapdesk.core.report import SessionReport
+from kapdesk.core.session import SIGNED_KINDS, signable
 from kapdesk.ui.history.charts import TimelineWidget
 from kapdesk.ui.history.columns import entry_columns, moment
 from kapdesk.ui.history.models import ObjectTableModel
@@ -54,10 +55,10 @@ def header_words(r: SessionReport) -> str:
         same_day = at.astimezone().date() == (r.t0 or r.planned_at).astimezone().date()
         signed = f"signed by {r.signature.name} " + (
             f"at {at.astimezone():%H:%M}" if same_day else f"on {moment(at)}")
-    elif r.kind == "dosing" and r.state.value in ("discharged", "closed"):
+    elif signable(r.kind, r.state, signed=False):
         signed = "NOT SIGNED"
     else:
-        signed = "not signable yet" if r.kind == "dosing" else "no signature needed"
+        signed = "not signable yet" if r.kind in SIGNED_KINDS else "no signature needed"
     dose = f" · {r.total_dose_mg:g} mg" if r.doses else ""
     alerts = {0: "no alerts", 1: "1 alert"}.get(len(r.alerts), f"{len(r.alerts)} alerts")
     return (f"<b>{html.escape(who)}</b> · {kind}{dose}<br>{when} · "
@@ -164,10 +165,9 @@ class SessionPanel(QWidget):
         self._fit_rows()
         note = report.note or "(no note)"
         self.note_view.setPlainText(f"Note: {note}")
-        signable = (report.signature is None and report.kind == "dosing"
-                    and report.state.value in ("discharged", "closed"))
-        self.sign_button.setVisible(signable)
-        self.sign_button.setEnabled(signable and may_sign)
+        may_be_signed = signable(report.kind, report.state, report.signature is not None)
+        self.sign_button.setVisible(may_be_signed)
+        self.sign_button.setEnabled(may_be_signed and may_sign)
         self.export_button.setEnabled(may_export)
         self.print_button.setEnabled(may_export)
 
