@@ -11,7 +11,7 @@ import math
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from kapdesk.core.limits import (
     finite_in,
     read_bounded,
 )
+from kapdesk.core.protocol_music import phase_music
 from kapdesk.core.protocol_rules import (
     CUE_KINDS as CUE_KINDS,
 )
@@ -53,6 +54,9 @@ class Phase:
     name: str
     start_min: float
     end_min: float
+    # the playlist phase that plays in it (kapdesk.core.protocol_music): a template's
+    # phase always says, or is refused; "settling" for the few phases built in code
+    music: str = "settling"
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,7 @@ _TOP_KEYS = {
     "spacing",
 }
 _SPACING_KEYS = {"min_hours_between", "max_in_window", "window_days", "want_integration"}
-_PHASE_KEYS = {"key", "name", "start", "end"}
+_PHASE_KEYS = {"key", "name", "start", "end", "music"}
 _CUE_KEYS = {"id", "at", "kind", "text", "detail", "repeat_every", "repeat_within",
              "repeat_until", "escalate_after"}
 _TIMER_KEYS = {"id", "name", "start", "minutes", "end_text"}
@@ -364,6 +368,10 @@ def _parse_phases(value: object, session_minutes: float, loc: _Locator, fail: An
                           _number(table.get("end"), f"{label}: end"))
         except ValueError as exc:
             raise fail(loc.table("phases", i), str(exc)) from None
+        try:
+            phase = replace(phase, music=phase_music(key, table.get("music")))
+        except ValueError as exc:
+            raise fail(loc.table_key("phases", i, "music"), str(exc)) from None
         if not 0 <= phase.start_min < phase.end_min <= session_minutes:
             raise fail(loc.table("phases", i),
                        f"{label} runs {phase.start_min:g}-{phase.end_min:g} min: it must start "

@@ -31,22 +31,13 @@ from kapdesk.audio.model import (
 from kapdesk.audio.model import MusicBackend as Player
 from kapdesk.core.playlist import PHASE_NAMES, PHASES, PlaylistSet, Track, music_left
 from kapdesk.core.playlist import without_vetoed as drop_vetoed
+from kapdesk.core.protocol_music import music_now
 from kapdesk.store.music import MusicStore
 from kapdesk.ui.room_controller import RoomController
 
 log = logging.getLogger(__name__)
 
-# The protocols' phases, as the playlists' phases.
-MUSIC_PHASE = {"onset": "onset", "peak": "peak", "return": "return", "after": "after",
-               "absorption": "settling", "dosing": "onset", "infusion": "peak",
-               "observation": "return", "resolution": "return", "release": "after"}
 POLL_MS = 300
-
-
-def music_phase(protocol_phase: str | None, dosed: bool) -> str:
-    if not dosed or protocol_phase is None:
-        return "settling"
-    return MUSIC_PHASE.get(protocol_phase, "peak")
 
 
 @dataclass(frozen=True)
@@ -92,7 +83,7 @@ class MusicController(QObject):
         snap = self.room.current
         if snap is None:
             return "settling"
-        return music_phase(snap.phase.key if snap.phase else None, snap.session.t0 is not None)
+        return music_now(snap.phase, snap.session.t0 is not None)
 
     def _tracks(self, phase: str) -> list[Track]:
         chosen = self.playlist_set
