@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (
 
 from kapdesk import APP_NAME
 from kapdesk.core.playlist import PHASES, PhaseTotal, PlaylistSet, Track, phase_name
+from kapdesk.core.playlist.findings import Finding
+from kapdesk.core.playlist.set_files import SetEntry
+from kapdesk.core.playlist.text import tab_text, total_text
 from kapdesk.store.music import MusicStore
 from kapdesk.store.patients import PatientStore
 from kapdesk.store.users import User
-from kapdesk.ui.playlist_editor.checking import Finding
 from kapdesk.ui.playlist_editor.controller import EditorController
 from kapdesk.ui.playlist_editor.editor_actions import EditorActions
 from kapdesk.ui.playlist_editor.findings_view import FindingsList
@@ -36,10 +38,8 @@ from kapdesk.ui.playlist_editor.phase_commands import PhaseCommands
 from kapdesk.ui.playlist_editor.phase_table import PhaseTable
 from kapdesk.ui.playlist_editor.preview import PreviewController
 from kapdesk.ui.playlist_editor.prompts import DialogPrompts, Prompts
-from kapdesk.ui.playlist_editor.set_files import SetEntry
 from kapdesk.ui.playlist_editor.set_form import SetForm
 from kapdesk.ui.playlist_editor.style import editor_stylesheet
-from kapdesk.ui.playlist_editor.text import tab_text, total_text
 from kapdesk.ui.playlist_editor.track_model import LYRICS_COLUMN, TAGS
 from kapdesk.ui.playlist_editor.track_panel import TrackPanel
 from kapdesk.ui.playlist_editor.vetoes import VetoPanel
