@@ -13,12 +13,9 @@ Before the dose, between phases and after the last one, the settling music plays
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 
 from kapdesk.core.playlist.model import PHASES
-
-if TYPE_CHECKING:
-    from kapdesk.core.protocol import Phase
+from kapdesk.core.protocol_model import Phase
 
 # The built-in templates' phase keys, as the playlists' phases.
 MUSIC_FOR_PHASE = MappingProxyType({

@@ -86,10 +86,12 @@ class PlaylistEditorLauncher(QObject):
                                       alert=DARK.alert, muted=DARK.muted)
         preview = PreviewController(self._shared_player, self._busy, release=False) \
             if self._player is not None else PreviewController(busy=self._busy)
-        window = PlaylistEditorWindow(controller, self._music, self._patients, self._user,
-                                      preview=preview)
-        if self._prompts is not None:
-            window.prompts = self._prompts(window)
+        if self._prompts is None:
+            window = PlaylistEditorWindow(controller, self._music, self._patients, self._user,
+                                          preview=preview)
+        else:
+            window = PlaylistEditorWindow(controller, self._music, self._patients, self._user,
+                                          prompts=self._prompts, preview=preview)
         controller.setParent(window)
         preview.setParent(window)
         window.destroyed.connect(self._on_window_destroyed)

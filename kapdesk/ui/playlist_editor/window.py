@@ -49,7 +49,8 @@ from kapdesk.ui.theme import DARK, Theme
 class PlaylistEditorWindow(QMainWindow):
     def __init__(self, controller: EditorController, music: MusicStore,
                  patients: PatientStore, user: Callable[[], User], *,
-                 prompts: Prompts | None = None, preview: PreviewController | None = None,
+                 prompts: Callable[[QWidget], Prompts] = DialogPrompts,
+                 preview: PreviewController | None = None,
                  theme: Theme = DARK, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("playlist_editor")
@@ -58,16 +59,18 @@ class PlaylistEditorWindow(QMainWindow):
         self.setStyleSheet(editor_stylesheet(theme))
         self.resize(1366, 768)
         self.controller = controller
-        self.prompts: Prompts = prompts or DialogPrompts(self)
+        self.prompts: Prompts = prompts(self)  # the questions it asks, over this window
         self.preview = preview or PreviewController(parent=self)
         self.entries: list[SetEntry] = []
         self.tables = {p: PhaseTable(controller.models[p]) for p in PHASES}
         self.form = SetForm()
         self.track_panel = TrackPanel(controller.catalog)
+        self.commands = PhaseCommands(controller, self.prompts, self.preview,
+                                      self.current_table, self.say, self)
         self.vetoes = VetoPanel(music, patients, user, self.current_track,
                                 self._veto_label)
-        self.commands = PhaseCommands(self)
-        self.actions_ = EditorActions(self)
+        self.actions_ = EditorActions(self.commands, controller.check, self.preview.stop, self)
+        self.addActions(self.actions_.all())
         self._build()
         self._connect()
         self.reload_sets()
@@ -126,6 +129,9 @@ class PlaylistEditorWindow(QMainWindow):
 
     def _connect(self) -> None:
         c = self.controller
+        self.actions_.new.triggered.connect(lambda _checked=False: self.new_set())
+        self.actions_.save.triggered.connect(lambda _checked=False: self.save())
+        self.actions_.set_choice.activated.connect(self.open_entry)
         c.set_opened.connect(self._on_controller_set_opened)
         c.totals_changed.connect(self._on_controller_totals_changed)
         c.findings_changed.connect(self._on_controller_findings_changed)
@@ -241,8 +247,7 @@ class PlaylistEditorWindow(QMainWindow):
         return self.tables[self.current_phase()]
 
     def current_track(self) -> Track | None:
-        rows = self.current_table().selected_rows()
-        return self.current_table().phase_model().track(rows[0]) if rows else None
+        return self.commands.current_track()
 
     def _on_selection_changed(self) -> None:
         table = self.current_table()
