@@ -96,12 +96,13 @@ def _history(app: Any, db: Database, code: str) -> tuple[Callable[[], float], An
     from kapdesk.store.outcomes import OutcomeStore
     from kapdesk.ui.history.controller import HistoryController
     from kapdesk.ui.history.window import HistoryWindow
+    from kapdesk.ui.prompts import DialogPrompts
 
     clock = SystemClock()
     user = next(u for u in UserStore(db, clock).all() if u.username == LOGIN)
     outcomes = OutcomeStore(db, clock, AuditTrail(db, clock))
     controller = HistoryController(db, clock, outcomes, lambda: user, lambda: "Bench Clinic")
-    window = HistoryWindow(controller)
+    window = HistoryWindow(controller, DialogPrompts())  # no dialog is opened here
     window.resize(1366, 768)
     window.show()
     window.browse.filters.search_edit.setText(code)

@@ -20,10 +20,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -33,6 +31,7 @@ from kapdesk.core.errors import ValidationError
 from kapdesk.core.outcomes import SPECS, Instrument, item_label, score
 from kapdesk.services.exports import SUFFIX
 from kapdesk.ui.choice_box import Answer, choice_box
+from kapdesk.ui.naming import button, button_row
 
 FORMATS = (("pdf", "PDF session note (for the chart)"),
            ("csv", "CSV: one row per observation"),
@@ -46,12 +45,6 @@ FILTERS: Mapping[str, str] = MappingProxyType({
 # leaves the spin box's text field 1 px wide (Qt 6.11), so the arrows are sized away.
 NO_ARROWS = "QSpinBox::up-button, QSpinBox::down-button { width: 0px; border: none; }"
 SubmitOutcome = Callable[[Instrument, list[int | None], datetime], str | None]
-
-
-def _button(text: str, name: str, accessible: str) -> QPushButton:
-    button = QPushButton(text, objectName=name)
-    button.setAccessibleName(accessible)
-    return button
 
 
 class ExportDialog(QDialog):
@@ -85,17 +78,13 @@ class ExportDialog(QDialog):
         self.page_combo.addItem("Letter", "letter")
         form.addRow("Page size", self.page_combo)
         layout.addLayout(form)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.export_button = _button("Choose where to save…", "confirm_export",
-                                     "Choose where to save the export")
+        self.export_button = button("Choose where to save…", "confirm_export",
+                                    "Choose where to save the export")
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.accept)
-        cancel = _button("Cancel", "cancel_export", "Cancel the export")
+        cancel = button("Cancel", "cancel_export", "Cancel the export")
         cancel.clicked.connect(self.reject)
-        row.addWidget(self.export_button)
-        row.addWidget(cancel)
-        layout.addLayout(row)
+        layout.addLayout(button_row(self.export_button, cancel))
         self.format_combo.currentIndexChanged.connect(self._on_format_changed)
         self._on_format_changed()
 
@@ -181,15 +170,11 @@ class OutcomeDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         layout.addWidget(self.error_label)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.save_button = _button("Save measure", "save_outcome", "Save the outcome measure")
+        self.save_button = button("Save measure", "save_outcome", "Save the outcome measure")
         self.save_button.clicked.connect(self._on_save_clicked)
-        cancel = _button("Cancel", "cancel_outcome", "Cancel")
+        cancel = button("Cancel", "cancel_outcome", "Cancel")
         cancel.clicked.connect(self.reject)
-        row.addWidget(self.save_button)
-        row.addWidget(cancel)
-        layout.addLayout(row)
+        layout.addLayout(button_row(self.save_button, cancel))
         self.instrument_combo.currentIndexChanged.connect(self._build_items)
         self._build_items()
 
