@@ -33,6 +33,7 @@ from kapdesk.core.playlist import PHASE_NAMES, PHASES, PlaylistSet, Track, music
 from kapdesk.core.playlist import without_vetoed as drop_vetoed
 from kapdesk.core.protocol_music import music_now
 from kapdesk.store.music import MusicStore
+from kapdesk.ui.naming import named
 from kapdesk.ui.room_controller import RoomController
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ class MusicController(QObject):
         self._plays: dict[str, int] = {}
         self._started = False
         self._set_measured: str | None = None  # the set whose files were sent to measure
-        self._poll = QTimer(self, objectName="music events")
+        self._poll = named(QTimer(self), "music events")
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self.poll)
         self._volume = float(setting("music_volume") or 0.7)  # type: ignore[arg-type]

@@ -31,7 +31,7 @@ from kapdesk.core.errors import ValidationError
 from kapdesk.core.outcomes import SPECS, Instrument, item_label, score
 from kapdesk.services.exports import SUFFIX
 from kapdesk.ui.choice_box import Answer, choice_box
-from kapdesk.ui.naming import button, button_row
+from kapdesk.ui.naming import button, button_row, named
 
 FORMATS = (("pdf", "PDF session note (for the chart)"),
            ("csv", "CSV: one row per observation"),
@@ -56,9 +56,9 @@ class ExportDialog(QDialog):
         self.setObjectName("export_dialog")
         self.setWindowTitle("Export session")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(session_words, objectName="export_what"))
+        layout.addWidget(named(QLabel(session_words), "export_what"))
         form = QFormLayout()
-        self.format_combo = QComboBox(objectName="export_format")
+        self.format_combo = named(QComboBox(), "export_format")
         self.format_combo.setAccessibleName("Export format")
         for fmt, words in FORMATS:
             self.format_combo.addItem(words, fmt)
@@ -68,11 +68,11 @@ class ExportDialog(QDialog):
         if not rems_allowed and item is not None:
             item(rems_row).setEnabled(False)
         form.addRow("Format", self.format_combo)
-        self.deidentify_check = QCheckBox("De-identify (no name, date of birth or free text; "
-                                          "the code stays)", objectName="export_deidentify")
+        self.deidentify_check = named(QCheckBox("De-identify (no name, date of birth or free "
+                                                "text; the code stays)"), "export_deidentify")
         self.deidentify_check.setAccessibleName("De-identify the export")
         form.addRow("", self.deidentify_check)
-        self.page_combo = QComboBox(objectName="export_page_size")
+        self.page_combo = named(QComboBox(), "export_page_size")
         self.page_combo.setAccessibleName("Page size")
         self.page_combo.addItem("A4", "a4")
         self.page_combo.addItem("Letter", "letter")
@@ -146,13 +146,13 @@ class OutcomeDialog(QDialog):
         self._wording = wording or {}
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.instrument_combo = QComboBox(objectName="outcome_instrument")
+        self.instrument_combo = named(QComboBox(), "outcome_instrument")
         self.instrument_combo.setAccessibleName("Outcome measure")
         for spec in SPECS.values():
             self.instrument_combo.addItem(f"{spec.name} ({spec.about})", spec.instrument.value)
         form.addRow("Measure", self.instrument_combo)
-        self.taken_edit = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(now.timestamp())),
-                                        objectName="outcome_taken")
+        self.taken_edit = named(
+            QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(now.timestamp()))), "outcome_taken")
         self.taken_edit.setAccessibleName("When it was filled in")
         self.taken_edit.setCalendarPopup(True)
         self.taken_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
@@ -161,11 +161,11 @@ class OutcomeDialog(QDialog):
         self.grid = QGridLayout()
         layout.addLayout(self.grid)
         self.item_spins: list[QSpinBox] = []
-        self.total_label = QLabel(objectName="outcome_total")
+        self.total_label = named(QLabel(), "outcome_total")
         self.total_label.setAccessibleName("Total and band")
         self.total_label.setWordWrap(True)
         layout.addWidget(self.total_label)
-        self.error_label = QLabel(objectName="outcome_error")
+        self.error_label = named(QLabel(), "outcome_error")
         self.error_label.setProperty("role", "alert")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
@@ -198,9 +198,9 @@ class OutcomeDialog(QDialog):
         per_column = 5 if spec.items > 10 else spec.items
         self.item_spins = []
         for n in range(1, spec.items + 1):
-            label = QLabel(item_label(spec.instrument, n, words), objectName=f"item_label_{n}")
+            label = named(QLabel(item_label(spec.instrument, n, words)), f"item_label_{n}")
             label.setWordWrap(bool(words.get(n)))
-            spin = QSpinBox(objectName=f"outcome_item_{n}")
+            spin = named(QSpinBox(), f"outcome_item_{n}")
             spin.setAccessibleName(f"{spec.name} item {n} score")
             spin.setRange(-1, spec.item_max)
             spin.setSpecialValueText("—")  # the minimum (-1): not scored yet

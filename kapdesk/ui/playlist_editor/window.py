@@ -31,6 +31,7 @@ from kapdesk.core.playlist.text import tab_text, total_text
 from kapdesk.store.music import MusicStore
 from kapdesk.store.patients import PatientStore
 from kapdesk.store.users import User
+from kapdesk.ui.naming import named
 from kapdesk.ui.playlist_editor.controller import EditorController
 from kapdesk.ui.playlist_editor.editor_actions import EditorActions
 from kapdesk.ui.playlist_editor.findings_view import FindingsList
@@ -84,16 +85,16 @@ class PlaylistEditorWindow(QMainWindow):
 
     def _build(self) -> None:
         self.addToolBar(self.actions_.toolbar())
-        self.tabs = QTabWidget(objectName="phase_tabs")
+        self.tabs = named(QTabWidget(), "phase_tabs")
         self.tabs.setAccessibleName("Phases")
         self.tabs.tabBar().setChangeCurrentOnDrag(True)  # drag rows onto another phase
         self.tabs.tabBar().setAcceptDrops(True)
         for phase in PHASES:
             self.tabs.addTab(self.tables[phase], phase_name(phase))
-        self.total_label = QLabel(objectName="phase_total")
+        self.total_label = named(QLabel(), "phase_total")
         self.total_label.setAccessibleName("Phase length against its target")
         self.findings = FindingsList(self.theme)
-        left = QWidget(objectName="editor_main")
+        left = named(QWidget(), "editor_main")
         column = QVBoxLayout(left)
         column.setContentsMargins(8, 8, 4, 8)
         column.setSpacing(6)
@@ -106,24 +107,24 @@ class PlaylistEditorWindow(QMainWindow):
         row.addStretch(1)
         column.addWidget(self.total_label)
         column.addLayout(row)
-        heading = QLabel("Check playlist", objectName="check_heading")
+        heading = named(QLabel("Check playlist"), "check_heading")
         heading.setProperty("role", "heading")
         column.addWidget(heading)
         column.addWidget(self.findings)
-        right = QWidget(objectName="editor_side")
+        right = named(QWidget(), "editor_side")
         side = QVBoxLayout(right)
         side.setContentsMargins(4, 8, 8, 8)
         side.setSpacing(8)
         side.addWidget(self.track_panel)
         side.addWidget(self.vetoes, 1)
-        split = QSplitter(Qt.Orientation.Horizontal, objectName="editor_split")
+        split = named(QSplitter(Qt.Orientation.Horizontal), "editor_split")
         split.addWidget(left)
         split.addWidget(right)
         split.setStretchFactor(0, 1)
         split.setSizes([1000, 360])
         split.setChildrenCollapsible(False)
         self.setCentralWidget(split)
-        self.status = QLabel(objectName="editor_status")
+        self.status = named(QLabel(), "editor_status")
         self.status.setAccessibleName("Editor status")
         self.statusBar().addWidget(self.status, 1)
 
