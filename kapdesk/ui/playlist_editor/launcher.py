@@ -79,6 +79,7 @@ class PlaylistEditorLauncher(QObject):
         # The editor's modules load when it is first opened: not needed to show the room.
         from kapdesk.ui.playlist_editor.controller import EditorController
         from kapdesk.ui.playlist_editor.preview import PreviewController
+        from kapdesk.ui.playlist_editor.prompts import DialogPrompts
         from kapdesk.ui.playlist_editor.window import PlaylistEditorWindow
 
         self._paths.playlists_dir.mkdir(parents=True, exist_ok=True)
@@ -86,12 +87,8 @@ class PlaylistEditorLauncher(QObject):
                                       alert=DARK.alert, muted=DARK.muted)
         preview = PreviewController(self._shared_player, self._busy, release=False) \
             if self._player is not None else PreviewController(busy=self._busy)
-        if self._prompts is None:
-            window = PlaylistEditorWindow(controller, self._music, self._patients, self._user,
-                                          preview=preview)
-        else:
-            window = PlaylistEditorWindow(controller, self._music, self._patients, self._user,
-                                          prompts=self._prompts, preview=preview)
+        window = PlaylistEditorWindow(controller, self._music, self._patients, self._user,
+                                      prompts=self._prompts or DialogPrompts, preview=preview)
         controller.setParent(window)
         preview.setParent(window)
         window.destroyed.connect(self._on_window_destroyed)
