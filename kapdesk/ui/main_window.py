@@ -29,13 +29,7 @@ from kapdesk.core.observations import describe
 from kapdesk.core.permissions import Action
 from kapdesk.core.protocol import Protocol, ProtocolError
 from kapdesk.core.room import RoomSnapshot
-from kapdesk.core.session import (
-    TRANSITIONS,
-    Session,
-    State,
-    dose_time_correctable,
-    signable,
-)
+from kapdesk.core.session import TRANSITIONS, Session, State, dose_time_correctable, signable
 from kapdesk.services.bundle import Operations
 from kapdesk.services.operations import Op
 from kapdesk.store.accounts import AccountStore
