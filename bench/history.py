@@ -96,13 +96,14 @@ def _click(view: Any, row: int) -> None:
 def _history(app: Any, db: Database, code: str) -> tuple[Callable[[], float], Any]:
     from kapdesk.ui.history.controller import HistoryController
     from kapdesk.ui.history.window import HistoryWindow
+    from kapdesk.ui.prompts import DialogPrompts
 
     clock = SystemClock()
     user = next(u for u in UserStore(db, clock).all() if u.username == LOGIN)
     controller = HistoryController(
         HistoryOps.over(db, clock, lambda: "Bench Clinic"),
         ExportOps.over(db, clock, lambda: "Bench Clinic"), lambda: user)
-    window = HistoryWindow(controller)
+    window = HistoryWindow(controller, DialogPrompts())  # no dialog is opened here
     window.resize(1366, 768)
     window.show()
     window.browse.filters.search_edit.setText(code)

@@ -25,7 +25,6 @@ from kapdesk.wiring import build_services, build_window, create_account
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QMessageLogContext, QtMsgType
-    from PySide6.QtWidgets import QDialog, QWidget
 
 STEP_S = 5.0
 VITALS = {"systolic": 128, "diastolic": 80, "heart_rate": 76, "spo2": 97, "resp_rate": 14}
@@ -46,35 +45,6 @@ def run_self_test() -> int:
     return 0
 
 
-class ScriptedPrompts:
-    """The clinician's answers (kapdesk.ui.prompts.Prompts): complete the discharge check,
-    sign with the password, give one reason for whatever asks for one."""
-
-    def __init__(self, password: str) -> None:
-        self.password = password
-
-    def open_dialog(self, dialog: QDialog) -> None:
-        from PySide6.QtWidgets import QPushButton
-
-        from kapdesk.ui.entry_dialogs import ChecklistDialog
-        from kapdesk.ui.sign_dialog import SignDialog
-
-        if isinstance(dialog, ChecklistDialog):
-            dialog.check_all()
-            save = dialog.findChild(QPushButton, f"save_{dialog.objectName()}")
-            if save is None:
-                raise AssertionError(f"no save button in {dialog.objectName()}")
-            save.click()
-        elif isinstance(dialog, SignDialog):
-            dialog.secret_edit.setText(self.password)
-            dialog.sign_button.click()
-        else:
-            raise AssertionError(f"unexpected dialog {type(dialog).__name__}")
-
-    def ask_text(self, _parent: QWidget, _title: str, _label: str) -> str | None:
-        return "Self-test: patient resting"
-
-
 def _scripted_session(data_dir: Path) -> str:
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
@@ -84,6 +54,7 @@ def _scripted_session(data_dir: Path) -> str:
     from kapdesk.store.maintenance import integrity_report
     from kapdesk.store.records import RecordStore
     from kapdesk.store.sessions import SessionStore
+    from kapdesk.ui.scripted_prompts import ScriptedPrompts
 
     def quiet(_mode: QtMsgType, _context: QMessageLogContext, message: str) -> None:
         if "propagateSizeHints" not in message:  # the offscreen plugin's harmless note
@@ -96,7 +67,7 @@ def _scripted_session(data_dir: Path) -> str:
     protocol = next(p for p in services.protocols if p.id == "im-kap")
     password = secrets.token_urlsafe(18)
     user = create_account(services, "Self-test clinician", "selftest", "clinician", password)
-    window = build_window(services, user, ScriptedPrompts(password))
+    window = build_window(services, user, ScriptedPrompts(password, "Self-test: patient resting"))
     window.resize(1366, 768)
     window.show()
     room = window.room

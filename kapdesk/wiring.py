@@ -181,6 +181,7 @@ def build_window(ctx: AppContext, user: User, prompts: Prompts | None = None) ->
     from kapdesk.ui.room_controller import RoomController
 
     stores, clock = ctx.stores, ctx.clock
+    asks: Prompts = prompts or DialogPrompts()  # the room's and History's questions
     room = RoomController(stores.sessions, ctx.ops.sessions, clock, user)
     record = RecordController(ctx.ops.records, ctx.ops.patients, room)
     device = SoundDevice()  # one output for music and chime, opened when first wanted
@@ -193,14 +194,14 @@ def build_window(ctx: AppContext, user: User, prompts: Prompts | None = None) ->
                             stores.settings.get)
 
     def history(hooks: WindowHooks) -> HistoryLauncher:
-        return _history_launcher(ctx, lambda: room.user, hooks)
+        return _history_launcher(ctx, lambda: room.user, hooks, asks)
 
     def playlists(hooks: WindowHooks) -> PlaylistEditorLauncher:
         return _playlist_launcher(ctx, lambda: room.user, hooks, music, device,
                                   lambda: _reload_sets(music, set_dirs))
 
     window = MainWindow(room, record, ctx.protocols, ctx.protocol_errors,
-                        stores.users, stores.settings, prompts or DialogPrompts(), ctx.ops,
+                        stores.users, stores.settings, asks, ctx.ops,
                         history=history, playlists=playlists, chime=output.chime,
                         music=music, release_audio=lambda: _release_audio(music, output, device))
     music.setParent(window)
@@ -232,8 +233,8 @@ def _release_audio(music: MusicController, output: MixerOutput, device: SoundDev
     device.close()
 
 
-def _history_launcher(ctx: AppContext, user: Callable[[], User],
-                      hooks: WindowHooks) -> HistoryLauncher:
+def _history_launcher(ctx: AppContext, user: Callable[[], User], hooks: WindowHooks,
+                      prompts: Prompts) -> HistoryLauncher:
     from kapdesk.ui.history.launcher import HistoryLauncher
 
     settings = ctx.stores.settings
@@ -247,8 +248,7 @@ def _history_launcher(ctx: AppContext, user: Callable[[], User],
         controller = HistoryController(ctx.ops.history, ctx.ops.exports, user)
         setting = settings.get("outcome_item_text")
         wording = {i: wording_from_setting(setting, i) for i in SPECS}
-        window = HistoryWindow(controller, sign=hooks.sign, wording=wording,
-                               open_dialog=hooks.open_dialog)
+        window = HistoryWindow(controller, prompts, sign=hooks.sign, wording=wording)
         controller.setParent(window)
         return window
 

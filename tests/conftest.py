@@ -3,7 +3,9 @@
 Every test also leaves the process as it found it, or fails: no QTimer still running that
 the test started, no top-level window still shown, pygame's mixer not left open (napari's
 `_dangling_qtimers`, extended to windows and the sound device). `--reverse` runs the tests
-in reverse order (CI runs the suite once so): a test that passes only after another fails.
+in reverse order (CI runs the suite once so), `--shuffle SEED` in an order shuffled by that
+seed (the seed is printed in the header, so a failing order can be run again): a test that
+passes only after another fails.
 """
 
 import os
@@ -13,6 +15,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
 
+import random
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -32,9 +35,20 @@ from kapdesk.store.database import open_database
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--reverse", action="store_true",
                      help="run the collected tests in reverse order")
+    parser.addoption("--shuffle", type=int, default=None, metavar="SEED",
+                     help="run the collected tests in an order shuffled by SEED (a whole "
+                          "number; the same seed gives the same order)")
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    seed = config.getoption("--shuffle")
+    return None if seed is None else f"tests shuffled with --shuffle {seed}"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    seed = config.getoption("--shuffle")
+    if seed is not None:
+        random.Random(seed).shuffle(items)
     if config.getoption("--reverse"):
         items.reverse()
 

@@ -18,7 +18,7 @@ from kapdesk.core.session import signable
 
 def needs_signature(s: SessionSummary) -> bool:
     """A dosing session that has ended and is not signed yet."""
-    return s.kind == "dosing" and signable(s.state, s.signed)
+    return signable(s.kind, s.state, s.signed)
 
 
 def signature_word(s: SessionSummary) -> str:

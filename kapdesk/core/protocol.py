@@ -10,8 +10,8 @@ import itertools
 import math
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,11 @@ from kapdesk.core.limits import (
     finite_in,
     read_bounded,
 )
+from kapdesk.core.protocol_model import CueSpec as CueSpec
+from kapdesk.core.protocol_model import Phase as Phase
+from kapdesk.core.protocol_model import Protocol as Protocol
+from kapdesk.core.protocol_model import TimerSpec as TimerSpec
+from kapdesk.core.protocol_music import phase_music
 from kapdesk.core.protocol_rules import (
     CUE_KINDS as CUE_KINDS,
 )
@@ -47,99 +52,13 @@ class ProtocolError(Exception):
         super().__init__(f"{where}: {reason}")
 
 
-@dataclass(frozen=True)
-class Phase:
-    key: str
-    name: str
-    start_min: float
-    end_min: float
-
-
-@dataclass(frozen=True)
-class CueSpec:
-    id: str
-    at_min: float
-    kind: str
-    text: str
-    detail: str = ""
-    repeat_every_min: float | None = None
-    repeat_within: str | None = None  # a phase key; repeats stop at that phase's end
-    repeat_until_min: float | None = None  # or repeats stop after this minute
-    escalate_after_min: float = 5.0
-
-
-@dataclass(frozen=True)
-class TimerSpec:
-    """A countdown shown on the room screen, e.g. hold a lozenge then spit."""
-
-    id: str
-    name: str
-    start_min: float
-    minutes: float
-    end_text: str
-
-
-@dataclass(frozen=True)
-class Protocol:
-    id: str
-    name: str
-    route: str
-    drug: str
-    description: str
-    session_minutes: float
-    min_monitoring_minutes: float
-    min_monitoring_strict: bool
-    phases: tuple[Phase, ...]
-    cues: tuple[CueSpec, ...]
-    timers: tuple[TimerSpec, ...] = ()
-    preparation: tuple[str, ...] = ()
-    spacing: SpacingRules = field(default_factory=SpacingRules)
-    source: str = field(default="", compare=False)
-    # what was wrong with a stored template and left out when it was read back
-    problems: tuple[str, ...] = field(default=(), compare=False)
-
-    def phase_at(self, minute: float) -> Phase | None:
-        for phase in self.phases:
-            if phase.start_min <= minute < phase.end_min:
-                return phase
-        return None
-
-    def phase(self, key: str) -> Phase | None:
-        return next((p for p in self.phases if p.key == key), None)
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("source")
-        data.pop("problems")
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], source: str = "") -> Protocol:
-        return cls(
-            id=data["id"],
-            name=data["name"],
-            route=data["route"],
-            drug=data["drug"],
-            description=data["description"],
-            session_minutes=data["session_minutes"],
-            min_monitoring_minutes=data["min_monitoring_minutes"],
-            min_monitoring_strict=data["min_monitoring_strict"],
-            phases=tuple(Phase(**p) for p in data["phases"]),
-            cues=tuple(CueSpec(**c) for c in data["cues"]),
-            timers=tuple(TimerSpec(**t) for t in data.get("timers", ())),
-            preparation=tuple(data.get("preparation", ())),
-            spacing=SpacingRules(**data.get("spacing", {})),
-            source=source,
-        )
-
-
 _TOP_KEYS = {
     "id", "name", "route", "drug", "description", "session_minutes", "min_monitoring_minutes",
     "min_monitoring_strict", "escalate_after", "preparation", "phases", "cues", "timers",
     "spacing",
 }
 _SPACING_KEYS = {"min_hours_between", "max_in_window", "window_days", "want_integration"}
-_PHASE_KEYS = {"key", "name", "start", "end"}
+_PHASE_KEYS = {"key", "name", "start", "end", "music"}
 _CUE_KEYS = {"id", "at", "kind", "text", "detail", "repeat_every", "repeat_within",
              "repeat_until", "escalate_after"}
 _TIMER_KEYS = {"id", "name", "start", "minutes", "end_text"}
@@ -364,6 +283,10 @@ def _parse_phases(value: object, session_minutes: float, loc: _Locator, fail: An
                           _number(table.get("end"), f"{label}: end"))
         except ValueError as exc:
             raise fail(loc.table("phases", i), str(exc)) from None
+        try:
+            phase = replace(phase, music=phase_music(key, table.get("music")))
+        except ValueError as exc:
+            raise fail(loc.table_key("phases", i, "music"), str(exc)) from None
         if not 0 <= phase.start_min < phase.end_min <= session_minutes:
             raise fail(loc.table("phases", i),
                        f"{label} runs {phase.start_min:g}-{phase.end_min:g} min: it must start "

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 from kapdesk.core.limits import (
     MAX_CUE_OCCURRENCES,
@@ -17,9 +16,7 @@ from kapdesk.core.limits import (
     MIN_REPEAT_MINUTES,
     finite_in,
 )
-
-if TYPE_CHECKING:
-    from kapdesk.core.protocol import CueSpec, Protocol, TimerSpec
+from kapdesk.core.protocol_model import CueSpec, Protocol, TimerSpec
 
 CUE_KINDS = ("lights", "vitals", "rating", "music", "medication", "checklist", "custom")
 

@@ -23,6 +23,7 @@ from kapdesk.core.limits import (
     finite_in,
 )
 from kapdesk.core.protocol import CueSpec, Phase, Protocol, TimerSpec
+from kapdesk.core.protocol_music import stored_phase_music
 from kapdesk.core.protocol_rules import cue_minutes, cue_problem, timer_problem
 
 
@@ -130,7 +131,8 @@ def _phases(value: object, minutes: float, problems: list[str]) -> tuple[Phase, 
                 any(start < p.end_min and p.start_min < end for p in out):
             problems.append(f"phase {key!r} is out of range and left out")
             continue
-        out.append(Phase(key, _str(row.get("name"), key), start, end))
+        out.append(Phase(key, _str(row.get("name"), key), start, end,
+                         stored_phase_music(key, row.get("music"), problems)))
     return tuple(sorted(out, key=lambda p: p.start_min))
 
 

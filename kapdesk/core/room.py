@@ -49,6 +49,14 @@ class RoomSnapshot:
                       key=lambda c: (c.due_s, c.cue.key))
 
     @property
+    def phase_left_s(self) -> float | None:
+        """Seconds left in the phase the session is in; None before the dose, between
+        phases, and once discharged (the clock has stopped: nothing counts down)."""
+        if self.phase is None or self.session.t0 is None or self.discharged_s is not None:
+            return None
+        return self.phase.end_min * 60 - self.elapsed_s
+
+    @property
     def status_line(self) -> str | None:
         """"Discharged at T+1:05" once discharged, else None."""
         if self.discharged_s is None:

@@ -123,6 +123,7 @@ class Session:
     adjustments: tuple[ClockAdjustment, ...] = ()
     notes: dict[str, Any] = field(default_factory=dict)
     discharged_s: float | None = None  # session seconds at discharge: the clock stops there
+    kind: str = "dosing"  # or "integration" (a talk recorded afterwards, no dose)
 
     @property
     def timeline(self) -> Timeline:
@@ -186,7 +187,7 @@ T0_BEFORE_PLAN = timedelta(hours=12)
 def check_t0_correction(session: Session, new_t0: datetime, now: datetime,
                         reason: str) -> None:
     """Raise TransitionError, in words, when the dose time cannot be corrected to `new_t0`."""
-    if session.t0 is None or session.state not in (State.DOSED, State.RECOVERY):
+    if not dose_time_correctable(session):
         raise TransitionError("The dose time can be corrected only after the dose is "
                               "recorded and before discharge.")
     if new_t0 > now:
@@ -211,9 +212,22 @@ def clock_adjustments(events: Sequence[tuple[datetime, float]]) -> tuple[ClockAd
 
 
 SIGNABLE_STATES = frozenset({State.DISCHARGED, State.CLOSED})
+# The kinds of session whose record is signed: a dosing session. An integration session is
+# a talk recorded afterwards (stored closed); it needs no signature.
+SIGNED_KINDS = frozenset({"dosing"})
 
 
-def signable(state: State | str, signed: bool) -> bool:
-    """The one rule for signing: a session can be signed once it has ended (discharged, or
-    closed after discharge) and while it has no signature yet."""
-    return not signed and State(state) in SIGNABLE_STATES
+def signable(kind: str, state: State | str, signed: bool) -> bool:
+    """The one rule for signing: a dosing session can be signed once it has ended
+    (discharged, or closed after discharge) and while it has no signature yet. The room's
+    toolbar, History's sign button, its "unsigned" filter (as SQL, from these constants)
+    and the store that signs all ask this."""
+    return not signed and kind in SIGNED_KINDS and State(state) in SIGNABLE_STATES
+
+
+DOSE_TIME_STATES = frozenset({State.DOSED, State.RECOVERY})
+
+
+def dose_time_correctable(session: Session) -> bool:
+    """The one rule for correcting the dose time: after the dose, before discharge."""
+    return session.t0 is not None and session.state in DOSE_TIME_STATES

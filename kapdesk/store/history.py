@@ -7,7 +7,7 @@ from typing import Any
 
 from kapdesk.core.clock import Clock
 from kapdesk.core.history import HistoryFilter, PatientRow, RemsDue
-from kapdesk.core.session import SIGNABLE_STATES
+from kapdesk.core.session import SIGNABLE_STATES, SIGNED_KINDS
 from kapdesk.core.text_rules import like_contains
 from kapdesk.store.connection import Database
 from kapdesk.store.reports import rems_due
@@ -17,7 +17,10 @@ _WHEN = "coalesce(s.t0, s.planned_at)"
 _SIGNED = "EXISTS (SELECT 1 FROM signatures g WHERE g.session_id = s.id)"
 _ALERTS = "(SELECT count(*) FROM alerts a WHERE a.session_id = s.id)"
 _SIGNABLE_SQL = ", ".join(repr(state.value) for state in sorted(SIGNABLE_STATES))
-_UNSIGNED = f"(s.kind = 'dosing' AND s.state IN ({_SIGNABLE_SQL}) AND NOT {_SIGNED})"
+_SIGNED_KINDS_SQL = ", ".join(repr(kind) for kind in sorted(SIGNED_KINDS))
+# core.session.signable, as SQL
+_UNSIGNED = (f"(s.kind IN ({_SIGNED_KINDS_SQL}) AND s.state IN ({_SIGNABLE_SQL}) "
+             f"AND NOT {_SIGNED})")
 
 
 def _session_terms(flt: HistoryFilter) -> tuple[list[str], list[Any]]:

@@ -18,7 +18,8 @@ from kapdesk.core.observations import Kind, Observation, check_values
 from kapdesk.core.record_values import Alert as Alert
 from kapdesk.core.record_values import Saved as Saved
 from kapdesk.core.record_values import Signature as Signature
-from kapdesk.core.session import signable
+from kapdesk.core.report import current_entries
+from kapdesk.core.session import SIGNABLE_STATES, signable
 from kapdesk.core.text_rules import check_reason
 from kapdesk.store import signature as signed_record
 from kapdesk.store.audit import AuditTrail
@@ -84,9 +85,7 @@ class RecordStore:
             rows = [_observation(r) for r in self._db.execute(
                 f"SELECT {_OBS_COLS} FROM observations WHERE session_id = ? AND kind = ? "
                 "ORDER BY id", [session_id, kind.value]).fetchall()]
-        superseded = {o.corrects for o in rows if o.corrects is not None}
-        latest = [o for o in rows if o.id not in superseded and not o.values.get("withdrawn")]
-        return sorted(latest, key=lambda o: (o.observed_at, o.id))
+        return list(current_entries(tuple(rows)))
 
     def chain(self, observation_id: int) -> list[Observation]:
         """The original and each correction of it, oldest first."""
@@ -356,8 +355,10 @@ class RecordStore:
         session = self._sessions.get(session_id)
         if self.signature(session_id) is not None:
             raise ValidationError("This session is already signed.")
-        if not signable(session.state, signed=False):
-            raise ValidationError("A session can be signed after discharge.")
+        if not signable(session.kind, session.state, signed=False):
+            raise ValidationError("An integration session needs no signature."
+                                  if session.state in SIGNABLE_STATES else
+                                  "A session can be signed after discharge.")
         with self._db.atomic():
             parts = signed_record.part_hashes(self._db, session_id)
             digest = signed_record.content_hash(session_id, parts)

@@ -19,6 +19,7 @@ from kapdesk.core.protocol_stored import stored_protocol
 from kapdesk.core.session import (
     RUNNING_STATES,
     SIGNABLE_STATES,
+    SIGNED_KINDS,
     ClockAdjustment,
     Session,
     State,
@@ -70,7 +71,8 @@ class PreparationError(KapdeskError):
 
 _HEARTBEAT = "clock_heartbeat"  # a row of the settings table, not a clinic setting
 _SIGNABLE_SQL = ", ".join(repr(state.value) for state in sorted(SIGNABLE_STATES))
-_SELECT = ("SELECT s.id, s.protocol_json, s.state, s.planned_at, s.t0, p.code "
+_SIGNED_KINDS_SQL = ", ".join(repr(kind) for kind in sorted(SIGNED_KINDS))
+_SELECT = ("SELECT s.id, s.protocol_json, s.state, s.planned_at, s.t0, p.code, s.kind "
            "FROM sessions s JOIN patients p ON p.id = s.patient_id ")
 
 
@@ -90,7 +92,7 @@ class SessionStore:
         return self._session(row)
 
     def _session(self, row: sqlite3.Row | tuple[Any, ...]) -> Session:
-        (sid, proto_json, state, planned_at, t0, code) = row
+        (sid, proto_json, state, planned_at, t0, code, kind) = row
         events = self.events(sid, kinds=("clock_jump", "transition"))
         adjustments = tuple(
             ClockAdjustment(e.at, float(e.data["seconds"]), e.id,
@@ -106,7 +108,7 @@ class SessionStore:
         return Session(
             id=sid, patient_code=code, protocol=stored_protocol(proto_json),
             state=State(state), planned_at=from_db(planned_at),
-            t0=start, adjustments=adjustments, discharged_s=discharged_s)
+            t0=start, adjustments=adjustments, discharged_s=discharged_s, kind=kind)
 
     def running(self) -> Session | None:
         """The session occupying the room, if any."""
@@ -129,7 +131,7 @@ class SessionStore:
         frame shows this list: 1 ms on ten years of record instead of 60-100 ms)."""
         rows = self._db.execute(
             _SELECT + "LEFT JOIN signatures g ON g.session_id = s.id WHERE g.id IS NULL "
-            f"AND s.kind = 'dosing' AND +s.state IN ({_SIGNABLE_SQL}) "
+            f"AND s.kind IN ({_SIGNED_KINDS_SQL}) AND +s.state IN ({_SIGNABLE_SQL}) "
             "ORDER BY s.id DESC LIMIT ?", [limit]).fetchall()
         return [self._session(r) for r in rows]
 

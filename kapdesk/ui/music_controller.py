@@ -31,22 +31,14 @@ from kapdesk.audio.model import (
 from kapdesk.audio.model import MusicBackend as Player
 from kapdesk.core.playlist import PHASE_NAMES, PHASES, PlaylistSet, Track, music_left
 from kapdesk.core.playlist import without_vetoed as drop_vetoed
+from kapdesk.core.protocol_music import music_now
 from kapdesk.services.music_ops import MusicOps
+from kapdesk.ui.naming import named
 from kapdesk.ui.room_controller import RoomController
 
 log = logging.getLogger(__name__)
 
-# The protocols' phases, as the playlists' phases.
-MUSIC_PHASE = {"onset": "onset", "peak": "peak", "return": "return", "after": "after",
-               "absorption": "settling", "dosing": "onset", "infusion": "peak",
-               "observation": "return", "resolution": "return", "release": "after"}
 POLL_MS = 300
-
-
-def music_phase(protocol_phase: str | None, dosed: bool) -> str:
-    if not dosed or protocol_phase is None:
-        return "settling"
-    return MUSIC_PHASE.get(protocol_phase, "peak")
 
 
 @dataclass(frozen=True)
@@ -77,7 +69,7 @@ class MusicController(QObject):
         self._plays: dict[str, int] = {}
         self._started = False
         self._set_measured: str | None = None  # the set whose files were sent to measure
-        self._poll = QTimer(self, objectName="music events")
+        self._poll = named(QTimer(self), "music events")
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self.poll)
         self._volume = float(setting("music_volume") or 0.7)  # type: ignore[arg-type]
@@ -92,7 +84,7 @@ class MusicController(QObject):
         snap = self.room.current
         if snap is None:
             return "settling"
-        return music_phase(snap.phase.key if snap.phase else None, snap.session.t0 is not None)
+        return music_now(snap.phase, snap.session.t0 is not None)
 
     def _tracks(self, phase: str) -> list[Track]:
         chosen = self.playlist_set

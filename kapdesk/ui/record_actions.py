@@ -22,7 +22,8 @@ def run_modal(dialog: QDialog) -> None:
 
 
 class RecordActions(QObject):
-    """One place that opens entry dialogs; tests replace `open_dialog` to drive them."""
+    """One place that opens entry dialogs, through the opener it is handed (the Prompts
+    the wiring gives the window: the tests answer there, never by replacing this)."""
 
     def __init__(self, records: RecordController, window: QWidget,
                  settings_get: Callable[[str], Any], opener: Opener = run_modal) -> None:

@@ -145,7 +145,4 @@ class RoomScreen(QObject):
 
     def _on_music_changed(self, now: NowPlaying) -> None:
         snap = self.room.current
-        left = None
-        if snap is not None and snap.phase is not None and snap.session.t0 is not None:
-            left = snap.phase.end_min * 60 - snap.elapsed_s
-        self.view.music_bar.show_now(now, left)
+        self.view.music_bar.show_now(now, snap.phase_left_s if snap is not None else None)

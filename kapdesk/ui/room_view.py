@@ -231,12 +231,11 @@ class RoomView(QStackedWidget):
         else:
             self.clock_label.set_caption("SINCE DOSE")
             self.clock_label.setText(format_elapsed(snap.elapsed_s))
-            if snap.phase is not None and snap.status_line is not None:  # discharged
-                self.phase_label.setText(snap.phase.name)  # no countdown: the clock stopped
-            elif snap.phase is not None:
-                left = snap.phase.end_min * 60 - snap.elapsed_s
-                self.phase_label.setText(
-                    f"{snap.phase.name}  ·  {format_countdown(left)} left in phase")
+            if snap.phase is not None:
+                left = snap.phase_left_s  # None once discharged: the clock has stopped
+                self.phase_label.setText(snap.phase.name if left is None else
+                                         f"{snap.phase.name}  ·  {format_countdown(left)} "
+                                         "left in phase")
             elif snap.elapsed_s / 60 >= session.protocol.session_minutes:
                 self.phase_label.setText("Past the planned session length")
             else:

@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QSizePolicy, QToolBar, QToolButton, QWidget
 
 from kapdesk.core.permissions import Action
-from kapdesk.core.session import TRANSITIONS, Session, State, signable
+from kapdesk.core.session import TRANSITIONS, Session, State, dose_time_correctable, signable
 from kapdesk.ui.keyboard import ACK_ANYWHERE
 
 if TYPE_CHECKING:
@@ -116,15 +116,14 @@ def enable_session_actions(w: MainWindow, session: Session | None, signed: bool)
     allowed = TRANSITIONS[session.state] if session and runs else ()
     w.act_prepare.setEnabled(State.PREPARING in allowed)
     w.act_dose.setEnabled(State.DOSED in allowed)
-    w.act_correct.setEnabled(runs and session is not None
-                             and session.state in (State.DOSED, State.RECOVERY))
+    w.act_correct.setEnabled(runs and session is not None and dose_time_correctable(session))
     w.act_recovery.setEnabled(State.RECOVERY in allowed)
     w.act_discharge.setEnabled(State.DISCHARGED in allowed)
     w.act_close.setEnabled(State.CLOSED in allowed)
     w.act_cancel.setEnabled(State.CANCELLED in allowed)
     w.act_plan.setEnabled(runs and (session is None or not session.is_running))
     w.act_sign.setEnabled(w.room.may(Action.SIGN) and session is not None
-                          and signable(session.state, signed))
+                          and signable(session.kind, session.state, signed))
 
 
 def build_toolbar(window: QMainWindow, steps: Sequence[QAction],

@@ -21,11 +21,13 @@ session_minutes = 180
 key = "hold"
 start = 0
 end = 12.5
+music = "onset"
 
 [[phases]]
 key = "rest"
 start = 12.5
 end = 180
+music = "peak"
 
 [[cues]]
 id = "vitals"

@@ -12,7 +12,7 @@ route = "intramuscular"
 session_minutes = 60
 
 [[phases]]
-key = "all"
+key = "peak"
 start = 0
 end = 60
 

@@ -77,6 +77,25 @@ def test_after_the_session_no_phase_and_nothing_upcoming(protocols: dict[str, Pr
     assert room.minutes_to_minimum == 0.0
 
 
+def test_phase_time_left_counts_down_only_while_the_clock_runs(
+        protocols: dict[str, Protocol], clock: FakeClock) -> None:
+    protocol = protocols["im-kap"]
+    planned = Session(3, "P-003", protocol, State.PREPARING, clock.now())
+    assert snapshot(planned, [], clock.now()).phase_left_s is None  # not dosed yet
+    session = dosed(protocol, clock)
+    clock.advance(16 * 60)
+    room = snapshot(session, [], clock.now())
+    assert room.phase is not None and room.phase.key == "peak"
+    assert room.phase_left_s == (45 - 16) * 60.0  # peak ends at 45 min
+    discharged = Session(3, "P-003", protocol, State.DISCHARGED, session.planned_at,
+                         session.t0, discharged_s=16 * 60.0)
+    clock.advance(60)
+    room = snapshot(discharged, [], clock.now())
+    assert room.phase is not None and room.phase_left_s is None  # the clock has stopped
+    clock.advance(120 * 60)
+    assert snapshot(session, [], clock.now()).phase_left_s is None  # past every phase
+
+
 @pytest.mark.parametrize(("seconds", "text"), [
     (0, "0:00:00"), (59.99, "0:00:59"), (3725.9, "1:02:05"), (10800, "3:00:00"),
     (-30, "0:00:00"),

@@ -15,9 +15,12 @@ from kapdesk.core.session import (
     ClockAdjustment,
     Session,
     State,
+    check_t0_correction,
     check_transition,
     clock_adjustments,
+    dose_time_correctable,
     monitoring_minutes,
+    signable,
 )
 
 LEGAL = [(s, t) for s, targets in TRANSITIONS.items() for t in targets]
@@ -169,3 +172,26 @@ def test_clock_adjustments_helper(clock: FakeClock) -> None:
     assert clock_adjustments([(at, -60.0)]) == (ClockAdjustment(at, -60.0),)
     assert [s.label for s in State] == ["Planned", "Preparing", "Dosed", "Recovery",
                                         "Discharged", "Closed", "Cancelled"]
+
+
+def test_signable_is_one_rule_of_kind_state_and_signature() -> None:
+    ended = [State.DISCHARGED, State.CLOSED, "closed"]
+    assert all(signable("dosing", state, signed=False) for state in ended)
+    assert not any(signable("dosing", state, signed=True) for state in ended)
+    assert not any(signable("integration", state, signed=False) for state in ended)
+    assert not any(signable("dosing", state, signed=False)
+                   for state in (State.PLANNED, State.PREPARING, State.DOSED, State.RECOVERY,
+                                 State.CANCELLED))
+
+
+def test_the_dose_time_is_correctable_after_the_dose_and_before_discharge(
+        protocols: dict[str, Protocol], clock: FakeClock) -> None:
+    def at(state: State, t0: datetime | None) -> Session:
+        return Session(1, "K-1", protocols["im-kap"], state, clock.now(), t0)
+
+    assert dose_time_correctable(at(State.DOSED, clock.now()))
+    assert dose_time_correctable(at(State.RECOVERY, clock.now()))
+    assert not dose_time_correctable(at(State.PREPARING, None))
+    assert not dose_time_correctable(at(State.DISCHARGED, clock.now()))
+    with pytest.raises(TransitionError, match="only after the dose is recorded"):
+        check_t0_correction(at(State.DISCHARGED, clock.now()), clock.now(), clock.now(), "x")

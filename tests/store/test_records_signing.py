@@ -4,6 +4,7 @@ import hashlib
 import json
 import re
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -288,3 +289,18 @@ def test_signed_content_hash_is_of_the_signed_content(records: RecordStore, sign
     assert check is not None and check.valid
     assert check.words.startswith("Signature valid: the record is as Dr Ana Silva signed it")
     assert check.words.endswith("; 1 amendment since, each in the audit trail.")
+
+
+def test_an_integration_session_is_not_signed(records: RecordStore, sessions: SessionStore,
+                                              patients, clock: FakeClock,
+                                              user_id: int) -> None:
+    """Stored closed, it passes the state test of signing; its kind does not (the History
+    window hides its sign button by the same rule, core.session.signable)."""
+    clock.advance(3600)
+    sid = patients.record_integration("K-301", clock.now() - timedelta(minutes=50),
+                                      "Talked through the last session.", "", user_id)
+    session = sessions.get(sid)
+    assert (session.kind, session.state) == ("integration", State.CLOSED)
+    with pytest.raises(ValidationError, match="An integration session needs no signature"):
+        records.sign(sid, user_id, "Dr Ana Silva")
+    assert records.signature(sid) is None and sid not in [s.id for s in sessions.unsigned()]

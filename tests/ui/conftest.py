@@ -4,34 +4,26 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QDialog
 
 from kapdesk.core.clock import FakeClock
 from kapdesk.paths import Paths
 from kapdesk.ui.main_window import MainWindow
+from kapdesk.ui.scripted_prompts import ScriptedPrompts as ClinicianPrompts
+from kapdesk.ui.scripted_prompts import answer_as_clinician
 from kapdesk.wiring import AppContext, build_services, build_window, create_account
 
 MakeWindow = Callable[..., MainWindow]
 PASSWORD = "test-password-1"
 
 
-class ScriptedPrompts:
-    """The tests' answers to the window's questions (kapdesk.ui.prompts.Prompts), given
-    through the wiring: `answer` handles each dialog; a request for a reason gets the next
-    of `replies`, then `text` (None: the person cancels)."""
+class ScriptedPrompts(ClinicianPrompts):
+    """The tests' answers to the window's questions, given through the wiring (the
+    self-test's, kapdesk.ui.scripted_prompts): the password is PASSWORD, a reason "Patient
+    asleep"; a test sets `answer`, `replies` or `text` for its own."""
 
     def __init__(self) -> None:
-        self.answer: Callable[[QDialog], None] = answer_dialog
-        self.text: str | None = "Patient asleep"
-        self.replies: list[str | None] = []
-        self.asked: list[str] = []
-
-    def open_dialog(self, dialog: QDialog) -> None:
-        self.answer(dialog)
-
-    def ask_text(self, _parent: QWidget, title: str, _label: str) -> str | None:
-        self.asked.append(title)
-        return self.replies.pop(0) if self.replies else self.text
+        super().__init__(PASSWORD, "Patient asleep")
 
 
 @pytest.fixture
@@ -70,20 +62,10 @@ def make_window(qtbot, data_dir: Path, clock: FakeClock,
         ctx.db.close()
 
 
-def answer_dialog(dialog) -> None:
+def answer_dialog(dialog: QDialog) -> None:
     """What a clinician does with a dialog the test did not plan for: complete the
     discharge check, sign when asked to sign; anything else is a surprise."""
-    from kapdesk.ui.entry_dialogs import ChecklistDialog
-    from kapdesk.ui.sign_dialog import SignDialog
-
-    if isinstance(dialog, ChecklistDialog):
-        dialog.check_all()
-        dialog.findChild(QPushButton, f"save_{dialog.objectName()}").click()
-    elif isinstance(dialog, SignDialog):
-        dialog.secret_edit.setText(PASSWORD)
-        dialog.sign_button.click()
-    else:
-        raise AssertionError(f"unexpected dialog {dialog.objectName()}")
+    answer_as_clinician(dialog, PASSWORD)
 
 
 def step(window: MainWindow, clock: FakeClock, seconds: float, every: float = 5.0) -> None:

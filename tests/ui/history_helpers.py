@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog, QWidget
 
 from kapdesk.core.clock import FakeClock
 from kapdesk.core.course_report import SessionSummary
@@ -47,7 +47,8 @@ def clinic_fixture(db: Database, clock: FakeClock, protocols: dict[str, Protocol
 
 
 class Answers:
-    """Stands in for the window's opener: each dialog goes to the next answer in turn."""
+    """The history window's Prompts (kapdesk.ui.prompts), as the wiring hands it: each
+    dialog goes to the next answer in turn; no text is asked for."""
 
     def __init__(self, *answers: Callable[[QDialog], None]) -> None:
         self.answers = list(answers)
@@ -59,11 +60,14 @@ class Answers:
         self.seen = []
         return self
 
-    def __call__(self, dialog: QDialog) -> None:
+    def open_dialog(self, dialog: QDialog) -> None:
         self.seen.append(dialog.objectName())
         if not self.answers:
             raise AssertionError(f"unexpected dialog {dialog.objectName()}")
         self.answers.pop(0)(dialog)
+
+    def ask_text(self, _parent: QWidget, title: str, _label: str) -> str | None:
+        raise AssertionError(f"unexpected question {title!r}")
 
 
 def open_history(qtbot, db: Database, clock: FakeClock, user: User, *,  # type: ignore[no-untyped-def]
@@ -72,7 +76,7 @@ def open_history(qtbot, db: Database, clock: FakeClock, user: User, *,  # type: 
     controller = HistoryController(
         HistoryOps.over(db, clock, lambda: CLINIC_NAME),
         ExportOps.over(db, clock, lambda: CLINIC_NAME), lambda: user)
-    window = HistoryWindow(controller, sign=sign, export_dir=export_dir, open_dialog=Answers())
+    window = HistoryWindow(controller, Answers(), sign=sign, export_dir=export_dir)
     controller.setParent(window)
     qtbot.addWidget(window)
     window.resize(1366, 768)

@@ -26,6 +26,7 @@ from kapdesk.store.database import open_database
 from kapdesk.store.outcomes import OutcomeStore
 from kapdesk.ui.history.controller import HistoryController
 from kapdesk.ui.history.window import HistoryWindow
+from kapdesk.ui.prompts import DialogPrompts
 from kapdesk.ui.theme import DARK, apply_theme
 from tests.store.history_sample import write_clinic
 
@@ -54,7 +55,7 @@ def main(out: Path) -> dict[str, object]:
         controller = HistoryController(
             HistoryOps.over(db, clock, lambda: "Harbour Street Clinic"),
             ExportOps.over(db, clock, lambda: "Harbour Street Clinic"), lambda: doc)
-        window = HistoryWindow(controller, sign=lambda _sid: False)
+        window = HistoryWindow(controller, DialogPrompts(), sign=lambda _sid: False)
         window.setGeometry(QGuiApplication.primaryScreen().availableGeometry())
         window.show()
         window.open_patient("K-204")

@@ -119,7 +119,7 @@ def test_same_boot_a_genuine_2h_closure_lists_the_cues_missed_not_due(
         "KAPdesk was closed and are listed as missed.")
     listed = [again.view.past_list.item(i).text()
               for i in range(again.view.past_list.count())]
-    assert "T+15  missed: Take vitals (KAPdesk was closed)" in listed
+    assert "T+0:15  missed: Take vitals (KAPdesk was closed)" in listed
     stored = _events(data_dir, clock, session.id, "cue_missed")
     assert sorted(e.cue_key for e in stored) == sorted(c.cue.key for c in gone)
     assert _events(data_dir, clock, session.id, "clock_jump") == []

@@ -22,7 +22,7 @@ def test_a_full_disk_keeps_the_dialog_and_the_session(make_window, tmp_path: Pat
         window.room.plan("K-1", next(p for p in window.protocols if p.id == "im-kap"))
         assert window.room.advance(State.PREPARING) and window.room.advance(State.DOSED)
         opened: list[VitalsDialog] = []
-        window.entry.open_dialog = opened.append
+        window.prompts.answer = opened.append
         window.entry.open("vitals")
         dialog = opened[0]
         qtbot.addWidget(dialog)

@@ -78,7 +78,7 @@ def test_from_the_main_window_a_clinician_reviews_and_signs(qtbot, main_window, 
     assert history.status.text() == f"Session {clinic.second.session_id} signed."
     assert history.browse.model.rows()[0].unsigned == 0  # K-204 has nothing left to sign
     opened = Answers(lambda dialog: dialog.reject())  # exports ask through the same seam
-    window.prompts.answer = opened
+    window.prompts.answer = opened.open_dialog
     panel.export_button.click()
     assert opened.seen == ["export_dialog"]
     launcher.close()

@@ -72,15 +72,15 @@ def test_an_outcome_measure_is_scored_as_typed_and_drawn_as_a_trend(qtbot, db, c
     course = window.course_panel
     window.right_tabs.setCurrentWidget(course)
     partial = _fill(Instrument.PHQ9, [2, 2, 1, 1, 2, 1, 1, 2, None])
-    window.open_dialog.expect(partial)
+    window.prompts.expect(partial)
     course.record_button.click()
     assert partial.total == ("Total so far 12 / 27; 1 item(s) still to score (0-3).")
     assert partial.error.startswith("PHQ-9 item 9 has no score") and not partial.accepted
     first = _fill(Instrument.PHQ9, [3, 3, 2, 2, 2, 2, 2, 2, 0], days_ago=14)
     second = _fill(Instrument.PHQ9, [2, 2, 1, 1, 2, 1, 1, 2, 0])
-    window.open_dialog.expect(first)
+    window.prompts.expect(first)
     course.record_button.click()
-    window.open_dialog.expect(second)
+    window.prompts.expect(second)
     course.record_button.click()
     assert first.total == "Total 18 / 27: moderately severe."
     assert second.total == "Total 12 / 27: moderate." and second.accepted
@@ -108,9 +108,9 @@ def test_pcl5_and_a_safety_prompt_are_said_without_a_diagnosis(qtbot, db, clock,
     course = window.course_panel
     pcl = _fill(Instrument.PCL5, [2] * 17 + [0, 0, 0])
     phq = _fill(Instrument.PHQ9, [1, 1, 1, 1, 1, 0, 0, 0, 1])
-    window.open_dialog.expect(pcl)
+    window.prompts.expect(pcl)
     course.record_button.click()
-    window.open_dialog.expect(phq)
+    window.prompts.expect(phq)
     course.record_button.click()
     assert pcl.total == ("Total 34 / 80: at or above the usual screening cut-point (33).  "
                          "A screening figure, not a diagnosis.")
@@ -123,7 +123,7 @@ def test_a_future_date_is_refused_inside_the_dialog(qtbot, db, clock, clinic: Cl
     window = open_history(qtbot, db, clock, clinic.users["clinician"])
     click_patient(qtbot, window, "K-204")
     future = _fill(Instrument.GAD7, [1] * 7, days_ago=-2)
-    window.open_dialog.expect(future)
+    window.prompts.expect(future)
     window.course_panel.record_button.click()
     assert "is in the future" in future.error and not future.accepted
     assert window.course_panel.outcomes_model.rows() == []

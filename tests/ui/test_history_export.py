@@ -71,7 +71,7 @@ def test_a_pdf_export_from_the_window_is_written_and_audited(qtbot, db, clock, t
     out = tmp_path / "chart" / "note.pdf"
     out.parent.mkdir()
     format_answer, where = choose("pdf", deidentify=True, page="letter"), save_as(out)
-    answers = window.open_dialog.expect(format_answer, where)
+    answers = window.prompts.expect(format_answer, where)
     window.session_panel.export_button.click()
     assert answers.seen == ["export_dialog", "export_save_dialog"]
     assert not format_answer.rems_enabled and format_answer.page_enabled
@@ -110,16 +110,16 @@ def test_the_window_asks_before_replacing_a_file(qtbot, db, clock, tmp_path,
     out = tmp_path / "kept.csv"
     out.write_text("the clinic's own file")
     keep = _replace(False)
-    window.open_dialog = answers = Answers(choose("csv"), save_as(out), keep)
+    answers = window.prompts.expect(choose("csv"), save_as(out), keep)
     window.session_panel.export_button.click()
     assert answers.seen == ["export_dialog", "export_save_dialog", "export_replace_dialog"]
     assert str(out) in keep.text and out.read_text() == "the clinic's own file"
-    window.open_dialog = Answers(choose("csv"), save_as(out), _replace(True))
+    window.prompts.expect(choose("csv"), save_as(out), _replace(True))
     window.session_panel.export_button.click()
     assert out.read_text(encoding="utf-8").startswith("observation_id,")
     link = tmp_path / "link.csv"
     link.symlink_to(out)
-    window.open_dialog = answers = Answers(choose("csv"), save_as(link))
+    answers = window.prompts.expect(choose("csv"), save_as(link))
     window.session_panel.export_button.click()  # not asked: refused
     assert answers.seen == ["export_dialog", "export_save_dialog"]
     assert "is a symbolic link, not a regular file" in window.status.text()
@@ -131,7 +131,7 @@ def test_data_exports_hold_the_session(qtbot, db, clock, tmp_path, clinic: Clini
     click_patient(qtbot, window, "K-204")
     choose_session(window, clinic.signed.session_id)
     out = tmp_path / f"session.{fmt}"
-    window.open_dialog.expect(choose(fmt), save_as(out))
+    window.prompts.expect(choose(fmt), save_as(out))
     window.session_panel.export_button.click()
     if fmt == "csv":
         with out.open(newline="", encoding="utf-8") as handle:
@@ -153,16 +153,16 @@ def test_an_export_that_cannot_be_written_is_said_in_words(qtbot, db, clock, tmp
     window = open_history(qtbot, db, clock, clinic.users["clinician"], export_dir=folder)
     click_patient(qtbot, window, "K-204")
     missing = folder / "no-such-folder" / "note.pdf"
-    window.open_dialog.expect(choose("pdf"), save_as(missing))
+    window.prompts.expect(choose("pdf"), save_as(missing))
     window.session_panel.export_button.click()
     status = window.session_panel.status_label
     assert status.text() == (f"Not exported: The folder {missing.parent} does not exist: "
                              "choose where the export should go.")
     assert status.property("role") == "alert"
     assert not missing.parent.exists() and _exports(db) == []
-    window.open_dialog.expect(choose("csv"), save_as(None))  # cancelled: nothing happens
+    window.prompts.expect(choose("csv"), save_as(None))  # cancelled: nothing happens
     window.session_panel.export_button.click()
-    window.open_dialog.expect(lambda d: d.reject())
+    window.prompts.expect(lambda d: d.reject())
     window.session_panel.export_button.click()
     assert _exports(db) == [] and list(folder.iterdir()) == []
 
@@ -177,13 +177,13 @@ def test_rems_forms_due_are_listed_and_exported_in_one_click(qtbot, db, clock, t
         (clinic.esketamine.session_id, "K-205")]
     assert rems.model.data(rems.model.index(0, 2)) == "6 d left"
     where = save_as(None)
-    window.open_dialog.expect(where)
+    window.prompts.expect(where)
     rems.export_button.click()  # cancelled at "where": nothing written, still due
     assert Path(where.suggested).name == (
         f"K-205-session-{clinic.esketamine.session_id}-rems.pdf")
     assert len(rems.model.rows()) == 1
     out = tmp_path / "rems.pdf"
-    answers = window.open_dialog.expect(save_as(out))
+    answers = window.prompts.expect(save_as(out))
     rems.export_button.click()
     assert answers.seen == ["export_save_dialog"]
     assert "REMS" in _pdf_text(out) and "K-205" in _pdf_text(out)
@@ -199,10 +199,10 @@ def test_the_rems_form_is_offered_for_esketamine_sessions_only(qtbot, db, clock,
     click_patient(qtbot, window, "K-205")
     answer = choose("rems")
     out = tmp_path / "form.pdf"
-    window.open_dialog.expect(answer, save_as(out))
+    window.prompts.expect(answer, save_as(out))
     window.session_panel.export_button.click()
     assert answer.rems_enabled and out.exists()
     click_patient(qtbot, window, "K-204")
-    window.open_dialog.expect(choose("rems"))
+    window.prompts.expect(choose("rems"))
     window.session_panel.export_button.click()  # disabled in the list; refused if forced
     assert "the REMS form is for esketamine sessions only" in window.status.text()

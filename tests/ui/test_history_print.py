@@ -70,7 +70,7 @@ def test_the_session_note_prints_with_the_pdf_drawing(qtbot, db, clock, tmp_path
     choose_session(window, clinic.signed.session_id)
     out = tmp_path / "printed-note.pdf"
     where = print_to(out)
-    window.open_dialog = answers = Answers(where)  # not esketamine: no "what" question
+    answers = window.prompts.expect(where)  # not esketamine: no "what" question
     window.session_panel.print_button.click()
     assert answers.seen == ["print_dialog"]
     assert where.title == f"Print session {clinic.signed.session_id}: session note"
@@ -92,7 +92,7 @@ def test_the_rems_form_of_an_esketamine_session(qtbot, db, clock, tmp_path, clin
     choose_session(window, clinic.esketamine.session_id)
     out = tmp_path / "rems.pdf"
     what = choose("REMS monitoring form")
-    window.open_dialog = answers = Answers(what, print_to(out))
+    answers = window.prompts.expect(what, print_to(out))
     window.session_panel.print_button.click()
     assert answers.seen == ["print_what_dialog", "print_dialog"]
     assert what.items == ["Session note", "REMS monitoring form"]
@@ -105,7 +105,7 @@ def test_the_course_summary(qtbot, db, clock, tmp_path, clinic: Clinic):
     window = open_history(qtbot, db, clock, clinic.users["clinician"])
     click_patient(qtbot, window, "K-204")
     out = tmp_path / "course.pdf"
-    window.open_dialog = Answers(print_to(out))
+    window.prompts.expect(print_to(out))
     window.course_panel.print_button.click()
     text = _text(out)
     assert "Course summary" in text and "K-204" in text
@@ -117,7 +117,7 @@ def test_cancelling_prints_nothing(qtbot, db, clock, tmp_path, clinic: Clinic):
     window = open_history(qtbot, db, clock, clinic.users["clinician"])
     click_patient(qtbot, window, "K-204")
     choose_session(window, clinic.signed.session_id)
-    window.open_dialog = Answers(print_to(None))
+    window.prompts.expect(print_to(None))
     window.session_panel.print_button.click()
     assert _printed(db) == [] and not list(tmp_path.glob("*.pdf"))
 

@@ -33,7 +33,7 @@ def _opened(window, key, check):
         dialog.show()
         check(dialog)
         dialog.reject()
-    window.entry.open_dialog = answer
+    window.prompts.answer = answer
     window.entry.open(key)
     assert len(seen) == 1
 
@@ -115,7 +115,7 @@ def test_admin_sets_the_wording_and_the_form_shows_it(make_window, protocols):
                 f"Invented wording {number}")
         dialog._on_save_clicked()
         saved.append(dialog.error_label.text())
-    window.entry.open_dialog = fill
+    window.prompts.answer = fill
     action.trigger()
     assert saved == ["Signed in as a clinician, you cannot change clinic settings."]
     assert window.settings.get("cadss_item_text") is None

@@ -107,6 +107,6 @@ def test_date_of_birth_and_sex_for_the_rems_form(make_window, clock):
         d.code_edit.setText("K-510")
         seen.update(birth=d.birth_edit.text(), sex=d.sex_box.currentData())
         d.reject()
-    window.entry.open_dialog = look
+    window.prompts.answer = look
     window.act_plan.trigger()
     assert seen == {"birth": "1979-11-03", "sex": "female"}

@@ -20,13 +20,13 @@ from kapdesk.core.playlist import (
     read_m3u,
     track_key,
 )
+from kapdesk.core.playlist.findings import PROBLEM, WARNING
+from kapdesk.core.playlist.text import total_text
 from kapdesk.paths import resource_root
 from kapdesk.services.music_ops import MusicOps
 from kapdesk.services.playlist_ops import PlaylistOps
 from kapdesk.services.reads import PatientReads
-from kapdesk.ui.playlist_editor.checking import PROBLEM, WARNING
 from kapdesk.ui.playlist_editor.launcher import PlaylistEditorLauncher
-from kapdesk.ui.playlist_editor.text import total_text
 from kapdesk.ui.playlist_editor.track_model import LENGTH, LOUDNESS, TITLE, TRACK_ROLE
 from tests.ui.playlist_editor_support import (
     Answers,

@@ -132,12 +132,12 @@ def _esketamine_discharged(window, clock, protocols, screen=None):
     room.plan("K-820", protocols["esketamine-nasal"])
     room.advance(State.PREPARING)
     if screen is not None:
-        window.entry.open_dialog = screen
+        window.prompts.answer = screen
         window.entry.open("screening")
     window.act_dose.trigger()
     window.act_recovery.trigger()
     step(window, clock, 125 * 60, every=60)
-    window.entry.open_dialog = answer_dialog
+    window.prompts.answer = answer_dialog
     window.act_discharge.trigger()
     assert room.session.state is State.DISCHARGED
     return room.session
@@ -169,7 +169,7 @@ def test_signing_an_esketamine_session_names_the_missing_rems_items(make_window,
     def go_back(dialog):
         asked.append(dialog.text())
         dialog.findChild(QPushButton, "rems_go_back").click()
-    window.entry.open_dialog = go_back
+    window.prompts.answer = go_back
     window.act_sign.trigger()
     assert asked and "First treatment" in asked[0] and "Benzodiazepines" in asked[0]
     assert "Provider telephone" in asked[0] and "ZIP" in asked[0]
@@ -180,6 +180,6 @@ def test_signing_an_esketamine_session_names_the_missing_rems_items(make_window,
             dialog.findChild(QPushButton, "rems_sign_anyway").click()
         else:
             answer_dialog(dialog)
-    window.entry.open_dialog = sign_anyway
+    window.prompts.answer = sign_anyway
     window.act_sign.trigger()
     assert window.records.records.signature(session.id) is not None

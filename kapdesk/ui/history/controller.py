@@ -117,6 +117,13 @@ class HistoryController(QObject):
             self.failed.emit(str(exc))
         self.session_loaded.emit(self.report)
 
+    def session_report(self, session_id: int) -> SessionReport | None:
+        """That session's report: the one open, or opened now (None, said, when it cannot
+        be): what an export or a print of the session works from."""
+        if self.report is None or self.report.session_id != session_id:
+            self.open_session(session_id)
+        return self.report
+
     def reload(self) -> None:
         """After a change (a signature): the list, the patient's course and the session."""
         sid = self.report.session_id if self.report else None

@@ -20,10 +20,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -33,6 +31,7 @@ from kapdesk.core.errors import ValidationError
 from kapdesk.core.outcomes import SPECS, Instrument, item_label, score
 from kapdesk.services.exports import SUFFIX
 from kapdesk.ui.choice_box import Answer, choice_box
+from kapdesk.ui.naming import button, button_row, named
 
 FORMATS = (("pdf", "PDF session note (for the chart)"),
            ("csv", "CSV: one row per observation"),
@@ -48,12 +47,6 @@ NO_ARROWS = "QSpinBox::up-button, QSpinBox::down-button { width: 0px; border: no
 SubmitOutcome = Callable[[Instrument, list[int | None], datetime], str | None]
 
 
-def _button(text: str, name: str, accessible: str) -> QPushButton:
-    button = QPushButton(text, objectName=name)
-    button.setAccessibleName(accessible)
-    return button
-
-
 class ExportDialog(QDialog):
     """Format, de-identification and page size of one session's export."""
 
@@ -63,9 +56,9 @@ class ExportDialog(QDialog):
         self.setObjectName("export_dialog")
         self.setWindowTitle("Export session")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(session_words, objectName="export_what"))
+        layout.addWidget(named(QLabel(session_words), "export_what"))
         form = QFormLayout()
-        self.format_combo = QComboBox(objectName="export_format")
+        self.format_combo = named(QComboBox(), "export_format")
         self.format_combo.setAccessibleName("Export format")
         for fmt, words in FORMATS:
             self.format_combo.addItem(words, fmt)
@@ -75,27 +68,23 @@ class ExportDialog(QDialog):
         if not rems_allowed and item is not None:
             item(rems_row).setEnabled(False)
         form.addRow("Format", self.format_combo)
-        self.deidentify_check = QCheckBox("De-identify (no name, date of birth or free text; "
-                                          "the code stays)", objectName="export_deidentify")
+        self.deidentify_check = named(QCheckBox("De-identify (no name, date of birth or free "
+                                                "text; the code stays)"), "export_deidentify")
         self.deidentify_check.setAccessibleName("De-identify the export")
         form.addRow("", self.deidentify_check)
-        self.page_combo = QComboBox(objectName="export_page_size")
+        self.page_combo = named(QComboBox(), "export_page_size")
         self.page_combo.setAccessibleName("Page size")
         self.page_combo.addItem("A4", "a4")
         self.page_combo.addItem("Letter", "letter")
         form.addRow("Page size", self.page_combo)
         layout.addLayout(form)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.export_button = _button("Choose where to save…", "confirm_export",
-                                     "Choose where to save the export")
+        self.export_button = button("Choose where to save…", "confirm_export",
+                                    "Choose where to save the export")
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.accept)
-        cancel = _button("Cancel", "cancel_export", "Cancel the export")
+        cancel = button("Cancel", "cancel_export", "Cancel the export")
         cancel.clicked.connect(self.reject)
-        row.addWidget(self.export_button)
-        row.addWidget(cancel)
-        layout.addLayout(row)
+        layout.addLayout(button_row(self.export_button, cancel))
         self.format_combo.currentIndexChanged.connect(self._on_format_changed)
         self._on_format_changed()
 
@@ -157,13 +146,13 @@ class OutcomeDialog(QDialog):
         self._wording = wording or {}
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.instrument_combo = QComboBox(objectName="outcome_instrument")
+        self.instrument_combo = named(QComboBox(), "outcome_instrument")
         self.instrument_combo.setAccessibleName("Outcome measure")
         for spec in SPECS.values():
             self.instrument_combo.addItem(f"{spec.name} ({spec.about})", spec.instrument.value)
         form.addRow("Measure", self.instrument_combo)
-        self.taken_edit = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(now.timestamp())),
-                                        objectName="outcome_taken")
+        self.taken_edit = named(
+            QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(now.timestamp()))), "outcome_taken")
         self.taken_edit.setAccessibleName("When it was filled in")
         self.taken_edit.setCalendarPopup(True)
         self.taken_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
@@ -172,24 +161,20 @@ class OutcomeDialog(QDialog):
         self.grid = QGridLayout()
         layout.addLayout(self.grid)
         self.item_spins: list[QSpinBox] = []
-        self.total_label = QLabel(objectName="outcome_total")
+        self.total_label = named(QLabel(), "outcome_total")
         self.total_label.setAccessibleName("Total and band")
         self.total_label.setWordWrap(True)
         layout.addWidget(self.total_label)
-        self.error_label = QLabel(objectName="outcome_error")
+        self.error_label = named(QLabel(), "outcome_error")
         self.error_label.setProperty("role", "alert")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         layout.addWidget(self.error_label)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.save_button = _button("Save measure", "save_outcome", "Save the outcome measure")
+        self.save_button = button("Save measure", "save_outcome", "Save the outcome measure")
         self.save_button.clicked.connect(self._on_save_clicked)
-        cancel = _button("Cancel", "cancel_outcome", "Cancel")
+        cancel = button("Cancel", "cancel_outcome", "Cancel")
         cancel.clicked.connect(self.reject)
-        row.addWidget(self.save_button)
-        row.addWidget(cancel)
-        layout.addLayout(row)
+        layout.addLayout(button_row(self.save_button, cancel))
         self.instrument_combo.currentIndexChanged.connect(self._build_items)
         self._build_items()
 
@@ -213,9 +198,9 @@ class OutcomeDialog(QDialog):
         per_column = 5 if spec.items > 10 else spec.items
         self.item_spins = []
         for n in range(1, spec.items + 1):
-            label = QLabel(item_label(spec.instrument, n, words), objectName=f"item_label_{n}")
+            label = named(QLabel(item_label(spec.instrument, n, words)), f"item_label_{n}")
             label.setWordWrap(bool(words.get(n)))
-            spin = QSpinBox(objectName=f"outcome_item_{n}")
+            spin = named(QSpinBox(), f"outcome_item_{n}")
             spin.setAccessibleName(f"{spec.name} item {n} score")
             spin.setRange(-1, spec.item_max)
             spin.setSpecialValueText("—")  # the minimum (-1): not scored yet

@@ -63,10 +63,7 @@ class Exporter(QObject):
 
     def session(self, session_id: int, fmt: str | None = None) -> Path | None:
         """Ask how and where, then export one session. The path written, or None."""
-        report = self.controller.report
-        if report is None or report.session_id != session_id:
-            self.controller.open_session(session_id)
-            report = self.controller.report
+        report = self.controller.session_report(session_id)
         if report is None:
             return None
         esketamine = report.protocol.drug == "esketamine"

@@ -2,7 +2,9 @@
 
 `ObjectTableModel` shows a list of core objects (patients, sessions, entries, doses,
 outcome measures, REMS forms due) as columns; `CourseTreeModel` shows a patient's
-courses with their sessions under them. Both return the object itself under OBJECT_ROLE.
+courses with their sessions under them. Both return the object itself under OBJECT_ROLE,
+and both draw a row's cells and the headers from their `Column`s the one way
+(`column_data`, `column_header`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,30 @@ class Column:
     right: bool = False
 
 
+def column_data(col: Column, obj: Any, role: int) -> Any:
+    """What one cell of an object's row holds for `role` (OBJECT_ROLE: the object)."""
+    if role == OBJECT_ROLE:
+        return obj
+    if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        return col.text(obj)
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return col.tip(obj) if col.tip else None
+    if role == Qt.ItemDataRole.ForegroundRole and col.tone is not None:
+        tone = col.tone(obj)
+        return QColor(tone) if tone else None
+    if role == Qt.ItemDataRole.TextAlignmentRole and col.right:
+        return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return None
+
+
+def column_header(columns: Sequence[Column], section: int, orientation: Qt.Orientation,
+                  role: int) -> str | None:
+    if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(columns)):
+        return columns[section].header
+    return None
+
+
 class ObjectTableModel(QAbstractTableModel):
     def __init__(self, columns: Sequence[Column], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -62,27 +88,11 @@ class ObjectTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        obj = self._rows[index.row()]
-        col = self._columns[index.column()]
-        if role == OBJECT_ROLE:
-            return obj
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return col.text(obj)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return col.tip(obj) if col.tip else None
-        if role == Qt.ItemDataRole.ForegroundRole and col.tone is not None:
-            tone = col.tone(obj)
-            return QColor(tone) if tone else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and col.right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return column_data(self._columns[index.column()], self._rows[index.row()], role)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self._columns)):
-            return self._columns[section].header
-        return None
+        return column_header(self._columns, section, orientation, role)
 
 
 _TOP = 0  # internalId of a course row; a session row holds its course's row + 1
@@ -135,22 +145,14 @@ class CourseTreeModel(QAbstractItemModel):
         if not index.isValid():
             return None
         obj = self._object(index)
-        if role == OBJECT_ROLE:
-            return obj
         if isinstance(obj, CourseGroup):
+            if role == OBJECT_ROLE:
+                return obj
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole,
                         Qt.ItemDataRole.ToolTipRole):
                 return obj.title if index.column() == 0 else None
             return None
-        col = self._columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return col.text(obj)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return col.tip(obj) if col.tip else None
-        if role == Qt.ItemDataRole.ForegroundRole and col.tone is not None:
-            tone = col.tone(obj)
-            return QColor(tone) if tone else None
-        return None
+        return column_data(self._columns[index.column()], obj, role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -159,10 +161,7 @@ class CourseTreeModel(QAbstractItemModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self._columns)):
-            return self._columns[section].header
-        return None
+        return column_header(self._columns, section, orientation, role)
 
     def session_index(self, session_id: int) -> QModelIndex:
         """The first column's index of a session row, or an invalid index."""

@@ -53,10 +53,7 @@ class PrintFlow(QObject):
 
     def session(self, session_id: int) -> int | None:
         """Ask what and where, then print one session's note or REMS form; its pages."""
-        report = self.controller.report
-        if report is None or report.session_id != session_id:
-            self.controller.open_session(session_id)
-            report = self.controller.report
+        report = self.controller.session_report(session_id)
         if report is None:
             return None
         what = self._which(session_id, report.protocol.drug == "esketamine")

@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
 
 from kapdesk.core.history import entry_lines
 from kapdesk.core.report import SessionReport
+from kapdesk.core.session import SIGNED_KINDS, signable
 from kapdesk.ui.history.charts import TimelineWidget
 from kapdesk.ui.history.columns import entry_columns, moment
 from kapdesk.ui.history.models import ObjectTableModel
+from kapdesk.ui.naming import named
 from kapdesk.ui.theme import Theme
 
 FIND_KEYS = "Ctrl+F"  # the history window's key to its patient search
@@ -32,7 +34,7 @@ CHOOSE_PATIENT = (f"No patient chosen. Type a code or name in the search ({FIND_
 
 
 def table(name: str, accessible: str) -> QTableView:
-    view = QTableView(objectName=name)
+    view = named(QTableView(), name)
     view.setAccessibleName(accessible)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -58,10 +60,10 @@ def header_words(r: SessionReport) -> str:
         same_day = at.astimezone().date() == (r.t0 or r.planned_at).astimezone().date()
         signed = f"signed by {r.signature.name} " + (
             f"at {at.astimezone():%H:%M}" if same_day else f"on {moment(at)}")
-    elif r.kind == "dosing" and r.state.value in ("discharged", "closed"):
+    elif signable(r.kind, r.state, signed=False):
         signed = "NOT SIGNED"
     else:
-        signed = "not signable yet" if r.kind == "dosing" else "no signature needed"
+        signed = "not signable yet" if r.kind in SIGNED_KINDS else "no signature needed"
     dose = f" · {r.total_dose_mg:g} mg" if r.doses else ""
     alerts = {0: "no alerts", 1: "1 alert"}.get(len(r.alerts), f"{len(r.alerts)} alerts")
     return (f"<b>{html.escape(who)}</b> · {kind}{dose}<br>{when} · "
@@ -89,11 +91,11 @@ class SessionPanel(QWidget):
         self._t0: datetime | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.header = QLabel(CHOOSE_PATIENT, objectName="session_header")
+        self.header = named(QLabel(CHOOSE_PATIENT), "session_header")
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.header)
-        self.verdict = QLabel(objectName="signature_verdict")
+        self.verdict = named(QLabel(), "signature_verdict")
         self.verdict.setAccessibleName("Signature check")
         self.verdict.setWordWrap(True)
         self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -111,16 +113,16 @@ class SessionPanel(QWidget):
         head.setStretchLastSection(False)
         head.resizeSection(2, 220)
         head.sectionResized.connect(lambda *_a: self._fit_rows())
-        self.note_view = QPlainTextEdit(objectName="session_note")
+        self.note_view = named(QPlainTextEdit(), "session_note")
         self.note_view.setAccessibleName("Session note")
         self.note_view.setReadOnly(True)
         self.note_view.setMaximumHeight(72)
-        lower = QWidget(objectName="session_lower")
+        lower = named(QWidget(), "session_lower")
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addWidget(self.entries_view, 3)
         lower_layout.addWidget(self.note_view, 1)
-        self.splitter = QSplitter(Qt.Orientation.Vertical, objectName="session_splitter")
+        self.splitter = named(QSplitter(Qt.Orientation.Vertical), "session_splitter")
         self.splitter.addWidget(self.timeline)
         self.splitter.addWidget(lower)
         self.splitter.setStretchFactor(0, 5)
@@ -129,17 +131,17 @@ class SessionPanel(QWidget):
         self.splitter.setChildrenCollapsible(False)
         layout.addWidget(self.splitter, 1)
         row = QHBoxLayout()
-        self.status_label = QLabel(objectName="history_status")
+        self.status_label = named(QLabel(), "history_status")
         self.status_label.setAccessibleName("Export result")
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.sign_button = QPushButton("Review and sign…", objectName="history_sign")
+        self.sign_button = named(QPushButton("Review and sign…"), "history_sign")
         self.sign_button.setAccessibleName("Review and sign the session")
         self.sign_button.clicked.connect(self._on_sign_clicked)
-        self.export_button = QPushButton("Export…", objectName="history_export")
+        self.export_button = named(QPushButton("Export…"), "history_export")
         self.export_button.setAccessibleName("Export the session")
         self.export_button.clicked.connect(self._on_export_clicked)
-        self.print_button = QPushButton("Print…", objectName="history_print")
+        self.print_button = named(QPushButton("Print…"), "history_print")
         self.print_button.setAccessibleName("Print the session note or REMS form")
         self.print_button.clicked.connect(self._on_print_clicked)
         row.addWidget(self.status_label, 1)
@@ -168,10 +170,9 @@ class SessionPanel(QWidget):
         self._fit_rows()
         note = report.note or "(no note)"
         self.note_view.setPlainText(f"Note: {note}")
-        signable = (report.signature is None and report.kind == "dosing"
-                    and report.state.value in ("discharged", "closed"))
-        self.sign_button.setVisible(signable)
-        self.sign_button.setEnabled(signable and may_sign)
+        may_be_signed = signable(report.kind, report.state, report.signature is not None)
+        self.sign_button.setVisible(may_be_signed)
+        self.sign_button.setEnabled(may_be_signed and may_sign)
         self.export_button.setEnabled(may_export)
         self.print_button.setEnabled(may_export)
 

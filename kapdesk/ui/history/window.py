@@ -4,7 +4,8 @@ record, the course view, and the REMS forms due.
 Left: search, filters and patients (and a tab of REMS forms due). Middle: the patient's
 courses with their sessions. Right: the selected session (timeline, entries as they stand,
 sign, export) and the course view (outcome trends, doses and spacing, dissociation and
-side effects, integration notes). Every dialog goes through `open_dialog`.
+side effects, integration notes). Every dialog goes through the `Prompts` the wiring
+hands it (kapdesk.ui.prompts), the same as the room's: the tests give theirs there.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -41,31 +41,28 @@ from kapdesk.ui.history.models import OBJECT_ROLE, CourseTreeModel
 from kapdesk.ui.history.printing import PrintFlow
 from kapdesk.ui.history.session_panel import FIND_KEYS, SessionPanel
 from kapdesk.ui.history.style import history_stylesheet
-from kapdesk.ui.naming import named
-from kapdesk.ui.record_actions import run_modal
+from kapdesk.ui.naming import named, window_action
+from kapdesk.ui.prompts import Prompts
 from kapdesk.ui.theme import DARK, Theme
-
-Opener = Callable[[QDialog], None]
 
 
 class HistoryWindow(QMainWindow):
-    def __init__(self, controller: HistoryController, *,
+    def __init__(self, controller: HistoryController, prompts: Prompts, *,
                  sign: Callable[[int], bool] | None = None, export_dir: Path | None = None,
                  wording: Mapping[Instrument, Mapping[int, str]] | None = None,
-                 theme: Theme = DARK, open_dialog: Opener = run_modal,
-                 parent: QWidget | None = None) -> None:
+                 theme: Theme = DARK, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("history_window")
         self.setWindowTitle(f"History · {APP_NAME}")
         self.setStyleSheet(history_stylesheet(theme))
         self.controller = controller
         self.theme = theme
-        self.open_dialog: Opener = open_dialog
+        self.prompts = prompts
         self._sign = sign
         self._wording = wording or {}
-        self.exporter = Exporter(controller, lambda d: self.open_dialog(d),
-                                 export_dir or Path.home(), self)
-        self.printing = PrintFlow(controller, lambda d: self.open_dialog(d), self)
+        self.exporter = Exporter(controller, prompts.open_dialog, export_dir or Path.home(),
+                                 self)
+        self.printing = PrintFlow(controller, prompts.open_dialog, self)
         self.resize(1366, 768)
         refused = controller.refusal()
         if refused is not None:
@@ -154,10 +151,7 @@ class HistoryWindow(QMainWindow):
                 ("Review and sign…", "sign_session_action", "Ctrl+Shift+S",
                  self.session_panel.sign_button.click),
                 ("Close history", "close_history", "Ctrl+W", self.close)):
-            action = named(QAction(text, self), name)
-            action.setShortcut(QKeySequence(keys))
-            action.triggered.connect(lambda _c=False, s=slot: s())
-            self.addAction(action)
+            self.addAction(window_action(text, name, slot, shortcut=keys, parent=self))
 
     def _connect(self) -> None:
         c = self.controller
@@ -289,4 +283,4 @@ class HistoryWindow(QMainWindow):
             return None
 
         dialog = OutcomeDialog(submit, self.controller.clock.now(), self._wording, self)
-        self.open_dialog(dialog)
+        self.prompts.open_dialog(dialog)

@@ -17,13 +17,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from kapdesk.audio import track_files as files
 from kapdesk.core.playlist import Track, TrackInfo, track_key
+from kapdesk.core.playlist.text import INSPECTING, MEASURING
 from kapdesk.services.music_ops import MusicOps
-from kapdesk.ui.playlist_editor import files
 from kapdesk.ui.playlist_editor.jobs import Jobs
-
-INSPECTING = "inspecting"
-MEASURING = "measuring"
 
 
 class TrackCatalog(QObject):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from kapdesk.audio.track_files import PLAYLIST_SUFFIXES, check_paths, collect, probe
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.playlist import (
     PHASES,
@@ -30,17 +31,16 @@ from kapdesk.core.playlist import (
     track_key,
     write_m3u8,
 )
-from kapdesk.services.music_ops import MusicOps
-from kapdesk.ui.playlist_editor import checking
-from kapdesk.ui.playlist_editor.catalog import TrackCatalog
-from kapdesk.ui.playlist_editor.checking import Finding
-from kapdesk.ui.playlist_editor.files import PLAYLIST_SUFFIXES, collect, probe
-from kapdesk.ui.playlist_editor.set_files import (
+from kapdesk.core.playlist import findings as checking
+from kapdesk.core.playlist.findings import Finding
+from kapdesk.core.playlist.set_files import (
     NEW_TARGETS,
     SetEntry,
     available_sets,
     new_folder,
 )
+from kapdesk.services.music_ops import MusicOps
+from kapdesk.ui.playlist_editor.catalog import TrackCatalog
 from kapdesk.ui.playlist_editor.track_model import PhaseTrackModel
 
 
@@ -224,7 +224,7 @@ class EditorController(QObject):
         self.checking_changed.emit(True)
         self.message.emit(f"Checking {len(paths)} files…")
         self.catalog.jobs.submit(
-            lambda: checking.check_paths(paths, self.check_progress.emit,
+            lambda: check_paths(paths, self.check_progress.emit,
                                          self.catalog.jobs.closing),
             lambda reasons, error: self._on_checked(paths, reasons, error))
         return True

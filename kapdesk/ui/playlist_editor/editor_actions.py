@@ -1,30 +1,34 @@
 """The editor's actions, its toolbar and its track buttons: each with an objectName, an
-accessible name in plain words and, where it helps, a keyboard shortcut."""
+accessible name in plain words and, where it helps, a keyboard shortcut.
+
+Declared apart from the window that shows them (Picard's ui/mainwindow/actions.py): the
+track commands, the check and the preview's stop are connected here, to what this is
+handed; the window adds the actions to itself (`all()`, so their shortcuts work in it) and
+connects its own three: New, Save and the set chooser.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QToolBar, QToolButton, QWidget
 
-if TYPE_CHECKING:
-    from kapdesk.ui.playlist_editor.window import PlaylistEditorWindow
+from kapdesk.ui.naming import named, window_action
+from kapdesk.ui.playlist_editor.phase_commands import PhaseCommands
 
 
 class EditorActions(QObject):
-    def __init__(self, window: PlaylistEditorWindow) -> None:
-        super().__init__(window)
-        self._window = window
+    def __init__(self, commands: PhaseCommands, check: Callable[[], object],
+                 stop_preview: Callable[[], object], parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._accessible: dict[str, str] = {}
-        w, cmd = window, window.commands
-        a = self._action
-        self.new = a("New set", "new_set", "Ctrl+N", w.new_set, "Make a new playlist set")
-        self.save = a("Save", "save_set", "Ctrl+S", w.save, "Save the playlist set")
-        self.check = a("Check playlist", "check_playlist", "Ctrl+K",
-                       w.controller.check, "Check that every file is there and plays")
+        a, cmd = self._action, commands
+        self.new = a("New set", "new_set", "Ctrl+N", None, "Make a new playlist set")
+        self.save = a("Save", "save_set", "Ctrl+S", None, "Save the playlist set")
+        self.check = a("Check playlist", "check_playlist", "Ctrl+K", check,
+                       "Check that every file is there and plays")
         self.import_ = a("Import M3U…", "import_m3u", None, cmd.import_playlist,
                          "Import an M3U playlist into this phase")
         self.export = a("Export M3U…", "export_m3u", None, cmd.export_playlist,
@@ -43,53 +47,47 @@ class EditorActions(QObject):
                          "Measure the loudness of the selected tracks")
         self.preview = a("Preview", "preview_track", "Ctrl+P", cmd.preview_selected,
                          "Preview the selected track at low volume")
-        self.stop_preview = a("Stop", "stop_preview", "Ctrl+.", w.preview.stop,
+        self.stop_preview = a("Stop", "stop_preview", "Ctrl+.", stop_preview,
                               "Stop the preview")
         self.stop_preview.setEnabled(False)
-        self.set_choice = QComboBox(objectName="set_choice")
+        self.set_choice = named(QComboBox(), "set_choice")
         self.set_choice.setAccessibleName("Playlist set to edit")
         self.set_choice.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.set_choice.setMinimumContentsLength(30)
         self.set_choice.setPlaceholderText("New set, not saved yet")
-        self.set_choice.activated.connect(w.open_entry)
-        self.origin = QLabel(objectName="set_origin")
+        self.origin = named(QLabel(), "set_origin")
         self.origin.setAccessibleName("Where this set is kept")
         self.origin.setProperty("role", "muted")
 
-    def _action(self, text: str, name: str, shortcut: str | None, slot: Callable[[], object],
-                accessible: str) -> QAction:
-        action = QAction(text, self._window)
-        action.setObjectName(name)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.setToolTip(f"{accessible} ({QKeySequence(shortcut).toString()})")
-        else:
-            action.setToolTip(accessible)
-        action.triggered.connect(lambda _checked=False: slot())
-        self._window.addAction(action)
+    def _action(self, text: str, name: str, shortcut: str | None,
+                slot: Callable[[], object] | None, accessible: str) -> QAction:
         self._accessible[name] = accessible
-        return action
+        return window_action(text, name, slot, shortcut=shortcut, tip=accessible,
+                             parent=self)
+
+    def all(self) -> list[QAction]:
+        """Every action, for the window to add to itself (its shortcuts then work in it)."""
+        return [a for a in self.findChildren(QAction) if a.objectName() in self._accessible]
 
     def _button(self, action: QAction) -> QToolButton:
-        button = QToolButton(objectName=f"{action.objectName()}_button")
-        button.setDefaultAction(action)
-        button.setAccessibleName(self._accessible[action.objectName()])
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        return button
+        made = named(QToolButton(), f"{action.objectName()}_button")
+        made.setDefaultAction(action)
+        made.setAccessibleName(self._accessible[action.objectName()])
+        made.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        return made
 
     def toolbar(self) -> QToolBar:
-        bar = QToolBar("Playlist set", objectName="editor_toolbar")
+        bar = named(QToolBar("Playlist set"), "editor_toolbar")
         bar.setMovable(False)
-        label = QLabel("Set", objectName="set_choice_label")
+        label = named(QLabel("Set"), "set_choice_label")
         label.setProperty("role", "muted")
         label.setBuddy(self.set_choice)
         bar.addWidget(label)
         bar.addWidget(self.set_choice)
         for action in (self.new, self.save, self.check, self.import_, self.export):
             bar.addWidget(self._button(action))
-        spacer = QWidget(objectName="toolbar_spacer")
+        spacer = named(QWidget(), "toolbar_spacer")
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)
         bar.addWidget(self.origin)

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from kapdesk.ui.playlist_editor.checking import GOOD, PROBLEM, Finding
+from kapdesk.core.playlist.findings import GOOD, PROBLEM, Finding
 from kapdesk.ui.playlist_editor.style import WARNING_TEXT
 from kapdesk.ui.theme import Theme
 

@@ -82,6 +82,7 @@ class PlaylistEditorLauncher(QObject):
         # The editor's modules load when it is first opened: not needed to show the room.
         from kapdesk.ui.playlist_editor.controller import EditorController
         from kapdesk.ui.playlist_editor.preview import PreviewController
+        from kapdesk.ui.playlist_editor.prompts import DialogPrompts
         from kapdesk.ui.playlist_editor.window import PlaylistEditorWindow
 
         self._paths.playlists_dir.mkdir(parents=True, exist_ok=True)
@@ -91,9 +92,7 @@ class PlaylistEditorLauncher(QObject):
         preview = PreviewController(self._shared_player, self._busy, release=False) \
             if self._player is not None else PreviewController(busy=self._busy)
         window = PlaylistEditorWindow(controller, self._music, self._patients, self._user,
-                                      preview=preview)
-        if self._prompts is not None:
-            window.prompts = self._prompts(window)
+                                      prompts=self._prompts or DialogPrompts, preview=preview)
         controller.setParent(window)
         preview.setParent(window)
         window.destroyed.connect(self._on_window_destroyed)

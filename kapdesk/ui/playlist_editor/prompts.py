@@ -8,7 +8,7 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from kapdesk.ui.playlist_editor.files import AUDIO_SUFFIXES
+from kapdesk.core.playlist import AUDIO_SUFFIXES
 
 AUDIO_FILTER = (f"Audio files ({' '.join('*' + s for s in sorted(AUDIO_SUFFIXES))});;"
                 "All files (*)")

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk.core.playlist import PHASES, PlaylistSet, phase_name
-from kapdesk.ui.playlist_editor.text import parse_tags
+from kapdesk.core.playlist.text import parse_tags
 
 
 def named(widget: QWidget, name: str, accessible: str) -> QWidget:

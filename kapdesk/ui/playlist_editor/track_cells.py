@@ -10,13 +10,13 @@ from types import MappingProxyType
 from PySide6.QtGui import QColor
 
 from kapdesk.core.playlist import LYRICS_NAMES, Track, lyrics_allowed
-from kapdesk.ui.playlist_editor.catalog import TrackCatalog
-from kapdesk.ui.playlist_editor.text import (
+from kapdesk.core.playlist.text import (
     length_text,
     loudness_detail,
     loudness_text,
     tags_text,
 )
+from kapdesk.ui.playlist_editor.catalog import TrackCatalog
 
 COLUMNS = ("Title", "Artist", "Length", "Loudness", "Lyrics", "Tags")
 TITLE, ARTIST, LENGTH, LOUDNESS, LYRICS_COLUMN, TAGS = range(len(COLUMNS))

@@ -30,8 +30,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from kapdesk.core.playlist import LYRICS, LYRICS_NAMES, Track
+from kapdesk.core.playlist.text import parse_tags
 from kapdesk.ui.playlist_editor.catalog import TrackCatalog
-from kapdesk.ui.playlist_editor.text import parse_tags
 from kapdesk.ui.playlist_editor.track_cells import (
     ARTIST,
     COLUMNS,

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk.core.playlist import LYRICS, LYRICS_NAMES, Track, lyrics_allowed
+from kapdesk.core.playlist.text import length_text, loudness_detail, tags_text
 from kapdesk.ui.playlist_editor.catalog import TrackCatalog
 from kapdesk.ui.playlist_editor.set_form import named
-from kapdesk.ui.playlist_editor.text import length_text, loudness_detail, tags_text
 
 
 class TrackPanel(QGroupBox):

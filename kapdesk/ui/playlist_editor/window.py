@@ -26,9 +26,12 @@ from PySide6.QtWidgets import (
 from kapdesk import APP_NAME
 from kapdesk.core.accounts import User
 from kapdesk.core.playlist import PHASES, PhaseTotal, PlaylistSet, Track, phase_name
+from kapdesk.core.playlist.findings import Finding
+from kapdesk.core.playlist.set_files import SetEntry
+from kapdesk.core.playlist.text import tab_text, total_text
 from kapdesk.services.music_ops import MusicOps
 from kapdesk.services.reads import PatientReads
-from kapdesk.ui.playlist_editor.checking import Finding
+from kapdesk.ui.naming import named
 from kapdesk.ui.playlist_editor.controller import EditorController
 from kapdesk.ui.playlist_editor.editor_actions import EditorActions
 from kapdesk.ui.playlist_editor.findings_view import FindingsList
@@ -36,10 +39,8 @@ from kapdesk.ui.playlist_editor.phase_commands import PhaseCommands
 from kapdesk.ui.playlist_editor.phase_table import PhaseTable
 from kapdesk.ui.playlist_editor.preview import PreviewController
 from kapdesk.ui.playlist_editor.prompts import DialogPrompts, Prompts
-from kapdesk.ui.playlist_editor.set_files import SetEntry
 from kapdesk.ui.playlist_editor.set_form import SetForm
 from kapdesk.ui.playlist_editor.style import editor_stylesheet
-from kapdesk.ui.playlist_editor.text import tab_text, total_text
 from kapdesk.ui.playlist_editor.track_model import LYRICS_COLUMN, TAGS
 from kapdesk.ui.playlist_editor.track_panel import TrackPanel
 from kapdesk.ui.playlist_editor.vetoes import VetoPanel
@@ -49,7 +50,8 @@ from kapdesk.ui.theme import DARK, Theme
 class PlaylistEditorWindow(QMainWindow):
     def __init__(self, controller: EditorController, music: MusicOps,
                  patients: PatientReads, user: Callable[[], User], *,
-                 prompts: Prompts | None = None, preview: PreviewController | None = None,
+                 prompts: Callable[[QWidget], Prompts] = DialogPrompts,
+                 preview: PreviewController | None = None,
                  theme: Theme = DARK, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("playlist_editor")
@@ -58,16 +60,18 @@ class PlaylistEditorWindow(QMainWindow):
         self.setStyleSheet(editor_stylesheet(theme))
         self.resize(1366, 768)
         self.controller = controller
-        self.prompts: Prompts = prompts or DialogPrompts(self)
+        self.prompts: Prompts = prompts(self)  # the questions it asks, over this window
         self.preview = preview or PreviewController(parent=self)
         self.entries: list[SetEntry] = []
         self.tables = {p: PhaseTable(controller.models[p]) for p in PHASES}
         self.form = SetForm()
         self.track_panel = TrackPanel(controller.catalog)
+        self.commands = PhaseCommands(controller, self.prompts, self.preview,
+                                      self.current_table, self.say, self)
         self.vetoes = VetoPanel(music, patients, user, self.current_track,
                                 self._veto_label)
-        self.commands = PhaseCommands(self)
-        self.actions_ = EditorActions(self)
+        self.actions_ = EditorActions(self.commands, controller.check, self.preview.stop, self)
+        self.addActions(self.actions_.all())
         self._build()
         self._connect()
         self.reload_sets()
@@ -81,16 +85,16 @@ class PlaylistEditorWindow(QMainWindow):
 
     def _build(self) -> None:
         self.addToolBar(self.actions_.toolbar())
-        self.tabs = QTabWidget(objectName="phase_tabs")
+        self.tabs = named(QTabWidget(), "phase_tabs")
         self.tabs.setAccessibleName("Phases")
         self.tabs.tabBar().setChangeCurrentOnDrag(True)  # drag rows onto another phase
         self.tabs.tabBar().setAcceptDrops(True)
         for phase in PHASES:
             self.tabs.addTab(self.tables[phase], phase_name(phase))
-        self.total_label = QLabel(objectName="phase_total")
+        self.total_label = named(QLabel(), "phase_total")
         self.total_label.setAccessibleName("Phase length against its target")
         self.findings = FindingsList(self.theme)
-        left = QWidget(objectName="editor_main")
+        left = named(QWidget(), "editor_main")
         column = QVBoxLayout(left)
         column.setContentsMargins(8, 8, 4, 8)
         column.setSpacing(6)
@@ -103,29 +107,32 @@ class PlaylistEditorWindow(QMainWindow):
         row.addStretch(1)
         column.addWidget(self.total_label)
         column.addLayout(row)
-        heading = QLabel("Check playlist", objectName="check_heading")
+        heading = named(QLabel("Check playlist"), "check_heading")
         heading.setProperty("role", "heading")
         column.addWidget(heading)
         column.addWidget(self.findings)
-        right = QWidget(objectName="editor_side")
+        right = named(QWidget(), "editor_side")
         side = QVBoxLayout(right)
         side.setContentsMargins(4, 8, 8, 8)
         side.setSpacing(8)
         side.addWidget(self.track_panel)
         side.addWidget(self.vetoes, 1)
-        split = QSplitter(Qt.Orientation.Horizontal, objectName="editor_split")
+        split = named(QSplitter(Qt.Orientation.Horizontal), "editor_split")
         split.addWidget(left)
         split.addWidget(right)
         split.setStretchFactor(0, 1)
         split.setSizes([1000, 360])
         split.setChildrenCollapsible(False)
         self.setCentralWidget(split)
-        self.status = QLabel(objectName="editor_status")
+        self.status = named(QLabel(), "editor_status")
         self.status.setAccessibleName("Editor status")
         self.statusBar().addWidget(self.status, 1)
 
     def _connect(self) -> None:
         c = self.controller
+        self.actions_.new.triggered.connect(lambda _checked=False: self.new_set())
+        self.actions_.save.triggered.connect(lambda _checked=False: self.save())
+        self.actions_.set_choice.activated.connect(self.open_entry)
         c.set_opened.connect(self._on_controller_set_opened)
         c.totals_changed.connect(self._on_controller_totals_changed)
         c.findings_changed.connect(self._on_controller_findings_changed)
@@ -241,8 +248,7 @@ class PlaylistEditorWindow(QMainWindow):
         return self.tables[self.current_phase()]
 
     def current_track(self) -> Track | None:
-        rows = self.current_table().selected_rows()
-        return self.current_table().phase_model().track(rows[0]) if rows else None
+        return self.commands.current_track()
 
     def _on_selection_changed(self) -> None:
         table = self.current_table()

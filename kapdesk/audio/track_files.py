@@ -1,5 +1,5 @@
-"""Audio files for the editor, without Qt: which files to add, what they are, whether they
-play. Every function here may run on a worker thread; none touches the database.
+"""Audio files for the playlist editor: which files to add, what they are, whether they
+play. Every function here may run on a worker thread; none touches the database or Qt.
 
 - `collect(paths)`: files and folders (dropped or chosen) -> the audio files in them, in
   order, and the ones left out with the reason (not audio, or audio that does not decode:
@@ -8,19 +8,20 @@ play. Every function here may run on a worker thread; none touches the database.
 - `examine(path)`: length and tags from mutagen (soundfile as a fallback) as a TrackInfo.
 - `measure(path, known)`: the loudness (kapdesk.audio.loudness.analyse) added to it.
 - `check_file(path)`: None when the file is there, readable and decodes to its end; else
-  the reason in words.
+  the reason in words; `check_paths(paths)` the same for a set's files ("Check playlist").
 """
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
 from kapdesk.core.playlist import AUDIO_SUFFIXES, TrackInfo, track_key
+from kapdesk.core.playlist.text import clock_text
 
 PLAYLIST_SUFFIXES = frozenset({".m3u", ".m3u8", ".pls"})
 GAIN_SOURCES = MappingProxyType({"tags": "replaygain", "measured": "measured"})  # analyse()
@@ -177,10 +178,23 @@ def check_file(path: Path) -> str | None:
     return None
 
 
-def clock_text(seconds: float) -> str:
-    """Minutes and seconds, "4:05"; hours as minutes too ("125:00"), as on a player."""
-    whole = round(max(0.0, seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
+def check_paths(paths: list[Path], progress: Callable[[int, int], None] | None = None,
+                stop: Callable[[], bool] = lambda: False) -> dict[str, str]:
+    """Worker side: the reason each failing file would not play, by its path as given.
+    Ends early (with what it has) when `stop()` says so."""
+    reasons: dict[str, str] = {}
+    for number, path in enumerate(paths, start=1):
+        if stop():
+            break
+        try:
+            reason = check_file(path)
+        except Exception as exc:  # one odd file must not end the check
+            reason = f"cannot be checked ({exc})"
+        if reason:
+            reasons[str(path)] = reason
+        if progress is not None:
+            progress(number, len(paths))
+    return reasons
 
 
 def _short(exc: BaseException) -> str:

@@ -1,12 +1,20 @@
-"""The editor's words for lengths, totals and loudness (plain functions, no widgets)."""
+"""The playlist editor's words for lengths, totals and loudness (plain functions)."""
 
 from __future__ import annotations
 
-from kapdesk.core.playlist import PhaseTotal, TrackInfo, phase_name
-from kapdesk.ui.playlist_editor.catalog import INSPECTING, MEASURING
-from kapdesk.ui.playlist_editor.files import clock_text
+from kapdesk.core.playlist.model import TrackInfo, phase_name
+from kapdesk.core.playlist.rules import PhaseTotal
 
 NOT_MEASURED = "not measured"
+# What the editor is doing with a file: reading its tags and length, measuring its loudness.
+INSPECTING = "inspecting"
+MEASURING = "measuring"
+
+
+def clock_text(seconds: float) -> str:
+    """Minutes and seconds, "4:05"; hours as minutes too ("125:00"), as on a player."""
+    whole = round(max(0.0, seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def total_text(total: PhaseTotal) -> str:

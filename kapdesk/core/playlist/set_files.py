@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from kapdesk.core.playlist import load_sets
-from kapdesk.ui.playlist_editor.checking import PROBLEM, Finding
+from kapdesk.core.playlist.findings import PROBLEM, Finding
+from kapdesk.core.playlist.sets import load_sets
 
 # A new set starts with the IM KAP phase lengths (DOMAIN.md), with settling before.
 NEW_TARGETS = MappingProxyType({"settling": 10.0, "onset": 10.0, "peak": 35.0,

@@ -1,6 +1,7 @@
-""""Check playlist": every file of the set is there, readable and decodes; the lyrics rule;
-each phase against its target. The file work runs on a worker; the findings are built on
-the UI thread from its answers, in words, each naming the phase, the track and the file.
+"""What "Check playlist" found, in words, each naming the phase, the track and the file:
+a file that would not play (the reasons come from kapdesk.audio.track_files.check_paths,
+run on a worker), the lyrics rule, each phase against its target; and problems met
+reading a playlist. Pure Python: the editor shows these, the tests read them.
 """
 
 from __future__ import annotations
@@ -9,16 +10,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from kapdesk.core.playlist import (
-    PHASES,
-    PlaylistProblem,
-    PlaylistSet,
-    Track,
-    lyrics_allowed,
-    phase_name,
-    phase_totals,
-)
-from kapdesk.ui.playlist_editor.files import check_file, clock_text
+from kapdesk.core.playlist.model import PHASES, PlaylistProblem, PlaylistSet, Track, phase_name
+from kapdesk.core.playlist.rules import lyrics_allowed, phase_totals
+from kapdesk.core.playlist.text import clock_text
 
 PROBLEM, WARNING, GOOD = "problem", "warning", "good"
 
@@ -34,25 +28,6 @@ class Finding:
     def __str__(self) -> str:
         mark = {PROBLEM: "Problem", WARNING: "Warning", GOOD: "OK"}.get(self.severity, "")
         return f"{mark}: {self.text}" if mark else self.text
-
-
-def check_paths(paths: list[Path], progress: Callable[[int, int], None] | None = None,
-                stop: Callable[[], bool] = lambda: False) -> dict[str, str]:
-    """Worker side: the reason each failing file would not play, by its path as given.
-    Ends early (with what it has) when `stop()` says so."""
-    reasons: dict[str, str] = {}
-    for number, path in enumerate(paths, start=1):
-        if stop():
-            break
-        try:
-            reason = check_file(path)
-        except Exception as exc:  # one odd file must not end the check
-            reason = f"cannot be checked ({exc})"
-        if reason:
-            reasons[str(path)] = reason
-        if progress is not None:
-            progress(number, len(paths))
-    return reasons
 
 
 def from_problems(problems: list[PlaylistProblem], when: str) -> list[Finding]:
