@@ -26,7 +26,7 @@ DIALOGS = {  # objectName: a part of the refusal it shows
     "correct_dose_dialog": "more than 12 h before the session was planned",
     "sign_dialog": "wrong password",
     "integration_dialog": "needs the patient's code",
-    "accounts_dialog": "last admin account",
+    "accounts_dialog": "cannot deactivate your own account",
 }
 
 
