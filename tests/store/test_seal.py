@@ -16,6 +16,7 @@ from kapdesk.store.connection import Database
 from kapdesk.store.database import open_database
 from kapdesk.store.restore import restore
 from kapdesk.store.seal import SLOT, SealError, read_seal, seal_path, write_seal
+from kapdesk.store.sealkey import key_for
 
 
 def add(audit: AuditTrail, clock: FakeClock, n: int = 1) -> None:
@@ -169,18 +170,19 @@ def test_a_stop_on_either_side_of_the_commit_leaves_a_matching_seal(
     audit = AuditTrail(db, clock)
     add(audit, clock, 2)
     seal = seal_path(db_path)
+    key = key_for(db, db_path)[0]
     (c_id, c_head), (p_id, p_head) = (1, db.execute("SELECT hash FROM audit WHERE id = 1"
                                                     ).fetchone()[0]), audit.head()
     # as written just before the commit of row 2, the app then killed before confirming
-    write_seal(seal, c_id, c_id, c_head, "t", pending=(p_id, p_head))
+    write_seal(seal, c_id, c_id, c_head, "t", pending=(p_id, p_head), key=key)
     report = anchor_report(db, seal, [])
-    assert report.problems == [] and "before the seal was confirmed" in report.compared[0]
+    assert report.problems == [] and "before the seal was confirmed" in report.compared[1]
     # as written before a commit that never happened (row 3 is not in the trail)
-    write_seal(seal, p_id, p_id, p_head, "t", pending=(3, "e" * 64))
+    write_seal(seal, p_id, p_id, p_head, "t", pending=(3, "e" * 64), key=key)
     report = anchor_report(db, seal, [])
-    assert report.problems == [] and "did not commit" in report.compared[0]
+    assert report.problems == [] and "did not commit" in report.compared[1]
     # once confirmed, a removed last row is found
-    write_seal(seal, p_id, p_id, p_head, "t")
+    write_seal(seal, p_id, p_id, p_head, "t", key=key)
     db.execute("DROP TRIGGER audit_no_delete")
     db.execute("DELETE FROM audit WHERE id = 2")
     [problem, *_] = anchor_report(db, seal, []).problems
