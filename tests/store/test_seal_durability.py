@@ -1,0 +1,197 @@
+"""The seal as the room writes it: kept open, flushed after the save rather than before its
+commit, closed cleanly at the end; keyed with the database's key. What check makes of a
+seal left behind by an unclean stop, of one closed cleanly and behind, and of a forged one."""
+
+import json
+import logging
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from kapdesk.core.clock import FakeClock
+from kapdesk.store.anchor import KeyState, anchor_report, key_state
+from kapdesk.store.audit import AuditTrail
+from kapdesk.store.connection import Database
+from kapdesk.store.database import open_database
+from kapdesk.store.seal import SLOT, SealWriter, read_seal, seal_path, write_seal
+from kapdesk.store.sealkey import KEY_BYTES, SealKeyError, key_for, load_key
+from kapdesk.store.signature import canonical, sha256
+
+
+def add(audit: AuditTrail, clock: FakeClock, n: int = 1, seconds: float = 1) -> None:
+    for i in range(n):
+        clock.advance(seconds)
+        audit.append(None, "update", "setting", i, None, {"n": i})
+
+
+def head_at(db: Database, row: int) -> str:
+    return str(db.execute("SELECT hash FROM audit WHERE id = ?", [row]).fetchone()[0])
+
+
+def test_the_seal_is_running_while_open_and_closed_cleanly_at_close(
+        db_path: Path, clock: FakeClock) -> None:
+    db = open_database(db_path)
+    add(AuditTrail(db, clock), clock, 3)
+    sealed = read_seal(seal_path(db_path), key_for(db, db_path)[0])
+    assert sealed is not None and sealed.running and sealed.last_id == 3
+    assert sealed.mac == "verified"
+    db.close()
+    again = open_database(db_path)
+    try:
+        closed = read_seal(seal_path(db_path), key_for(again, db_path)[0])
+        assert closed is not None and not closed.running and closed.last_id == 3
+        assert closed.seq == sealed.seq + 1  # one slot more: the close
+        assert anchor_report(again, seal_path(db_path), []).problems == []
+    finally:
+        again.close()
+
+
+def test_a_connection_that_never_sealed_leaves_the_seal_as_it_was(
+        db_path: Path, clock: FakeClock) -> None:
+    db = open_database(db_path)
+    add(AuditTrail(db, clock), clock)
+    db.close()
+    before = seal_path(db_path).read_bytes()
+    open_database(db_path).close()  # opened and closed, nothing audited
+    assert seal_path(db_path).read_bytes() == before
+
+
+def test_the_flush_thread_runs_and_a_close_waits_for_it(tmp_path: Path) -> None:
+    writer = SealWriter(tmp_path / "x.seal", flush_after=0.0)
+    for i in range(1, 50):
+        writer.write(i, i, "a" * 64, "t")
+    writer.close((49, "a" * 64), "t")  # joins any flush still running, flushes, closes
+    found = read_seal(tmp_path / "x.seal")
+    assert found is not None and (found.last_id, found.running) == (49, False)
+    assert found.seq == 50
+
+
+def test_behind_after_an_unclean_stop_is_a_warning_naming_the_rows(
+        db: Database, db_path: Path, clock: FakeClock) -> None:
+    """A power cut in the moment after a save: the trail committed (fsync'd), the seal's
+    last slots still in the page cache, lost. The seal on disk says running, two rows ago."""
+    audit = AuditTrail(db, clock)
+    add(audit, clock, 3)
+    key = key_for(db, db_path)[0]
+    write_seal(seal_path(db_path), 1, 1, head_at(db, 1), "t", running=True, key=key)
+    report = anchor_report(db, seal_path(db_path), [])
+    assert report.problems == []
+    [warning] = report.warnings
+    assert "rows 2-3 (2, saved within 1 s) are not sealed: KAPdesk did not close" in warning
+    assert "review audit rows 2-3" in warning
+
+
+def test_behind_a_seal_closed_cleanly_is_a_failure(db: Database, db_path: Path,
+                                                   clock: FakeClock) -> None:
+    audit = AuditTrail(db, clock)
+    add(audit, clock, 3)
+    key = key_for(db, db_path)[0]
+    write_seal(seal_path(db_path), 1, 1, head_at(db, 1), "t", running=False, key=key)
+    [problem] = anchor_report(db, seal_path(db_path), []).problems
+    assert problem.startswith("seal: 2 audit row(s) after row 1 are not sealed (the seal was "
+                              "closed cleanly after row 1)")
+
+
+def test_behind_by_rows_further_apart_than_an_unclean_stop_leaves_is_a_failure(
+        db: Database, db_path: Path, clock: FakeClock) -> None:
+    audit = AuditTrail(db, clock)
+    add(audit, clock, 3, seconds=3600)
+    key = key_for(db, db_path)[0]
+    write_seal(seal_path(db_path), 1, 1, head_at(db, 1), "t", running=True, key=key)
+    [problem] = anchor_report(db, seal_path(db_path), []).problems
+    assert "(they span 3600 s, more than an unclean stop leaves)" in problem
+
+
+def test_a_cut_tail_is_still_a_failure_whatever_the_seal_says_of_running(
+        db: Database, db_path: Path, clock: FakeClock) -> None:
+    audit = AuditTrail(db, clock)
+    add(audit, clock, 3)
+    db.execute("DROP TRIGGER audit_no_delete")
+    db.execute("DELETE FROM audit WHERE id = 3")
+    problems = anchor_report(db, seal_path(db_path), []).problems
+    assert any(p.startswith("seal: the audit trail ends at row 2 but the seal recorded 3")
+               for p in problems), problems
+
+
+def test_a_seal_forged_without_the_key_fails(db: Database, db_path: Path,
+                                            clock: FakeClock) -> None:
+    """Anyone with the data folder can rewrite the seal with its public checksum; without
+    the key its MAC is missing or wrong. Cut the trail and seal the cut: still found."""
+    audit = AuditTrail(db, clock)
+    add(audit, clock, 3)
+    seal = seal_path(db_path)
+    real = json.loads(seal.read_bytes()[:SLOT].decode())  # a real slot and its MAC
+    db.execute("DROP TRIGGER audit_no_delete")
+    db.execute("DELETE FROM audit WHERE id = 3")
+    write_seal(seal, 2, 2, head_at(db, 2), "t")  # no key: no MAC
+    [problem] = anchor_report(db, seal, []).problems
+    assert problem.startswith("seal: it carries no MAC, but this database has a key")
+    write_seal(seal, 2, 2, head_at(db, 2), "t", key=os.urandom(KEY_BYTES))  # a guessed key
+    [problem] = anchor_report(db, seal, []).problems
+    assert problem.startswith("seal: its MAC does not verify with this database's key")
+    # the real MAC kept, the content changed to the cut trail, the public checksum redone
+    body = {k: v for k, v in real.items() if k not in ("check", "mac")}
+    body.update(seq=99, last_id=2, rows=2, head=head_at(db, 2), pending_id=2,
+                pending_head=head_at(db, 2))
+    text = canonical(body)
+    line = canonical({**body, "check": sha256(text)[:16], "mac": real["mac"]})
+    seal.write_bytes((line.ljust(SLOT - 1) + "\n").encode() * 2)
+    [problem] = anchor_report(db, seal, []).problems
+    assert problem.startswith("seal: its MAC does not verify with this database's key")
+
+
+def test_a_keyed_seal_checked_without_its_key_is_a_warning(db: Database, db_path: Path,
+                                                          clock: FakeClock) -> None:
+    add(AuditTrail(db, clock), clock, 2)
+    report = anchor_report(db, seal_path(db_path), [], key=KeyState())
+    assert report.problems == []
+    assert any("NOT verified with the key" in w for w in report.warnings)
+    verified = anchor_report(db, seal_path(db_path), [])
+    assert any("its MAC verified with this database's key" in c for c in verified.compared)
+
+
+def test_the_key_is_the_owners_alone_and_made_once(tmp_path: Path) -> None:
+    first = load_key(tmp_path / "keys", "abc123", create=True)
+    again = load_key(tmp_path / "keys", "abc123", create=True)
+    assert first == again and first is not None and len(first) == KEY_BYTES
+    mode = stat.S_IMODE(os.stat(tmp_path / "keys" / "seal-abc123.key").st_mode)
+    assert mode == 0o600
+    assert load_key(tmp_path / "keys", "other") is None  # never made by reading
+    assert not (tmp_path / "keys" / "seal-other.key").exists()
+
+
+def test_a_damaged_key_is_named_and_a_key_inside_the_data_folder_refused(
+        db: Database, db_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    add(AuditTrail(db, clock), clock)
+    _key, file = key_for(db, db_path)
+    assert file is not None
+    file.write_text("not hex at all\n")
+    state = key_state(db, db_path)
+    assert state.problem.startswith(f"The seal's key {file} cannot be read (not a key)")
+    assert any(p.startswith("seal: The seal's key") for p in
+               anchor_report(db, seal_path(db_path), []).problems)
+    file.write_text("ab" * 5 + "\n")
+    with pytest.raises(SealKeyError, match="5 bytes, not 32"):
+        key_for(db, db_path)
+    monkeypatch.setenv("KAPDESK_KEY_DIR", str(db_path.parent / "keys"))
+    assert "is inside the data folder" in key_state(db, db_path).problem
+    other = open_database(db_path.with_name("other.sqlite3"))
+    try:
+        with caplog.at_level(logging.WARNING):
+            add(AuditTrail(other, clock), clock)  # saved all the same, without the key
+        assert "the audit seal is written without its key" in caplog.text
+        assert not (db_path.parent / "keys").exists()
+    finally:
+        other.close()
+
+
+def test_a_slot_holds_a_keyed_seal_of_the_longest_ids(tmp_path: Path) -> None:
+    big = 2 ** 62
+    found = write_seal(tmp_path / "s.seal", big, big, "f" * 64,
+                       "2026-03-02T09:00:00.000000+00:00", pending=(big, "e" * 64),
+                       running=True, key=os.urandom(KEY_BYTES))
+    assert (tmp_path / "s.seal").stat().st_size == 2 * SLOT
+    assert found.seq == 1
