@@ -144,8 +144,9 @@ def test_migration_0006_records_a_baseline_for_an_older_database(tmp_path: Path)
     try:
         from kapdesk.store.reconcile import record_problems
 
-        [row] = db.execute("SELECT action, new FROM audit").fetchall()
+        [row, people] = db.execute("SELECT action, new FROM audit").fetchall()
         assert row[0] == "baseline" and '"session_events":1' in row[1]
+        assert people[0] == "baseline" and '"patients":1,"users":1' in people[1]
         assert record_problems(db) == []
         report = anchor_report(db, seal_path(path), [])
         assert report.problems == [] and report.compared[0].startswith("seal: none yet")
