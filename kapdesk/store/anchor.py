@@ -14,6 +14,7 @@ from kapdesk.store.backup_heads import compare_backups, hash_at, recorded_backup
 from kapdesk.store.connection import Database
 from kapdesk.store.seal import Seal, SealError, database_file, read_seal
 from kapdesk.store.sealkey import SealKeyError, key_for
+from kapdesk.store.signature import loads
 from kapdesk.store.timefmt import from_db
 
 
@@ -154,6 +155,21 @@ def _behind(db: Database, path: Path, report: AnchorReport, seal: Seal, top: int
         "written behind KAPdesk's back, or while the seal could not be written")
 
 
+def _found_unsealed(db: Database, report: AnchorReport) -> None:
+    """What starts recorded of rows they found not sealed (seal_writing.note_unsealed)."""
+    for rid, new in db.execute("SELECT id, new FROM audit WHERE action = 'unsealed' AND "
+                               "entity = 'audit' ORDER BY id"):
+        found = loads(new) if isinstance(loads(new), dict) else {}
+        rows = f"rows {found.get('first')}-{found.get('last')}"
+        if found.get("seal_running") is True:
+            report.compared.append(f"audit row {rid}: a start found {rows} not sealed, the "
+                                   "seal not closed (the computer stopped just after a save)")
+        else:
+            report.warnings.append(f"audit row {rid}: a start found {rows} not sealed "
+                                   "behind a seal closed cleanly: written behind KAPdesk's "
+                                   f"back; review audit {rows}")
+
+
 def read_anchor(seal: Path, key: KeyState | None = None) -> Seal | SealError | None:
     """The seal as it is now: read before the trail's snapshot is taken, so that a
     KAPdesk saving meanwhile can only put the trail ahead of it, never behind."""
@@ -182,6 +198,7 @@ def anchor_report(db: Database, seal: Path, backups: list[Path],
         sealed = read_anchor(seal, key)
     try:
         _seal(db, seal, report, sealed, writer, key)
+        _found_unsealed(db, report)
         compare_backups(db, backups, report)
         compare_backups(db, given or [], report, given="given with --backup")
         compare_backups(db, recorded_backups(db, [*backups, *(given or [])]), report,

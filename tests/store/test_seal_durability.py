@@ -15,6 +15,7 @@ from kapdesk.store.anchor import KeyState, anchor_report, key_state
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
 from kapdesk.store.database import open_database
+from kapdesk.store.opening import open_data_folder
 from kapdesk.store.seal import SLOT, SealWriter, read_seal, seal_path, write_seal
 from kapdesk.store.sealkey import KEY_BYTES, SealKeyError, key_for, load_key
 from kapdesk.store.signature import canonical, sha256
@@ -195,3 +196,41 @@ def test_a_slot_holds_a_keyed_seal_of_the_longest_ids(tmp_path: Path) -> None:
                        running=True, key=os.urandom(KEY_BYTES))
     assert (tmp_path / "s.seal").stat().st_size == 2 * SLOT
     assert found.seq == 1
+
+
+@pytest.mark.parametrize("running", [True, False])
+def test_a_start_records_the_rows_it_finds_unsealed_before_sealing_them(
+        tmp_path: Path, clock: FakeClock, running: bool) -> None:
+    """After a power cut just after a save (the seal on disk a row behind, not closed) the
+    next start would seal that row with its first save, and the gap would be gone: it is
+    recorded first, in an audit row of its own, and check names it from then on."""
+    path = tmp_path / "data" / "kapdesk.sqlite3"
+    path.parent.mkdir()
+    opened = open_data_folder(path, clock, "the test room")
+    add(AuditTrail(opened.db, clock), clock, 3)
+    key = key_for(opened.db, path)[0]
+    opened.close()
+    db = open_database(path)
+    write_seal(seal_path(path), 2, 2, head_at(db, 2), "t", running=running, key=key)
+    db.conn.close()  # as the machine stopped: nothing more written
+    again = open_data_folder(path, clock, "the test room")
+    try:
+        [notice] = again.notices
+        assert notice.startswith("The audit seal was behind the trail: rows 3-3 were not "
+                                 "sealed")
+        assert ("the computer may have stopped" in notice) == running
+        row = again.db.execute("SELECT id, new FROM audit WHERE action = 'unsealed'"
+                               ).fetchone()
+        assert json.loads(row[1])["first"] == 3 and json.loads(row[1])["last"] == 3
+        report = anchor_report(again.db, seal_path(path), [])
+        assert report.problems == []
+        said = report.compared if running else report.warnings
+        assert any(line.startswith(f"audit row {row[0]}: a start found rows 3-3 not sealed")
+                   for line in said), report
+    finally:
+        again.close()
+    quiet = open_data_folder(path, clock, "the test room")  # nothing behind: nothing said
+    try:
+        assert quiet.notices == []
+    finally:
+        quiet.close()
