@@ -176,7 +176,8 @@ def _check(args: argparse.Namespace) -> int:
     for line in problems:  # the first mismatch first
         print(line)
     print(f"verified: {signed} signature(s), each recomputed over the record it signed; the "
-          "audit trail's chain, and its rows against the session record both ways")
+          "audit trail's chain, and its rows against the session record, patients, courses, "
+          "accounts, outcome measures and music vetoes, both ways")
     for line in anchors.compared:
         print(f"compared: {line}")
     for line in anchors.warnings:

@@ -126,7 +126,8 @@ def read_seal(path: Path, key: bytes | None = None) -> Seal | None:
     """The newest whole slot, its MAC checked with `key` if given; None when there is no
     seal file. SealError if damaged."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:  # two slots, however long the file was made
+            raw = file.read(2 * SLOT)
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -183,7 +184,8 @@ class SealWriter:
                 pass
             self._release()
         created = not self.path.exists()
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        # never through a link put in its place: the seal is this file, nothing else
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         self._fd = fd
         if created and os.name == "posix":  # the new name itself survives a power cut
             folder = os.open(self.path.parent, os.O_RDONLY)

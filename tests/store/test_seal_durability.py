@@ -234,3 +234,22 @@ def test_a_start_records_the_rows_it_finds_unsealed_before_sealing_them(
         assert quiet.notices == []
     finally:
         quiet.close()
+
+
+def test_a_seal_replaced_by_a_link_or_grown_huge_is_never_followed_or_read_whole(
+        db: Database, db_path: Path, clock: FakeClock, tmp_path: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
+    audit = AuditTrail(db, clock)
+    add(audit, clock)
+    seal = seal_path(db_path)
+    with seal.open("ab") as grown:  # a seal padded to 8 MB: only its two slots are read
+        grown.write(b"\0" * 8_000_000)
+    assert read_seal(seal) is not None
+    victim = tmp_path / "elsewhere.txt"
+    victim.write_text("the user's own file\n")
+    seal.unlink()
+    seal.symlink_to(victim)
+    with caplog.at_level(logging.WARNING):
+        add(audit, clock)  # saved; the seal is not written through the link
+    assert victim.read_text() == "the user's own file\n"
+    assert "the audit seal could not be written (OSError)" in caplog.text
