@@ -16,10 +16,12 @@ open (SealWriter) and writes a slot with one pwrite, no fsync, so a save does no
 the seal's disk. A process killed at any point loses nothing (the page cache is the
 kernel's, not the process's); the seal is fdatasync'd by a short-lived thread at most
 FLUSH_AFTER_S after a write, and at once when the connection closes, which also marks the
-seal "closed cleanly" (`running` false). So only a power cut or a kernel crash within that
-moment can leave the seal behind the trail, by the rows saved in it, with `running` still
-true; `kapdesk check` then warns and names them, where a seal closed cleanly and behind is
-a failure.
+seal "closed cleanly" (`running` false). The one write that turns a closed seal (or none)
+back to running is fdatasync'd before the save goes on, so the seal on disk never says
+"closed cleanly" with rows after it that KAPdesk saved. So only a power cut or a kernel
+crash within that moment can leave the seal behind the trail, by the rows saved in it, with
+`running` still true; `kapdesk check` then warns and names them, where a seal closed
+cleanly and behind is a failure.
 
 The seal is its own file: it is never the database, its -wal or its -shm (which only
 SQLite may open).
@@ -166,6 +168,7 @@ class SealWriter:
         self._guard = threading.Lock()
         self._dirty = False
         self._image = b""  # the two slots as this writer last left them
+        self._running = False  # what the slot it wrote last said
         self.last_seq = 0  # the seq of the slot this writer wrote last
 
     @property
@@ -206,12 +209,17 @@ class SealWriter:
         try:
             image = os.pread(fd, 2 * SLOT, 0)
             # the file as this writer left it: nobody else wrote since, its seq is known
-            seq = self.last_seq if image == self._image else None
-            if seq is None:
+            if image == self._image and self.last_seq:
+                seq, was_running = self.last_seq, self._running
+            else:
                 current = _newest(image, self._key)
                 seq = current.seq if current else 0
+                was_running = current is not None and current.running
             if only_if_last and seq != self.last_seq:
                 return None
+            # a seal that said "closed cleanly" (or none) turns "running" on the disk before
+            # the save goes on: after a power cut it then never says closed with rows after
+            durable = durable or (running and not was_running)
             pending_id, pending_head = pending or (last_id, head)
             seal = Seal(seq + 1, last_id, rows, head, at, pending_id, pending_head, running)
             slot = _encode(seal, self._key)
@@ -219,7 +227,7 @@ class SealWriter:
             os.pwrite(fd, slot, at_)
             self._image = image[:at_] + slot + image[at_ + SLOT:] if len(image) == 2 * SLOT \
                 else b""
-            self.last_seq = seal.seq
+            self.last_seq, self._running = seal.seq, running
         finally:
             _lock(fd, "unlock")
         if durable:
