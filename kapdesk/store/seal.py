@@ -87,10 +87,10 @@ def _encode(seal: Seal, key: bytes | None) -> bytes:
     body: dict[str, object] = {f: getattr(seal, f) for f in _FIELDS}
     body["running"] = seal.running
     text = canonical(body)
-    whole = {**body, "check": sha256(text)[:16]}
-    if key is not None:
-        whole["mac"] = _mac(key, text)
-    line = canonical(whole)
+    # the checksum and MAC cover the body's canonical text, which _decode rebuilds from the
+    # fields read: the line itself needs no second serialisation
+    line = text[:-1] + f',"check":"{sha256(text)[:16]}"' + (
+        f',"mac":"{_mac(key, text)}"' if key is not None else "") + "}"
     if len(line.encode("utf-8")) >= SLOT:  # never into the other slot
         raise ValueError(f"a seal slot holds {SLOT - 1} bytes, not {len(line)}")
     return (line.ljust(SLOT - 1) + "\n").encode("utf-8")
@@ -179,12 +179,8 @@ class SealWriter:
         """The seal's descriptor, reopened if the file at the path is not the one open."""
         fd = self._fd
         if fd is not None:
-            try:
-                now, held = os.stat(self.path), os.fstat(fd)
-                if (now.st_ino, now.st_dev) == (held.st_ino, held.st_dev):
-                    return fd
-            except FileNotFoundError:
-                pass
+            if os.fstat(fd).st_nlink > 0:  # still the file at the path: not removed or
+                return fd                  # renamed over (a link put there is refused)
             self._release()
         created = not self.path.exists()
         # never through a link put in its place: the seal is this file, nothing else
