@@ -49,15 +49,22 @@ class AuditTrail:
         if writer is None:
             return
 
+        committing: list[tuple[int, str]] = []  # the head pending() sealed, under the lock
+
         def pending() -> None:
-            sealed(self._db, writer, to_db(self._clock.now()), before=(first_id - 1, prev))
+            top = sealed(self._db, writer, to_db(self._clock.now()), before=(first_id - 1, prev))
+            committing.extend([top] if top else [])
 
         def confirmed() -> None:
-            sealed(self._db, writer, to_db(self._clock.now()))
+            # what this connection committed, read under its write lock just before: nothing
+            # could come between (read again if pending() found nothing)
+            sealed(self._db, writer, to_db(self._clock.now()),
+                   top=committing[0] if committing else None)
 
         if self._db.conn.in_transaction:
-            self._db.before_commit("audit-seal", pending)
-            self._db.after_commit("audit-seal", confirmed)
+            # the transaction's first append arms both (they share what pending() read)
+            if self._db.before_commit("audit-seal", pending):
+                self._db.after_commit("audit-seal", confirmed)
         else:
             confirmed()
 

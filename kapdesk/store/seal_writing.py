@@ -60,20 +60,24 @@ def seal_writer(db: Database, clock: Clock) -> SealWriter | None:
 
 
 def sealed(db: Database, writer: SealWriter, at: str,
-           before: tuple[int, str] | None = None) -> None:
-    """Seal the trail's head as the connection sees it: as committed, or (`before`, the
-    head before this transaction) as pending."""
+           before: tuple[int, str] | None = None,
+           top: tuple[int, str] | None = None) -> tuple[int, str] | None:
+    """Seal the trail's head as the connection sees it (or `top`, the head this connection
+    just committed): as committed, or (`before`, the head before this transaction) as
+    pending. Returns the head sealed."""
     try:
-        top = _head(db)
+        top = top or _head(db)
         if top is None:
-            return
+            return None
         if before is not None:
             writer.write(before[0], before[0], before[1], at, pending=top)
         else:
             writer.write(top[0], top[0], top[1], at)
+        return top
     except (OSError, sqlite3.Error, KapdeskError) as exc:  # the save itself goes on
         log.warning("the audit seal could not be written (%s); `kapdesk check` will say "
                     "which rows are not sealed", type(exc).__name__)
+        return None
 
 
 def _unsealed(db: Database, key: bytes | None, path: Path) -> tuple[int, int, Seal] | None:
