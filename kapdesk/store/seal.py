@@ -14,7 +14,7 @@ also carries an HMAC-SHA256 of its content, which a seal forged without the key 
 Durability, and what it costs (README, "The audit trail"): each connection keeps its seal
 open (SealWriter) and writes a slot with one pwrite, no fsync, so a save does not wait for
 the seal's disk. A process killed at any point loses nothing (the page cache is the
-kernel's, not the process's); the seal is fdatasync'd by a short-lived thread at most
+kernel's, not the process's); the seal is fdatasync'd by the writer's flush thread at most
 FLUSH_AFTER_S after a write, and at once when the connection closes, which also marks the
 seal "closed cleanly" (`running` false). The one write that turns a closed seal (or none)
 back to running is fdatasync'd before the save goes on, so the seal on disk never says
@@ -156,7 +156,8 @@ def _sync(fd: int) -> None:
 
 class SealWriter:
     """One connection's seal, kept open: a slot per write (pwrite, under an flock so that
-    two processes take turns), flushed to disk by a thread FLUSH_AFTER_S later."""
+    two processes take turns), flushed to disk by the writer's thread FLUSH_AFTER_S later;
+    the thread ends when the writer closes."""
 
     def __init__(self, path: Path, key: bytes | None = None,
                  flush_after: float = FLUSH_AFTER_S) -> None:
@@ -164,9 +165,10 @@ class SealWriter:
         self._key = key
         self._flush_after = flush_after
         self._fd: int | None = None
-        self._timer: threading.Timer | None = None
+        self._thread: threading.Thread | None = None  # the flush thread, once started
+        self._wake = threading.Event()  # a write is waiting to be flushed
+        self._stop = threading.Event()  # the flush thread is to end
         self._guard = threading.Lock()
-        self._dirty = False
         self._image = b""  # the two slots as this writer last left them
         self._running = False  # what the slot it wrote last said
         self.last_seq = 0  # the seq of the slot this writer wrote last
@@ -233,50 +235,48 @@ class SealWriter:
         return seal
 
     def _schedule(self) -> None:
+        """Wake the writer's flush thread (started once, with the first write: starting a
+        thread waits for the OS to run it, which a save must not)."""
         with self._guard:
-            self._dirty = True
-            if self._timer is None:
-                self._start_timer()
+            if self._thread is None:
+                self._stop.clear()
+                self._thread = threading.Thread(target=self._flusher, daemon=True,
+                                                name="kapdesk-seal-flush")
+                self._thread.start()
+        self._wake.set()
 
-    def _start_timer(self) -> None:
-        self._timer = threading.Timer(self._flush_after, self._flush_later)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def _flush_later(self) -> None:
-        """The thread's flush; a write meanwhile gets a flush of its own after this one.
-        It stays the writer's timer until done, so a close waits for it."""
-        with self._guard:
-            self._dirty = False
+    def _flusher(self) -> None:
+        """Each wake: wait FLUSH_AFTER_S (cut short by a stop), then fdatasync; a write
+        meanwhile wakes it again. Never raises: the next write or the close retries."""
+        while True:
+            self._wake.wait()
+            if self._stop.wait(self._flush_after):
+                return  # stopping: whoever stops it flushes
+            self._wake.clear()  # before the flush: a write from now on gets another
             fd = self._fd
-        try:
-            if fd is not None:
-                _sync(fd)
-        except OSError as exc:  # a thread never raises: the next write or close retries
-            log.warning("the audit seal could not be flushed (%s)", type(exc).__name__)
-        with self._guard:
-            if self._timer is not threading.current_thread():
-                return  # stopped meanwhile
-            self._timer = None
-            if self._dirty:
-                self._start_timer()
+            try:
+                if fd is not None:
+                    _sync(fd)
+            except OSError as exc:
+                log.warning("the audit seal could not be flushed (%s)", type(exc).__name__)
 
-    def _stop_timer(self) -> None:
+    def _stop_flusher(self) -> None:
         with self._guard:
-            timer, self._timer = self._timer, None
-        if timer is not None:
-            timer.cancel()
-            if timer.is_alive() and timer is not threading.current_thread():
-                timer.join()
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            self._stop.set()
+            self._wake.set()
+            if thread is not threading.current_thread():
+                thread.join()
+            self._wake.clear()
 
     def flush(self) -> None:
-        """fdatasync the seal now (no flush is then pending)."""
-        self._stop_timer()
+        """fdatasync the seal now (the flush thread may do so too: that is harmless)."""
         if self._fd is not None:
             _sync(self._fd)
 
     def _release(self) -> None:
-        self._stop_timer()
+        self._stop_flusher()
         fd, self._fd = self._fd, None
         if fd is not None:
             try:

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -59,11 +60,18 @@ def test_a_connection_that_never_sealed_leaves_the_seal_as_it_was(
     assert seal_path(db_path).read_bytes() == before
 
 
+def flushers() -> int:
+    return sum(t.name == "kapdesk-seal-flush" for t in threading.enumerate())
+
+
 def test_the_flush_thread_runs_and_a_close_waits_for_it(tmp_path: Path) -> None:
+    before = flushers()
     writer = SealWriter(tmp_path / "x.seal", flush_after=0.0)
     for i in range(1, 50):
         writer.write(i, i, "a" * 64, "t")
-    writer.close((49, "a" * 64), "t")  # joins any flush still running, flushes, closes
+    assert flushers() == before + 1  # one thread for the writer's life, not one per write
+    writer.close((49, "a" * 64), "t")  # ends the thread (after any flush), flushes, closes
+    assert flushers() == before
     found = read_seal(tmp_path / "x.seal")
     assert found is not None and (found.last_id, found.running) == (49, False)
     assert found.seq == 50
