@@ -116,3 +116,21 @@ def test_rows_behind_a_seal_left_running_are_a_warning_not_a_pass(folder, raw, k
                running=False, key=key)
     code, out = check(folder, capsys)
     assert code == 1 and "the seal was closed cleanly after row" in out
+
+
+def test_a_new_identity_to_escape_the_key_is_a_warning(folder, raw, keys, capsys):
+    """Give the database another identity (and its sidecar), then reseal without a key:
+    check finds no key for the new identity, but says that the folder holds others."""
+    unlock(raw)
+    top = raw.execute("SELECT max(id) FROM audit").fetchone()[0]
+    raw.execute("DELETE FROM audit WHERE id = ?", [top])
+    raw.execute("UPDATE settings SET value = '\"0123456789abcdef0123456789abcdef\"' "
+                "WHERE key = 'database_id'")
+    (folder / "kapdesk.sqlite3.id").write_text('{"id": "0123456789abcdef0123456789abcdef"}')
+    prev = raw.execute("SELECT hash FROM audit WHERE id = ?", [top - 1]).fetchone()[0]
+    write_seal(folder / "kapdesk.seal", top - 1, top - 1, prev, "2026-03-02T09:00:00Z")
+    code, out = check(folder, capsys)
+    assert "warning: seal: written without a key (no MAC), and there is no key for this " \
+           "database" in out, out
+    assert "its identity was changed" in out
+    assert code == 1 and "has no audit row" in out  # the cut row's table row, unexplained

@@ -32,6 +32,7 @@ class KeyState:
     key: bytes | None = None
     file: Path | None = None
     problem: str = ""
+    others: int = 0  # keys of other databases in the same folder
 
 
 def key_state(db: Database, database: Path) -> KeyState:
@@ -40,7 +41,13 @@ def key_state(db: Database, database: Path) -> KeyState:
         key, file = key_for(db, database, create=False)
     except SealKeyError as exc:
         return KeyState(problem=str(exc))
-    return KeyState(key, file)
+    others = 0
+    if key is None and file is not None:
+        try:
+            others = sum(1 for p in file.parent.glob("seal-*.key") if p != file)
+        except OSError:
+            others = 0
+    return KeyState(key, file, others=others)
 
 
 UNCLEAN_SPAN_S = 60.0  # the rows an unclean stop can leave unsealed were saved this close
@@ -66,6 +73,11 @@ def _mac(seal: Seal, key: KeyState, report: AnchorReport) -> bool:
     elif seal.mac == "unverified":
         report.warnings.append(f"seal: it carries a MAC, but its key is not here ({where}): "
                                "NOT verified with the key; run check where KAPdesk runs")
+    elif key.others:
+        report.warnings.append(
+            f"seal: written without a key (no MAC), and there is no key for this database "
+            f"({where}), though that folder holds {key.others} key(s) of other databases: "
+            "if this one had a key, its identity was changed, and the seal proves nothing")
     else:
         report.compared.append("seal: written without a key (no MAC): it shows a change "
                                "made without rewriting the seal too")
