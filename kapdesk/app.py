@@ -141,6 +141,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         QMessageBox.information(None, APP_NAME, notice)
     user = sign_in(services, args.demo)
     if user is None:
+        services.db.close()
         return 0
     log.info("signed in user %s", user.id)
     window = build_window(services, user)
@@ -154,4 +155,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     window.after_paint.add(lambda: window.check_database_soon(paths.database,
                                                               services.db.stop_writes))
     window.after_paint.add(window.start_backups)
-    return int(app.exec())
+    try:
+        return int(app.exec())
+    finally:
+        # flushed and marked closed cleanly: rows after it are then never taken for the
+        # last moments before a power cut (store/seal_writing.py)
+        services.db.close()

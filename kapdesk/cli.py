@@ -42,8 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("demo", parents=[common],
                    help="write invented demo data into an empty data folder")
-    sub.add_parser("check", parents=[common],
-                   help="check the database, its audit trail and every protocol template")
+    check = sub.add_parser("check", parents=[common],
+                           help="check the database, its audit trail and every protocol "
+                           "template")
+    check.add_argument("--backup", action="append", default=[], metavar="FILE",
+                       help="also compare this backup's audit head with the trail (a "
+                       "backup written elsewhere with 'kapdesk backup --to'); repeatable")
     backup = sub.add_parser("backup", parents=[common],
                             help="back up the database while KAPdesk may be running")
     backup.add_argument("--to", metavar="PATH",
@@ -147,7 +151,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from kapdesk.store.anchor import anchor_report, read_anchor
+    from kapdesk.store.anchor import anchor_report, key_state, read_anchor
     from kapdesk.store.backup import list_backups
     from kapdesk.store.instance import live_holder
     from kapdesk.store.maintenance import integrity_report
@@ -160,11 +164,13 @@ def _check(args: argparse.Namespace) -> int:
     # The anchors are read before the snapshot, never after: a KAPdesk saving (or backing
     # up) meanwhile can then only put the trail ahead of them, never behind.
     backups = list_backups(paths.backups_dir)
-    sealed = read_anchor(seal_path(paths.database))
+    given = [Path(b).expanduser() for b in args.backup]
+    key = key_state(db, paths.database)
+    sealed = read_anchor(seal_path(paths.database), key)
     with db.snapshot():  # every comparison over one committed state, the room saving or not
         problems = integrity_report(db)
         anchors = anchor_report(db, seal_path(paths.database), backups, sealed,
-                                holder.describe() if holder else None)
+                                holder.describe() if holder else None, key, given)
         signed = signature_count(db)
         stored = SessionStore(db, SystemClock()).template_problems()
     problems += anchors.problems
@@ -179,10 +185,15 @@ def _check(args: argparse.Namespace) -> int:
     for line in problems:  # the first mismatch first
         print(line)
     print(f"verified: {signed} signature(s), each recomputed over the record it signed; the "
-          "audit trail's chain, and its rows against the session record both ways")
+          "audit trail's chain, and its rows against the session record, patients, courses, "
+          "accounts, outcome measures and music vetoes, both ways")
     for line in anchors.compared:
         print(f"compared: {line}")
-    print(f"{paths.database}: " + ("ok" if not problems else f"{len(problems)} problem(s)"))
+    for line in anchors.warnings:
+        print(f"warning: {line}")
+    warned = f", {len(anchors.warnings)} warning(s)" if anchors.warnings else ""
+    print(f"{paths.database}: "
+          + (f"ok{warned}" if not problems else f"{len(problems)} problem(s){warned}"))
     return 0 if not problems else 1
 
 

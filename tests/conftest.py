@@ -103,11 +103,22 @@ def _dangling_mixer() -> Iterator[None]:
     pytest.fail("pygame's mixer was left initialised: close the player or the window")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _seal_keys(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test, even in a module-wide fixture, makes a seal key in the real config folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KAPDESK_KEY_DIR", str(tmp_path_factory.mktemp("session-seal-keys")))
+        yield
+
+
 @pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def data_dir(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory,
+             monkeypatch: pytest.MonkeyPatch) -> Path:
     """No test ever touches real notes: the data dir is this test's temp folder."""
     folder = tmp_path / "data"
     monkeypatch.setenv("KAPDESK_DATA_DIR", str(folder))
+    # nor the real seal keys; a folder apart, as a key is never inside the data it seals
+    monkeypatch.setenv("KAPDESK_KEY_DIR", str(tmp_path_factory.mktemp("seal-keys")))
     return folder
 
 

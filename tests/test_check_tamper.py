@@ -24,11 +24,18 @@ LOCKED = "the session is signed: changes must be amendments"
 
 
 @pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database's seal key folder, apart from its data folder."""
+    return tmp_path_factory.mktemp("demo-keys")
+
+
+@pytest.fixture(scope="module")
 def demo_folder(tmp_path_factory: pytest.TempPathFactory,
-                protocols: dict[str, Protocol]) -> Path:
+                protocols: dict[str, Protocol], keys: Path) -> Path:
     folder = tmp_path_factory.mktemp("demo") / "data"
     folder.mkdir()
     db = open_database(folder / "kapdesk.sqlite3")
+    db.seal_key_dir = keys
     try:
         write_demo(db, protocols, NOW)
     finally:
@@ -37,8 +44,11 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory,
 
 
 @pytest.fixture
-def folder(demo_folder: Path, tmp_path: Path) -> Path:
-    """A copy of the demo data folder: the database through SQLite's backup, and its seal."""
+def folder(demo_folder: Path, tmp_path: Path, keys: Path,
+           monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the demo data folder: the database through SQLite's backup, and its seal
+    (its key folder the demo's)."""
+    monkeypatch.setenv("KAPDESK_KEY_DIR", str(keys))
     copy = tmp_path / "copy"
     copy.mkdir()
     with closing(sqlite3.connect(demo_folder / "kapdesk.sqlite3")) as source, \

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from pathlib import Path
 from typing import Any
 
 from kapdesk.core.clock import Clock
@@ -38,36 +37,36 @@ class AuditTrail:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
-        self._seal: Path | bool | None = False  # False: not looked up yet
-
-    def _seal_path(self) -> Path | None:
-        if self._seal is False:
-            from kapdesk.store.seal import database_file, seal_path
-
-            file = database_file(self._db)
-            self._seal = seal_path(file) if file is not None else None
-        return self._seal if isinstance(self._seal, Path) else None
 
     def _arm_seal(self, first_id: int, prev: str) -> None:
         """Seal in two steps around the commit: just before it, the head before this
-        transaction and the one it will make (fsync'd), so that a crash on either side of
-        the commit leaves a seal that matches; just after, the new head confirmed."""
-        path = self._seal_path()
-        if path is None:
+        transaction and the one it will make, so that a stop on either side of the commit
+        leaves a seal that matches; just after, the new head confirmed. Neither waits for
+        the disk (kapdesk.store.seal: flushed just after, and at close)."""
+        from kapdesk.store.seal_writing import seal_writer, sealed
+
+        writer = seal_writer(self._db, self._clock)
+        if writer is None:
             return
-        from kapdesk.store.seal import seal_now
+
+        committing: list[tuple[int, str]] = []  # the head pending() sealed, under the lock
 
         def pending() -> None:
-            seal_now(self._db, path, to_db(self._clock.now()), before=(first_id - 1, prev))
+            top = sealed(self._db, writer, to_db(self._clock.now()), before=(first_id - 1, prev))
+            committing.extend([top] if top else [])
 
         def confirmed() -> None:
-            seal_now(self._db, path, to_db(self._clock.now()), durable=False)
+            # what this connection committed, read under its write lock just before: nothing
+            # could come between (read again if pending() found nothing)
+            sealed(self._db, writer, to_db(self._clock.now()),
+                   top=committing[0] if committing else None)
 
         if self._db.conn.in_transaction:
-            self._db.before_commit("audit-seal", pending)
-            self._db.after_commit("audit-seal", confirmed)
+            # the transaction's first append arms both (they share what pending() read)
+            if self._db.before_commit("audit-seal", pending):
+                self._db.after_commit("audit-seal", confirmed)
         else:
-            seal_now(self._db, path, to_db(self._clock.now()))
+            confirmed()
 
     def append(self, user_id: int | None, action: str, entity: str, entity_id: int | None,
                old: Any = None, new: Any = None) -> int:

@@ -19,9 +19,12 @@ import secrets
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from kapdesk.store.errors import translate
+
+T = TypeVar("T")
 
 
 class Database:
@@ -30,6 +33,20 @@ class Database:
         self.stopped: str | None = None  # why writes were stopped, once they are
         self._before_commit: dict[str, Callable[[], None]] = {}
         self._after_commit: dict[str, Callable[[], None]] = {}
+        self._helpers: dict[str, object] = {}
+        self._on_close: dict[str, Callable[[], None]] = {}
+        self.seal_key_dir: Path | None = None  # where the audit seal's key is (sealkey.py)
+
+    def helper(self, key: str, make: Callable[[], T]) -> T:
+        """One object per connection and `key`, made by `make` the first time it is asked
+        for (the audit seal's writer, shared by every AuditTrail over this connection)."""
+        if key not in self._helpers:
+            self._helpers[key] = make()
+        return cast(T, self._helpers[key])
+
+    def on_close(self, key: str, action: Callable[[], None]) -> None:
+        """Run `action` (once per key) just before the connection closes."""
+        self._on_close[key] = action
 
     def before_commit(self, key: str, action: Callable[[], None]) -> bool:
         """Run `action` just before the outermost transaction commits; the first action
@@ -124,4 +141,10 @@ class Database:
         return [r[0] for r in rows.fetchall()]
 
     def close(self) -> None:
-        self.conn.close()
+        actions, self._on_close = self._on_close, {}
+        try:
+            for action in actions.values():
+                action()
+        finally:
+            self._helpers.clear()
+            self.conn.close()

@@ -12,7 +12,9 @@ The room window and the CLI both come through `open_data_folder`:
 5. a -wal left by an unclean stop (a crash, or a file copied in) is checked whole before
    anything is written: SQLite replays any -wal with valid checksums, even another
    database's, and only integrity_check compares every index with its table;
-6. the database is opened (store/database.py), and its identity checked against the folder.
+6. the database is opened (store/database.py), and its identity checked against the folder;
+7. a program that holds the lock records any audit rows the seal does not cover (after a
+   power cut just after a save) before it seals anything (store/seal_writing.py).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from kapdesk.store.folder import (
 )
 from kapdesk.store.instance import InstanceLock
 from kapdesk.store.restore import intent_path, recover
+from kapdesk.store.seal_writing import note_unsealed
 
 
 @dataclass
@@ -100,6 +103,10 @@ def open_data_folder(database: Path, clock: Clock, holder: str | None, *,
             check_identity(db, database)
             if not read_only:
                 adopt_identity(db, database)
+            if lock is not None and not read_only:  # nobody else seals while it is held
+                unsealed = note_unsealed(db, clock)
+                if unsealed:
+                    notices.append(unsealed)
         except BaseException:
             db.close()
             raise

@@ -10,7 +10,8 @@ Then every signature is verified against the record it signed (kapdesk.store.sig
 Rows written before migration 0006 did not all get an audit row (session events had none):
 the migration records, in an audit row of its own ("baseline"), the highest id of each
 table then; rows up to it need not have an audit row, but one they have must still match.
-Patients, courses, accounts, music and outcome measures are covered by the chain only.
+Patients, courses, accounts, outcome measures and music vetoes are reconciled in
+kapdesk.store.reconcile_people.
 """
 
 from __future__ import annotations
@@ -44,10 +45,12 @@ _BASELINE = {"sessions": "SELECT max(id) FROM sessions",
 Audits = dict[int, list[tuple[int, str, dict[str, Any]]]]
 
 
-def write_baseline(conn: sqlite3.Connection, now: datetime | None = None) -> None:
-    """Migration 0006: the highest id of each table before every row had its audit row,
-    as one audit row (nothing is written into an empty database)."""
-    below = {t: int(conn.execute(sql).fetchone()[0] or 0) for t, sql in _BASELINE.items()}
+def write_baseline(conn: sqlite3.Connection, now: datetime | None = None,
+                   tables: dict[str, str] | None = None) -> None:
+    """Migration 0006 (and 0009, for `tables`): the highest id of each table before every
+    row had its audit row, as one audit row (nothing is written into an empty database)."""
+    below = {t: int(conn.execute(sql).fetchone()[0] or 0)
+             for t, sql in (tables or _BASELINE).items()}
     if not any(below.values()):
         return
     last = conn.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
@@ -61,13 +64,17 @@ def write_baseline(conn: sqlite3.Connection, now: datetime | None = None) -> Non
 
 
 def _baseline(db: Database) -> dict[str, int]:
-    # the first: migration 0006 writes one; a later one appended would excuse nothing
-    row = db.execute("SELECT new FROM audit WHERE action = 'baseline' AND entity = 'database' "
-                     "ORDER BY id LIMIT 1").fetchone()
-    below = _object(row[0]).get("below") if row else None
-    if not isinstance(below, dict):
-        return {}
-    return {str(k): v for k, v in below.items() if isinstance(v, int)}
+    """Each table's id from the first baseline row that names it: migrations 0006 and 0009
+    write one each; one appended later would excuse nothing."""
+    found: dict[str, int] = {}
+    for (new,) in db.execute("SELECT new FROM audit WHERE action = 'baseline' AND "
+                             "entity = 'database' ORDER BY id"):
+        below = _object(new).get("below")
+        if isinstance(below, dict):
+            for k, v in below.items():
+                if isinstance(v, int) and not isinstance(v, bool):
+                    found.setdefault(str(k), v)
+    return found
 
 
 def _object(text: Any) -> dict[str, Any]:
@@ -233,6 +240,9 @@ def mismatches(db: Database) -> Iterator[str]:
     yield from _notes(db, below.get("session_notes", 0))
     yield from _signatures(db)
     yield from _alerts(db, below.get("alerts", 0), below.get("alert_acks", 0))
+    from kapdesk.store.reconcile_people import people_mismatches  # it imports this module
+
+    yield from people_mismatches(db, below)
     for sid in signed_sessions(db):
         check = verify(db, sid)
         if check is not None and not check.valid:

@@ -19,7 +19,7 @@ from kapdesk.core.record_values import Alert as Alert
 from kapdesk.core.record_values import Saved as Saved
 from kapdesk.core.record_values import Signature as Signature
 from kapdesk.core.report import current_entries
-from kapdesk.core.session import SIGNABLE_STATES, signable
+from kapdesk.core.session import SIGNABLE_STATES, Session, signable
 from kapdesk.core.text_rules import check_reason
 from kapdesk.store import signature as signed_record
 from kapdesk.store.audit import AuditTrail
@@ -133,7 +133,8 @@ class RecordStore:
 
     # -- checks ----------------------------------------------------------------------
 
-    def _check_time(self, session_id: int, observed_at: datetime) -> None:
+    def _check_time(self, session_id: int, observed_at: datetime) -> Session:
+        """The session, once `observed_at` is a time an entry of it may have."""
         session = self._sessions.get(session_id)
         now = self._clock.now()
         if observed_at > now + timedelta(seconds=1):
@@ -144,6 +145,7 @@ class RecordStore:
             raise ValidationError(
                 f"The time {observed_at.astimezone():%Y-%m-%d %H:%M} is before this session "
                 f"(planned {session.planned_at.astimezone():%Y-%m-%d %H:%M}).")
+        return session
 
     def _unsigned(self, session_id: int) -> None:
         if self.signature(session_id) is not None:
@@ -196,13 +198,13 @@ class RecordStore:
         """Check, store and audit one entry; raise its alerts. Committed on return."""
         clean = check_values(kind, values)
         when = observed_at or self._clock.now()
-        self._check_time(session_id, when)
+        session = self._check_time(session_id, when)
         self._unsigned(session_id)
         with self._db.atomic():
             obs = self._insert(session_id, kind, clean, user_id, when)
             self._audited(obs, user_id, "create", None,
                           {"values": clean, "observed_at": to_db(when)})
-            alerts = self._raise_alerts(obs)
+            alerts = self._raise_alerts(obs, session)
         return Saved(obs, alerts)
 
     def correct(self, observation_id: int, user_id: int, reason: str,
@@ -264,10 +266,10 @@ class RecordStore:
                 self._audited(obs, user_id, "correct", was, new)
         return Saved(obs, ())
 
-    def _raise_alerts(self, obs: Observation) -> tuple[Alert, ...]:
+    def _raise_alerts(self, obs: Observation, session: Session) -> tuple[Alert, ...]:
+        """The alerts `obs` raises; `session` is its session as read for this save."""
         findings: list[Finding] = []
         if obs.kind is Kind.VITALS:
-            session = self._sessions.get(obs.session_id)
             line = session.timeline  # session time: right after any clock change
 
             def at(o: Observation) -> float:

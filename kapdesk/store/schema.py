@@ -355,3 +355,13 @@ def _m0008(db: sqlite_utils.Database) -> None:
                   for e, r in (("INSERT", "NEW"), ("UPDATE", "OLD")))
     )
     write_baseline(db.conn)
+
+
+@MIGRATIONS(name="0009_reconcile_people")  # reconcile_people.MIGRATION: rename both
+def _m0009(db: sqlite_utils.Database) -> None:
+    """Patients, courses, accounts, outcome measures and music vetoes are reconciled with
+    the audit trail from now on: the highest id of each before, as a baseline audit row."""
+    from kapdesk.store.reconcile import write_baseline
+    from kapdesk.store.reconcile_people import PEOPLE_BASELINE
+
+    write_baseline(db.conn, tables=PEOPLE_BASELINE)

@@ -82,6 +82,17 @@ class SessionStore:
         self._db = db
         self._clock = clock
         self._audit = audit or AuditTrail(db, clock)
+        self._protocols: dict[str, Protocol] = {}  # a stored template's text, read back
+
+    def _protocol(self, text: str) -> Protocol:
+        """The stored template read back (a frozen value), once per text: a save reads its
+        session, and reading the template back is most of that."""
+        found = self._protocols.get(text)
+        if found is None:
+            if len(self._protocols) >= 8:
+                self._protocols.clear()
+            found = self._protocols[text] = stored_protocol(text)
+        return found
 
     # -- reading ---------------------------------------------------------------------
 
@@ -106,7 +117,7 @@ class SessionStore:
             discharged_s = max(0.0, Timeline(start, adjustments).elapsed_at(
                 discharge.at, event=discharge.id))
         return Session(
-            id=sid, patient_code=code, protocol=stored_protocol(proto_json),
+            id=sid, patient_code=code, protocol=self._protocol(proto_json),
             state=State(state), planned_at=from_db(planned_at),
             t0=start, adjustments=adjustments, discharged_s=discharged_s, kind=kind)
 

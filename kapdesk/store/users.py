@@ -7,6 +7,7 @@ import re
 from kapdesk.core.accounts import User as User
 from kapdesk.core.clock import Clock
 from kapdesk.core.errors import ValidationError
+from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
 from kapdesk.store.timefmt import to_db
 
@@ -47,4 +48,9 @@ class UserStore:
             cursor = self._db.execute(
                 "INSERT INTO users (username, display_name, role, created_at) VALUES (?,?,?,?)",
                 [login, name, role, to_db(self._clock.now())])
-        return self.get(int(cursor.lastrowid or 0))
+            uid = int(cursor.lastrowid or 0)
+            # audited like every row a record points at (kapdesk.store.reconcile_people)
+            AuditTrail(self._db, self._clock).append(
+                None, "create", "user", uid, None,
+                {"username": login, "display_name": name, "role": role})
+        return self.get(uid)

@@ -1,3 +1,3 @@
 """The schema version this KAPdesk writes (PRAGMA user_version): the number of migrations."""
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from kapdesk.store.seal import read_seal
 from tests.e2e.xsession import TOOLS, Desk, x_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -326,6 +327,10 @@ def test_a_whole_session_with_real_keys_and_clicks(tmp_path):
                 app.kill()
                 app.communicate()
     assert app.returncode == 0, err[-3000:]
+    # the app quit cleanly: its audit seal flushed and said so, at the trail's last row
+    sealed = read_seal(data / "kapdesk.seal")
+    assert sealed is not None and not sealed.running
+    assert sealed.last_id == desk.query("SELECT max(id) FROM audit")[0][0]
     _check_the_record(desk, home)
 
 

@@ -78,7 +78,7 @@ def test_refused_fields_name_the_problem_and_write_nothing(
     with pytest.raises(ValidationError) as info:
         patients.save("K-9", user_id, **fields)
     assert str(info.value) == message
-    assert patient_count(db) == 0 and audit.rows() == []
+    assert patient_count(db) == 0 and audit.rows("patient") == audit.rows("course") == []
 
 
 def test_plausible_edges_are_accepted(patients: PatientStore, clock: FakeClock,
@@ -142,7 +142,7 @@ def test_add_course_refuses_a_silly_plan_and_writes_nothing(
     with pytest.raises(ValidationError,
                        match=re.escape("A course plans between 1 and 100 dosing sessions.")):
         patients.add_course("K-1", "im-kap", planned, date(2026, 3, 2), user_id)
-    assert patient_count(db) == 0 and audit.rows() == []
+    assert patient_count(db) == 0 and audit.rows("patient") == audit.rows("course") == []
 
 
 # -- integration sessions ------------------------------------------------------------------
