@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kapdesk.cli import main
+from kapdesk.demo import DEMO_PASSWORD
 from kapdesk.store.audit import row_hash
 from kapdesk.store.seal import read_seal, write_seal
 from kapdesk.store.signature import canonical
@@ -18,14 +19,18 @@ from tests.test_check_tamper import check, demo_folder, folder, keys, raw, unloc
 __all__ = ["demo_folder", "folder", "keys", "raw"]  # the fixtures, shared
 
 
-def backup_to(folder: Path, target: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    assert main(["backup", "--data-dir", str(folder), "--to", str(target)]) == 0
+def backup_to(folder: Path, target: Path, capsys: pytest.CaptureFixture[str],
+              monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("KAPDESK_PASSWORD", DEMO_PASSWORD)  # a backup is an admin's
+    assert main(["backup", "--data-dir", str(folder), "--to", str(target),
+                 "--user", "admin"]) == 0
     out = capsys.readouterr().out
     return Path(out.split("backup written: ", 1)[1].split(" (", 1)[0])
 
 
-def test_a_backup_written_elsewhere_is_compared_and_said(folder, tmp_path, capsys):
-    made = backup_to(folder, tmp_path / "usb" / "k.sqlite3", capsys)
+def test_a_backup_written_elsewhere_is_compared_and_said(folder, tmp_path, capsys,
+                                                        monkeypatch):
+    made = backup_to(folder, tmp_path / "usb" / "k.sqlite3", capsys, monkeypatch)
     code, out = check(folder, capsys)
     assert code == 0, out
     assert (f"compared: backup {made} (written elsewhere, as the trail records): its head, "
@@ -36,8 +41,9 @@ def test_a_backup_written_elsewhere_is_compared_and_said(folder, tmp_path, capsy
     assert "written elsewhere" not in out  # compared once, as given
 
 
-def test_a_trail_cut_below_a_backup_written_elsewhere_is_named(folder, tmp_path, capsys):
-    made = backup_to(folder, tmp_path / "usb" / "k.sqlite3", capsys)
+def test_a_trail_cut_below_a_backup_written_elsewhere_is_named(folder, tmp_path, capsys,
+                                                               monkeypatch):
+    made = backup_to(folder, tmp_path / "usb" / "k.sqlite3", capsys, monkeypatch)
     moved = tmp_path / "moved.sqlite3"
     shutil.move(made, moved)  # no longer where the trail says: only --backup finds it
     with closing(sqlite3.connect(folder / "kapdesk.sqlite3")) as conn:

@@ -91,7 +91,7 @@ class AccountStore:
         Role(role)
         digest = self._hasher.hash(password)
         with self._db.atomic():
-            user = self._users.add(display_name, role, username=username)
+            user = self._users.add(display_name, role, username=username, by_user=by_user)
             self._db.execute("UPDATE users SET password_hash = ? WHERE id = ?",
                              [digest, user.id])
             self._audit.append(by_user, "create", "account", user.id, None,

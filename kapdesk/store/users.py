@@ -32,7 +32,8 @@ class UserStore:
         return User(*row)
 
     def add(self, display_name: str, role: str = "clinician", username: str | None = None,
-            ) -> User:
+            by_user: int | None = None) -> User:
+        """A profile; `by_user` is who made it (None: the system, e.g. the demo)."""
         name = display_name.strip()
         if not name:
             raise ValidationError("A profile needs a name.")
@@ -51,6 +52,6 @@ class UserStore:
             uid = int(cursor.lastrowid or 0)
             # audited like every row a record points at (kapdesk.store.reconcile_people)
             AuditTrail(self._db, self._clock).append(
-                None, "create", "user", uid, None,
+                by_user, "create", "user", uid, None,
                 {"username": login, "display_name": name, "role": role})
         return self.get(uid)

@@ -248,7 +248,8 @@ def test_each_allowed_change_names_who_made_it_in_the_audit(data_dir, clock, pro
     rows = world.ctx.db.execute("SELECT user_id, action, entity FROM audit WHERE id > ? "
                                 "ORDER BY id", [last]).fetchall()
     assert [tuple(r) for r in rows] == [
-        (admin.id, "create", "account"), (admin.id, "update", "account.role"),
+        (admin.id, "create", "user"), (admin.id, "create", "account"),
+        (admin.id, "update", "account.role"),
         (admin.id, "update", "account.password"), (admin.id, "deactivate", "account"),
         (admin.id, "backup", "database"), (staff.id, "save", "playlist_set")]
     assert world.ctx.ops.accounts.by_username("kim") is None  # deactivated
