@@ -55,6 +55,8 @@ def configure_logging(paths: Paths) -> None:
     handler = logging.FileHandler(paths.log_file, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
+    for old in root.handlers:  # a second start in one process (tests): the first's file shut
+        old.close()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
     if hasattr(os, "chmod"):
