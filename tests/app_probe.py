@@ -13,7 +13,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import kapdesk.app as app  # noqa: E402  (first, as main.py imports it: nothing else before)
+import kapdesk.app as app  # first, as main.py imports it: nothing of ours before
 
 seen: dict[str, Any] = {}
 
