@@ -151,10 +151,6 @@ class Opening:
             self.app.exit(self.code)
 
     def _open(self) -> int | None:
-        import logging
-
-        from PySide6.QtWidgets import QMessageBox
-
         from kapdesk import wiring
         from kapdesk.core.clock import SystemClock
         from kapdesk.core.errors import KapdeskError
@@ -164,18 +160,36 @@ class Opening:
         # and the person signs in (SQLite and the password check run without the GIL).
         wiring.preload_window_code()
         apply_theme(self.app, THEMES["dark"])  # dark before anything more can show
-        paths, shell = self.paths, self.shell
         try:
-            services = wiring.build_services(paths, SystemClock(), check=False)
+            services = wiring.build_services(self.paths, SystemClock(), check=False)
         except KapdeskError as exc:
             return self._refuse(exc)
         try:
-            configure_logging(paths)
+            configure_logging(self.paths)
             if self.demo:
                 wiring.ensure_demo(services)
+            code = self._enter(services)
         except KapdeskError as exc:
             _let_go(services)
             return self._refuse(exc)
+        except BaseException:
+            if self.window is None:  # a bug before the room held the folder: let it go
+                _let_go(services)
+            raise
+        if code is not None:
+            _let_go(services)
+        return code
+
+    def _enter(self, services: AppContext) -> int | None:
+        """Someone signed in over the shell, and the room built into it (None); 0 when the
+        sign-in is closed, or the shell is."""
+        import logging
+
+        from PySide6.QtWidgets import QMessageBox
+
+        from kapdesk.ui.theme import THEMES, apply_theme
+
+        paths, shell = self.paths, self.shell
         log = logging.getLogger(LOGGER)
         log.info("started %s %s", APP_NAME, __version__)
         # Dark from the first dialog on: a sign-in box must not light the room either.
@@ -183,11 +197,12 @@ class Opening:
         apply_theme(self.app, THEMES.get(level, THEMES["dark"]))
         for notice in services.notices:  # e.g. an interrupted restore finished or undone
             QMessageBox.information(shell, APP_NAME, notice)
-        shell.say("Waiting for someone to sign in…" if not self.demo else
-                  "Opening the room…")
+        shell.say("Opening the room…" if self.demo else
+                  "Waiting for the first account, the admin's, to be made…"
+                  if services.stores.accounts.needs_first_admin() else
+                  "Waiting for someone to sign in…")
         user = None if shell.closed_early else sign_in(services, self.demo, shell)
         if user is None or shell.closed_early:
-            _let_go(services)
             return 0
         log.info("signed in user %s", user.id)
         shell.say("Opening the room…")

@@ -146,3 +146,16 @@ def test_closing_the_window_before_it_opens_anything_exits_0(tmp_path, monkeypat
     folder = tmp_path / "never-opened"
     assert run(["--data-dir", str(folder)]) == 0
     assert not folder.exists()  # nothing was opened, made or locked
+
+
+def test_a_bug_while_opening_is_raised_out_of_run_the_folder_let_go(tmp_path, monkeypatch,
+                                                                     qapp):
+    def broken(*_args):
+        raise RuntimeError("a bug in building the room")
+
+    monkeypatch.setattr(kapdesk.app, "build_room", broken)
+    folder = tmp_path / "demo"
+    with pytest.raises(RuntimeError, match="a bug in building the room"):
+        run(["--demo", "--data-dir", str(folder)])
+    assert read_holder(folder) is None  # its lock released
+    assert not [w for w in QApplication.topLevelWidgets() if w.isVisible()]
