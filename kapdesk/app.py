@@ -1,8 +1,9 @@
 """The entry point: arguments, the QApplication, the first frame, the opening, exec.
 
 The first frame comes before the room's code: `run` shows the app's top-level window
-(kapdesk/ui/shell.py: PySide6 and the standard library only) and enters the event loop.
-On the loop's turn after that frame is painted, `Opening` imports kapdesk.wiring (the one
+(kapdesk/ui/shell.py: PySide6 and the standard library only) and enters the event loop,
+the room's code loading meanwhile in a background thread. On the loop's turn after that
+frame is painted, `Opening` imports kapdesk.wiring (the one
 composition root, which builds everything the window is made of), opens the data folder
 (taking its instance lock), signs someone in over the shell, builds the room and puts it
 into the same window. A folder that cannot be opened (another instance holds it, a damaged
@@ -13,8 +14,10 @@ or newer database, a read-only folder) is said in words over the shell, and the 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
@@ -106,6 +109,25 @@ def build_room(services: AppContext, user: User) -> MainWindow:
     return build_window(services, user)
 
 
+def preload_the_room() -> threading.Thread:
+    """Import kapdesk.wiring and the room's code in a background thread while the first
+    frame is drawn (in Qt's C++, without the GIL), the folder opens and the person signs
+    in (SQLite and the password check run without it too). Nothing is built: the opening's
+    own imports then find the modules loaded, or wait for the one being loaded. An import
+    that fails here fails again, in words, where the opening imports it."""
+    def load() -> None:
+        try:
+            wiring = importlib.import_module("kapdesk.wiring")
+            for name in wiring.WINDOW_MODULES:
+                importlib.import_module(name)
+        except Exception:  # raised again, in words, by the opening's own import
+            return
+
+    thread = threading.Thread(target=load, name="preload the room", daemon=True)
+    thread.start()
+    return thread
+
+
 def _excepthook(window_getter: Callable[[], QWidget]) -> ExceptHook:
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         import logging
@@ -156,9 +178,6 @@ class Opening:
         from kapdesk.core.errors import KapdeskError
         from kapdesk.ui.theme import THEMES, apply_theme
 
-        # The room's code loads in the background while this thread opens the data folder
-        # and the person signs in (SQLite and the password check run without the GIL).
-        wiring.preload_window_code()
         apply_theme(self.app, THEMES["dark"])  # dark before anything more can show
         try:
             services = wiring.build_services(self.paths, SystemClock(), check=False)
@@ -261,6 +280,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     opening = Opening(app, shell, paths, args.demo)
     shell.after_paint.add(opening.run)
     shell.show()
+    preload_the_room()  # from here on, beside the first frame and the opening
     code = app.exec()
     if shell.isVisible():  # closed here, not from the loop: no quit is left queued for later
         shell.close()

@@ -1,7 +1,9 @@
 """A child for tests/test_app.py: `main.py --demo --data-dir D` as the app runs it, looked at
-twice: at its window's first painted frame (what is imported by then), and once the room is
-built into it and painted (which window holds it; does a room key reach it); then the window
-is closed as a person closes it. Prints one JSON line of what it saw.
+three times: when its window is built, to be shown (what of ours is imported by then: the
+room's code then loads in a background thread, beside the first frame), at that window's
+first painted frame (has the opening begun?), and once the room is built into it and
+painted (which window holds it; does a room key reach it); then the window is closed as a
+person closes it. Prints one JSON line of what it saw.
 
     python tests/app_probe.py DATA_DIR
 """
@@ -25,10 +27,11 @@ def main(data_dir: str) -> int:
     def show_and_look(*args: Any) -> Any:
         shell = show(*args)
         shells.append(shell)
+        seen["wiring_loaded"] = "kapdesk.wiring" in sys.modules
+        seen["ours"] = sorted(m for m in sys.modules if m.startswith("kapdesk"))
 
         def at_first_frame() -> None:
-            seen["wiring_loaded"] = "kapdesk.wiring" in sys.modules
-            seen["ours"] = sorted(m for m in sys.modules if m.startswith("kapdesk"))
+            seen["folder_at_first_frame"] = Path(data_dir).exists()
             seen["title"] = shell.windowTitle()
             seen["status"] = shell.status_label.text()
             seen["clock"] = shell.clock_label.text()

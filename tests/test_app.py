@@ -79,15 +79,16 @@ def test_a_folder_open_in_another_instance_is_refused_in_words(tmp_path, shown, 
     assert f"KAPdesk is already open on the data folder {folder}" in shown[0][1]
 
 
-def test_the_window_paints_before_the_wiring_loads_then_holds_the_room(tmp_path):
+def test_the_window_is_built_without_the_wiring_paints_first_then_holds_the_room(tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "tests" / "app_probe.py"),
                            str(tmp_path / "demo")], cwd=ROOT, capture_output=True, text=True,
                           timeout=120, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
     assert done.returncode == 0, done.stderr[-3000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])
-    assert seen["wiring_loaded"] is False  # first frame: no store, service or room code
+    assert seen["wiring_loaded"] is False  # the window needs no store, service or room code
     assert not [m for m in seen["ours"] if m.startswith(("kapdesk.store", "kapdesk.services",
-                                                         "kapdesk.audio"))]
+                                                         "kapdesk.audio", "kapdesk.core.clock"))]
+    assert seen["folder_at_first_frame"] is False  # painted before the folder is opened
     assert seen["title"] == "KAPdesk 0.1.0" and len(seen["clock"]) == 5
     assert seen["status"] == f"Opening the records in {tmp_path / 'demo'}…"
     assert seen["same_window"] and seen["central"] and seen["shown"] == ["kapdesk_window"]
