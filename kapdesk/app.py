@@ -4,10 +4,11 @@ The first frame comes before the room's code: `run` shows the app's top-level wi
 (kapdesk/ui/shell.py: PySide6 and the standard library only) and enters the event loop,
 the room's code loading meanwhile in a background thread. On the loop's turn after that
 frame is painted, `Opening` imports kapdesk.wiring (the one composition root, which
-builds everything the window is made of), opens the data folder (taking its lock), signs someone in over the shell, builds the room and puts it
-into the same window. A folder that cannot be opened (another instance holds it, a damaged
-or newer database, a read-only folder) is said in words over the shell, and the app exits
-2; closing the shell while it opens exits 0, the folder let go.
+builds everything the window is made of), opens the data folder (taking its lock), signs
+someone in over the shell, builds the room and puts it into the same window. A folder that
+cannot be opened (another instance holds it, a damaged or newer database, a read-only
+folder) is said in words over the shell, and the app exits 2; closing the shell while it
+opens exits 0, the folder let go.
 """
 
 from __future__ import annotations
