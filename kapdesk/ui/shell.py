@@ -34,10 +34,12 @@ MINUTE_MS = 60_000
 
 
 def opening_sheet(window: str, text: str, muted: str) -> str:
-    """The opening page's colours (the room theme's) and type; alignment by property, so
-    that no Qt enum is needed."""
+    """The opening page's colours (the room theme's) and type; alignment and plain text (a
+    folder named like markup is shown as it is named) by property, so that no Qt enum is
+    needed."""
     return (f"QWidget#opening {{ background: {window}; }}"
-            f"QLabel {{ background: {window}; color: {text}; qproperty-alignment: AlignCenter; }}"
+            f"QLabel {{ background: {window}; color: {text}; qproperty-alignment: AlignCenter;"
+            f" qproperty-textFormat: PlainText; }}"
             f"QLabel#opening_clock {{ font-size: {CLOCK_PX}px; font-weight: 300; }}"
             f"QLabel#opening_status {{ color: {muted}; font-size: 20px; }}")
 

@@ -46,6 +46,17 @@ def test_it_shows_the_local_time_and_what_it_opens_and_takes_no_input(qtbot, clo
     shell.close()
 
 
+def test_a_folder_named_like_markup_is_shown_as_named(qtbot, clock):
+    shell = Shell("KAPdesk 0.1.0", "Opening the records in /srv/<b>clinic</b> & co…",
+                  (DARK.window, DARK.text, DARK.muted), clock.now)
+    qtbot.addWidget(shell)
+    shell.show()
+    qtbot.waitExposed(shell)
+    assert shell.status_label.textFormat() == Qt.TextFormat.PlainText
+    assert shell.status_label.text() == "Opening the records in /srv/<b>clinic</b> & co…"
+    shell.close()
+
+
 def test_the_wall_clock_turns_at_the_minute_from_the_clock_not_the_timer(qtbot, clock, berlin):
     clock.advance(42.5)  # 09:00:42.5 UTC
     shell = make_shell(qtbot, clock)
