@@ -166,9 +166,10 @@ class Opening:
             return
         try:
             self.code = self._open()
-        except Exception as exc:  # a bug, not a refusal: raised again out of `run`
+        except Exception as exc:  # a bug, not a refusal: said, then raised again out of `run`
             self.error = exc
             self.code = 1
+            self._say_unexpected(exc)
         if self.code is not None:  # the shell is closed once the loop has ended (`run`)
             self.app.exit(self.code)
 
@@ -235,6 +236,19 @@ class Opening:
                                                                   services.db.stop_writes))
         window.after_paint.add(lambda: window.start_backups(paths.database, paths.backups_dir))
         return None
+
+    def _say_unexpected(self, exc: Exception) -> None:
+        """Words for what no refusal names, over the shell (the traceback follows on
+        stderr, raised out of `run`): the window never just vanishes."""
+        from PySide6.QtWidgets import QMessageBox
+
+        self.shell.say("KAPdesk could not open the records.")
+        QMessageBox.critical(
+            self.shell, APP_NAME,
+            f"Something went wrong while opening the records in {self.paths.data_dir} "
+            f"({type(exc).__name__}: {exc}). Your notes are safe: everything shown as saved "
+            "is on disk. KAPdesk will close; ask the admin to run 'kapdesk check' on this "
+            "folder.")
 
     def _refuse(self, exc: Exception) -> int:
         """The folder cannot be opened: said in words over the shell, and on stderr."""

@@ -149,8 +149,8 @@ def test_closing_the_window_before_it_opens_anything_exits_0(tmp_path, monkeypat
     assert not folder.exists()  # nothing was opened, made or locked
 
 
-def test_a_bug_while_opening_is_raised_out_of_run_the_folder_let_go(tmp_path, monkeypatch,
-                                                                     qapp):
+def test_a_bug_while_opening_is_said_then_raised_the_folder_let_go(tmp_path, monkeypatch,
+                                                                    shown, qapp):
     def broken(*_args):
         raise RuntimeError("a bug in building the room")
 
@@ -160,3 +160,6 @@ def test_a_bug_while_opening_is_raised_out_of_run_the_folder_let_go(tmp_path, mo
         run(["--demo", "--data-dir", str(folder)])
     assert read_holder(folder) is None  # its lock released
     assert not [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    assert len(shown) == 1 and shown[0][0] == "kapdesk_window"
+    assert shown[0][1].startswith(f"Something went wrong while opening the records in {folder} "
+                                  "(RuntimeError: a bug in building the room).")
