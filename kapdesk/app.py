@@ -160,6 +160,7 @@ class Opening:
         self.code: int | None = None
         self.error: BaseException | None = None
         self.window: MainWindow | None = None
+        self.services: AppContext | None = None  # the open folder, until let go
 
     def run(self) -> None:
         if self.shell.closed_early:  # closed before its first frame's turn came
@@ -184,20 +185,21 @@ class Opening:
             services = wiring.build_services(self.paths, SystemClock(), check=False)
         except KapdeskError as exc:
             return self._refuse(exc)
+        self.services = services
         try:
             configure_logging(self.paths)
             if self.demo:
                 wiring.ensure_demo(services)
             code = self._enter(services)
         except KapdeskError as exc:
-            _let_go(services)
+            self.let_go()
             return self._refuse(exc)
         except BaseException:
             if self.window is None:  # a bug before the room held the folder: let it go
-                _let_go(services)
+                self.let_go()
             raise
         if code is not None:
-            _let_go(services)
+            self.let_go()
         return code
 
     def _enter(self, services: AppContext) -> int | None:
@@ -237,6 +239,15 @@ class Opening:
         window.after_paint.add(lambda: window.start_backups(paths.database, paths.backups_dir))
         return None
 
+    def let_go(self) -> None:
+        """The database closed (SQLite checkpoints and removes its -wal: the next start
+        finds a clean folder), the folder's lock released; once."""
+        services, self.services = self.services, None
+        if services is not None:
+            services.db.close()
+            if services.lock is not None:
+                services.lock.release()
+
     def _say_unexpected(self, exc: Exception) -> None:
         """Words for what no refusal names, over the shell (the traceback follows on
         stderr, raised out of `run`): the window never just vanishes."""
@@ -258,13 +269,6 @@ class Opening:
         QMessageBox.critical(self.shell, APP_NAME, str(exc))
         print(f"kapdesk: {exc}", file=sys.stderr)
         return 2
-
-
-def _let_go(services: AppContext) -> None:
-    """The room will not open after all: the database closed, the folder's lock released."""
-    services.db.close()
-    if services.lock is not None:
-        services.lock.release()
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -297,7 +301,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     preload_the_room()  # from here on, beside the first frame and the opening
     code = app.exec()
     if shell.isVisible():  # closed here, not from the loop: no quit is left queued for later
-        shell.close()
+        shell.close()  # the room's own close first: its note saved, its timers stopped
+    opening.let_go()  # a clean exit: nothing left for the next start to check
     shell.deleteLater()
     if opening.error is not None:
         raise opening.error

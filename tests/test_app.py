@@ -109,9 +109,14 @@ def test_closing_the_window_closes_the_room_it_holds(tmp_path, monkeypatch, qapp
         return window
 
     monkeypatch.setattr(kapdesk.app, "build_room", build_and_close)
-    assert run(["--demo", "--data-dir", str(tmp_path / "demo")]) == 0
+    folder = tmp_path / "demo"
+    assert run(["--demo", "--data-dir", str(folder)]) == 0
     assert len(rooms) == 1 and not rooms[0].isVisible()
     assert not [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    # a clean exit: the database closed (no -wal for the next start to check whole, which
+    # takes seconds on a large one) and the folder's lock let go
+    assert not (folder / "kapdesk.sqlite3-wal").exists()
+    assert read_holder(folder) is None
 
 
 def test_closing_the_window_while_it_signs_in_exits_cleanly(tmp_path, monkeypatch, qapp):
