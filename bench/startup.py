@@ -75,8 +75,9 @@ def figures(names: tuple[str, str], what: str, app: list[float], ready: list[flo
     return [
         figure(names[0], statistics.median(app), "ms", bare_ms, target=TARGET, digits=1,
                note=(f"value/baseline: median ms from process start to the first painted "
-                     f"frame of {what}'s window (the shell, shown before the room's code "
-                     f"loads; value) and of a bare PySide6 QMainWindow (baseline), {runs} "
+                     f"frame of the app's window (the shell, shown before the room's code "
+                     f"loads) for {what} (value), and of a bare PySide6 QMainWindow "
+                     f"(baseline), {runs} "
                      f"fresh processes each, interleaved; the figure is the ratio (target <= "
                      f"{TARGET}). app ms {listed(app)}, bare ms {listed(bare)}")),
         figure(names[1], statistics.median(ready), "ms", bare_ms, target=TARGET, digits=1,

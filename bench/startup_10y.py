@@ -26,5 +26,5 @@ def run(tmp: Path, runs: int = RUNS) -> list[dict[str, Any]]:
     app, ready, bare = measure(tmp, "signed", (str(data_dir), LOGIN, password()), runs)
     size = (data_dir / "kapdesk.sqlite3").stat().st_size / 1e6
     return figures(("startup_10y_ratio", "ready_10y_ratio"),
-                   f"the app on a copy of the ten-year database ({how}; {size:.0f} MB) as "
-                   f"its data folder, signed in,", app, ready, bare)
+                   f"a copy of the ten-year database ({how}; {size:.0f} MB) as its data "
+                   f"folder, signed in", app, ready, bare)
