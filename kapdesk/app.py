@@ -215,8 +215,9 @@ class Opening:
         log = logging.getLogger(LOGGER)
         log.info("started %s %s", APP_NAME, __version__)
         # Dark from the first dialog on: a sign-in box must not light the room either.
-        level = str(services.stores.settings.get("theme_level"))
-        apply_theme(self.app, THEMES.get(level, THEMES["dark"]))
+        theme = THEMES.get(str(services.stores.settings.get("theme_level")), THEMES["dark"])
+        apply_theme(self.app, theme)
+        shell.set_colours((theme.window, theme.text, theme.muted))
         for notice in services.notices:  # e.g. an interrupted restore finished or undone
             QMessageBox.information(shell, APP_NAME, notice)
         shell.say("Opening the room…" if self.demo else

@@ -62,7 +62,8 @@ class Shell(QMainWindow):
         self.closed_early = False
         page = QWidget()
         page.setObjectName("opening")
-        page.setStyleSheet(opening_sheet(*colours))
+        self._page = page
+        self.set_colours(colours)
         self.clock_label = QLabel(page)
         self.clock_label.setObjectName("opening_clock")
         self.clock_label.setAccessibleName("Time of day")
@@ -89,6 +90,11 @@ class Shell(QMainWindow):
         self.clock_label.setText(wall_time(now))
         if self.room is None and not self.closed_early:
             self._tick.start(MINUTE_MS - (now.second * 1000 + now.microsecond // 1000) + 5)
+
+    def set_colours(self, colours: tuple[str, str, str]) -> None:
+        """The opening page in the clinic's theme level (window, text, muted), once it is
+        known: the dark level until the folder is open, then e.g. the night level."""
+        self._page.setStyleSheet(opening_sheet(*colours))
 
     def say(self, doing: str) -> None:
         """What the app is doing now, in words."""

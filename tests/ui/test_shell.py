@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
 from kapdesk.ui.shell import MINUTE_MS, Shell
-from kapdesk.ui.theme import DARK
+from kapdesk.ui.theme import DARK, NIGHT
 
 
 @pytest.fixture
@@ -43,6 +43,18 @@ def test_it_shows_the_local_time_and_what_it_opens_and_takes_no_input(qtbot, clo
     assert takes_focus == []  # nothing to type into, nothing to press
     shell.say("Waiting for someone to sign in…")
     assert shell.status_label.text() == "Waiting for someone to sign in…"
+    shell.close()
+
+
+def test_it_takes_the_clinics_theme_level_once_known(qtbot, clock):
+    shell = make_shell(qtbot, clock)
+    shell.show()
+    qtbot.waitExposed(shell)
+    assert shell.grab().toImage().pixelColor(5, 5).name() == DARK.window
+    shell.set_colours((NIGHT.window, NIGHT.text, NIGHT.muted))  # the night level, as set
+    shell.repaint()
+    assert shell.grab().toImage().pixelColor(5, 5).name() == NIGHT.window
+    assert shell.status_label.palette().windowText().color().name() == NIGHT.muted
     shell.close()
 
 
