@@ -11,7 +11,8 @@ Until then it shows true things only: the time of day in the room clock's large 
 and what the app is doing ("Opening the records in <folder>…"; `say` changes it). It holds
 no control and takes no input, so nothing can be entered before the room is built and the
 folder's lock is held. Closed before the room comes, it says so (`closed_early`), and the
-opening stops there.
+opening stops there. The opening waits for the first frame (`after_paint`), or a second
+after the window is shown if none is drawn (a window minimised or on another desktop).
 
 Only PySide6 and the standard library are imported here (the first frame must not wait for
 the rest of KAPdesk), and no enum of Qt's `Qt` namespace is touched: PySide6 builds the
@@ -24,13 +25,14 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from kapdesk.ui.first_paint import AfterFirstPaint
 
 CLOCK_PX = 160  # the room clock's size on a 1366x768 room (FitClock fits it, 52..220)
 MINUTE_MS = 60_000
+NO_FRAME_MS = 1000  # a window not drawn by then (minimised, another desktop): open anyway
 
 
 def opening_sheet(window: str, text: str, muted: str) -> str:
@@ -77,7 +79,13 @@ class Shell(QMainWindow):
         layout.addWidget(self.status_label)
         layout.addStretch(1)
         self.setCentralWidget(page)
-        self.after_paint = AfterFirstPaint(page)  # the opening's work waits for the frame
+        # The opening's work waits for the first frame, or NO_FRAME_MS after the window is
+        # shown if no frame comes (a window never drawn must still open the records).
+        self._no_frame = QTimer(self)
+        self._no_frame.setObjectName("opening without a frame")
+        self._no_frame.setSingleShot(True)
+        self.after_paint = AfterFirstPaint(page, self._no_frame.stop)
+        self._no_frame.timeout.connect(self.after_paint.run_now)
         self._tick = QTimer(self)
         self._tick.setObjectName("opening wall clock")
         self._tick.setSingleShot(True)
@@ -100,10 +108,16 @@ class Shell(QMainWindow):
         """What the app is doing now, in words."""
         self.status_label.setText(doing)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.after_paint.done and self.room is None and not self.closed_early:
+            self._no_frame.start(NO_FRAME_MS)
+
     def host(self, room: QWidget) -> None:
         """The room takes the opening page's place in this window, which keeps its place,
         its size and its title (the room's own, followed from now on)."""
         self._tick.stop()
+        self._no_frame.stop()
         self.after_paint.cancel()
         page = self.takeCentralWidget()
         self.room = room
@@ -123,5 +137,6 @@ class Shell(QMainWindow):
         else:
             self.closed_early = True
             self._tick.stop()
+            self._no_frame.stop()
             self.after_paint.cancel()
         super().closeEvent(event)

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
-from kapdesk.ui.shell import MINUTE_MS, Shell
+from kapdesk.ui.shell import MINUTE_MS, NO_FRAME_MS, Shell
 from kapdesk.ui.theme import DARK, NIGHT
 
 
@@ -111,6 +111,39 @@ def test_a_room_that_refuses_to_close_keeps_the_window_open(qtbot, clock):
     assert not shell.close() and shell.isVisible()
     room.closeEvent = lambda event: event.accept()
     assert shell.close()
+
+
+class NoPaint(QObject):
+    """Swallows every Paint event: a window that is shown but never drawn."""
+
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
+        return event.type() == QEvent.Type.Paint
+
+
+def test_a_window_never_drawn_still_opens_after_a_second(qtbot, clock):
+    shell = make_shell(qtbot, clock)
+    ran: list[float] = []
+    shell.after_paint.add(lambda: ran.append(time.monotonic()))
+    blind = NoPaint(shell)
+    shell.centralWidget().installEventFilter(blind)  # runs before the frame's watcher
+    shown = time.monotonic()
+    shell.show()
+    qtbot.waitUntil(lambda: ran != [], timeout=3_000)
+    assert ran[0] - shown >= NO_FRAME_MS / 1000 - 0.05  # not sooner: the frame is awaited
+    assert not shell.findChild(QTimer, "opening without a frame").isActive()
+    shell.close()
+
+
+def test_a_drawn_window_opens_at_its_frame_and_stops_waiting(qtbot, clock):
+    shell = make_shell(qtbot, clock)
+    ran: list[str] = []
+    shell.after_paint.add(lambda: ran.append("opening"))
+    shell.show()
+    qtbot.waitUntil(lambda: ran == ["opening"], timeout=2_000)
+    assert not shell.findChild(QTimer, "opening without a frame").isActive()
+    qtbot.wait(NO_FRAME_MS + 100)
+    assert ran == ["opening"]  # once
+    shell.close()
 
 
 def test_closed_before_the_room_it_says_so_and_runs_nothing_more(qtbot, clock):
