@@ -4,6 +4,7 @@ The actions and the toolbar (window_actions.py); the pages, with the lock screen
 first locked, and locking (window_pages.py); the room page kept in step with the controllers
 (room_screen.py); the background check and backups (window_background.py). Here: building
 them in order, the one refresh after an operation, the cue and music keys, and closing.
+The app puts it into the window it opened in (kapdesk/ui/shell.py), which closes it.
 """
 
 from __future__ import annotations
