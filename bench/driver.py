@@ -10,10 +10,14 @@
                                           own data (not the demo), USERNAME signing in with
                                           PASSWORD as the demo's clinician does (no dialog)
 
-bare, app and signed print {"painted": time.monotonic()} once the main window's first frame is
-painted, then quit; the parent subtracts its own time.monotonic() taken before it started the
-process (one system-wide clock). The app's path is kapdesk.app.run itself: the driver only
-wraps kapdesk.app.build_window to watch the window it returns, so the app needs no flag.
+bare prints {"painted": time.monotonic()} once its window's first frame is painted, then
+quits. app and signed print {"painted": ..., "ready": ...} once the room is painted, then
+quit: `painted` when the app's window first painted a frame (the shell, kapdesk/ui/shell.py,
+before the room's code is loaded), `ready` when the room built into it (data folder open
+and locked, someone signed in, the session shown) painted its first. The parent subtracts
+its own time.monotonic() taken before it started the process (one system-wide clock).
+The app's path is kapdesk.app.run itself: the driver only wraps kapdesk.app.show_shell and
+kapdesk.app.build_room to watch the windows they return, so the app needs no flag.
 Qt is imported where the app imports it: this module imports kapdesk.app before any Qt of
 its own (bench/paint_watch.py), as main.py does, so the app's modules load in the app's
 own order (PySide6 reads the source of each module imported after it).
@@ -27,6 +31,7 @@ import json
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -58,21 +63,43 @@ def run_bare() -> int:
     return int(app.exec())
 
 
-def run_app(data_dir: str, on_window: Callable[[Any], object], demo: bool = True) -> int:
+def run_app(data_dir: str, on_window: Callable[[Any], object], demo: bool = True,
+            on_shell: Callable[[float], object] | None = None) -> int:
     """`main.py --demo --data-dir DATA_DIR` (without --demo if not `demo`), with `on_window`
-    called on the main window as soon as it is built (before it is shown)."""
+    called on the room window as soon as it is built (before it is shown), and `on_shell`
+    with the time the app's window first painted a frame."""
     import kapdesk.app
 
-    build = kapdesk.app.build_window
+    show, build = kapdesk.app.show_shell, kapdesk.app.build_room
+
+    def show_and_watch(*args: Any, **kwargs: Any) -> Any:
+        shell = show(*args, **kwargs)
+        if on_shell is not None:  # before the opening: it runs after the first frame too
+            shell.after_paint.add(lambda: on_shell(time.monotonic()))
+        return shell
 
     def build_and_watch(*args: Any, **kwargs: Any) -> Any:
         window = build(*args, **kwargs)
         on_window(window)
         return window
 
-    kapdesk.app.build_window = build_and_watch
+    kapdesk.app.show_shell = show_and_watch
+    kapdesk.app.build_room = build_and_watch
     return kapdesk.app.run(["--demo", "--data-dir", data_dir] if demo else
                            ["--data-dir", data_dir])
+
+
+def run_timed(data_dir: str, demo: bool = True) -> int:
+    """The app, reporting when its window first painted, and when the room did."""
+    seen: dict[str, float] = {}
+
+    def ready(painted: float) -> None:
+        from bench.paint_watch import report_and_quit
+
+        report_and_quit({"painted": seen.get("painted", painted), "ready": painted})
+
+    return run_app(data_dir, lambda window: watch_paint(window, ready), demo=demo,
+                   on_shell=lambda painted: seen.setdefault("painted", painted))
 
 
 def run_signed(data_dir: str, username: str, password: str) -> int:
@@ -80,7 +107,7 @@ def run_signed(data_dir: str, username: str, password: str) -> int:
     clinician does, through AccountStore.login (the password check included)."""
     import kapdesk.app
 
-    def sign_in_as(services: Any, _demo: bool) -> Any:
+    def sign_in_as(services: Any, demo: bool, parent: Any = None) -> Any:
         from kapdesk.store.accounts import AccountStore
         from kapdesk.store.audit import AuditTrail
 
@@ -88,7 +115,7 @@ def run_signed(data_dir: str, username: str, password: str) -> int:
         return AccountStore(services.db, services.clock, audit).login(username, password)
 
     kapdesk.app.sign_in = sign_in_as
-    return run_app(data_dir, watch_paint, demo=False)
+    return run_timed(data_dir, demo=False)
 
 
 def dose(window: Any) -> None:
@@ -142,7 +169,7 @@ def main(argv: list[str]) -> int:
     if mode == "bare" and not rest:
         return run_bare()
     if mode == "app" and len(rest) == 1:
-        return run_app(rest[0], watch_paint)
+        return run_timed(rest[0])
     if mode == "idle" and len(rest) == 1:
         return run_idle(rest[0])
     if mode == "signed" and len(rest) == 3:

@@ -12,9 +12,7 @@ failed start never load them.
 
 from __future__ import annotations
 
-import importlib
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -140,29 +138,12 @@ def ensure_demo(ctx: AppContext) -> None:
         write_demo(ctx.db, {p.id: p for p in ctx.protocols}, ctx.clock.now())
 
 
-# What build_window imports: loaded by `preload_window_code` while the person signs in.
+# What build_window imports: loaded in the background by kapdesk.app.preload_the_room
+# while the first frame is drawn, the folder opens and the person signs in.
 WINDOW_MODULES = ("kapdesk.audio.device", "kapdesk.audio.output", "kapdesk.audio.player",
                   "kapdesk.ui.main_window", "kapdesk.ui.music_controller",
                   "kapdesk.ui.prompts", "kapdesk.ui.record_controller",
                   "kapdesk.ui.room_controller", "kapdesk.ui.screen_fit")
-
-
-def preload_window_code() -> threading.Thread:
-    """Import the room window's code in a background thread, while the main thread is busy
-    signing someone in (a password check is an Argon2 hash, which runs without the GIL;
-    a dialog waits for typing). Nothing is built: build_window's own imports then find the
-    modules loaded, or wait for the one being loaded. An import that fails here fails
-    again, in words, where build_window imports it."""
-    def load() -> None:
-        for name in WINDOW_MODULES:
-            try:
-                importlib.import_module(name)
-            except Exception:  # raised again, in words, by build_window's own import
-                return
-
-    thread = threading.Thread(target=load, name="preload the room window", daemon=True)
-    thread.start()
-    return thread
 
 
 def build_window(ctx: AppContext, user: User, prompts: Prompts | None = None) -> MainWindow:

@@ -4,6 +4,7 @@ The actions and the toolbar (window_actions.py); the pages, with the lock screen
 first locked, and locking (window_pages.py); the room page kept in step with the controllers
 (room_screen.py); the background check and backups (window_background.py). Here: building
 them in order, the one refresh after an operation, the cue and music keys, and closing.
+The app puts it into the window it opened in (kapdesk/ui/shell.py), which closes it.
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ class MainWindow(WindowActions):
         records.answer_window = lambda: settings.get("cue_answer_window")
         records.cue_left_open.connect(self.status.setText)
         self.background = BackgroundWork(room.clock, room.session_closed, self.show_error,
-                                         self.status.setText, self)
+                                         self.say, self)
         self.pages = RoomPages(records.save_note, self)
         self.setCentralWidget(self.pages)
         self.room_screen = RoomScreen(self.view, room, records, music, settings, self.status, self)
@@ -220,8 +221,14 @@ class MainWindow(WindowActions):
         edit_cadss_wording(self.settings.get, self.settings.set, lambda: self.room.user.role,
                            self.entry.open_dialog, self)
 
+    def say(self, text: str) -> None:
+        """A line in the status bar; none once the window has shut down (a backup that
+        ends as the window closes has nothing left to say it on)."""
+        if not self._shut_down:
+            self.status.setText(text)
+
     def show_error(self, text: str) -> None:
-        self.status.setText(text)
+        self.say(text)
         box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, text,
                           QMessageBox.StandardButton.Ok, self)
         box.setObjectName("error_message")
