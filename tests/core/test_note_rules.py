@@ -27,7 +27,7 @@ def test_a_note_past_the_bound_is_refused_saying_how_much_over(length: int,
 
 
 def test_a_note_that_is_not_text_is_refused() -> None:
-    with pytest.raises(ValidationError, match="The note must be text."):
+    with pytest.raises(ValidationError, match=r"The note must be text\."):
         check_note(42)
 
 
