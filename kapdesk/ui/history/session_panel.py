@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from kapdesk.core.history import entry_lines
 from kapdesk.core.report import SessionReport
+from kapdesk.core.text_rules import shown_note
 from kapdesk.ui.history.charts import TimelineWidget
 from kapdesk.ui.history.columns import entry_columns, moment
 from kapdesk.ui.history.models import ObjectTableModel
@@ -167,7 +168,7 @@ class SessionPanel(QWidget):
         self.entries_model.set_rows(entry_lines(report))
         self._fit_rows()
         note = report.note or "(no note)"
-        self.note_view.setPlainText(f"Note: {note}")
+        self.note_view.setPlainText(f"Note: {shown_note(note)}")
         signable = (report.signature is None and report.kind == "dosing"
                     and report.state.value in ("discharged", "closed"))
         self.sign_button.setVisible(signable)

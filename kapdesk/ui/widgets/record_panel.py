@@ -1,26 +1,20 @@
-"""The room's record controls: one-tap entry buttons and the autosaved note.
-
-The note holds at most MAX_NOTE characters (kapdesk.core.text_rules, the store's rule too).
-From NOTE_WARN_AT on, `limit_said` carries a count for the line under it; a key or a paste
-that would take the note past the bound is refused whole, in words that say how much over,
-and nothing typed is ever cut off. A note stored longer than the bound (from an old
-backup) shows its first MAX_NOTE characters, read-only, and is never saved back elided."""
+"""The room's record controls: one-tap entry buttons and the autosaved note (held to the
+note's bound by kapdesk.ui.widgets.bounded_text)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from kapdesk.core.text_rules import MAX_NOTE, NOTE_WARN_AT, over_by, shown_note
+from kapdesk.ui.widgets.bounded_text import BoundedText
 from kapdesk.ui.widgets.reflow_row import ReflowRow
 
 AUTOSAVE_MS = 2000  # after typing stops; the promise is "within 3 s"
@@ -53,19 +47,18 @@ class RecordButtons(QWidget):
         layout.addWidget(ReflowRow(list(self.buttons.values())))  # rows of 6, 3 or 2
 
 
-class NotePanel(QPlainTextEdit):
-    """The session's free-text note. Autosaves after typing stops, on leaving, on quit."""
-
-    limit_said = Signal(str)  # the count near the bound, a refusal, or "" (nothing to say)
+class NotePanel(BoundedText):
+    """The session's free-text note. Autosaves after typing stops, on leaving, on quit;
+    held to the note's bound (BoundedText); a longer stored one is shown in part and never
+    saved back."""
 
     def __init__(self, save: Callable[[str], bool], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("The note", parent)
         self.setObjectName("session_note")
         self.setAccessibleName("Session note")
         self.setPlaceholderText("Note (saved as you type)")
         self._save = save
         self._dirty = False
-        self._held_back = False  # an over-long stored note, shown in part: never saved
         self.last_saved: datetime | None = None
         self._timer = QTimer(self, objectName="note autosave")
         self._timer.setSingleShot(True)
@@ -74,56 +67,17 @@ class NotePanel(QPlainTextEdit):
         self.textChanged.connect(self._on_text_changed)
 
     def load(self, text: str, read_only: bool = False) -> None:
-        over = over_by(text)
-        self._held_back = bool(over)
-        self.blockSignals(True)
-        self.setPlainText(shown_note(text))  # a 300,000-character line took 7-11 s to lay out
-        self.blockSignals(False)
-        self.setReadOnly(read_only or self._held_back)
+        self.show_stored(text, read_only)
         self._dirty = False
-        if over:
-            self.limit_said.emit(
-                f"This note is {len(text):,} characters, from before notes were bounded at "
-                f"{MAX_NOTE:,}: it is shown in part and read-only; the record keeps it whole.")
-        else:
-            self._say_count()
-
-    @property
-    def held_back(self) -> bool:
-        """True when the note shown is part of a longer stored one (read-only, never saved)."""
-        return self._held_back
-
-    def _say_count(self) -> None:
-        length = len(self.toPlainText())
-        self.limit_said.emit(f"{length:,} of {MAX_NOTE:,} characters" if length >= NOTE_WARN_AT
-                             else "")
-
-    def _over_with(self, adding: int) -> int:
-        """How many characters the note would be over the bound with `adding` typed in
-        place of the selection (0: it fits)."""
-        selected = len(self.textCursor().selectedText())
-        return max(0, len(self.toPlainText()) - selected + adding - MAX_NOTE)
 
     def _on_text_changed(self) -> None:
         self._dirty = True
         self._timer.start()
-        self._say_count()
-
-    def insertFromMimeData(self, source: QMimeData) -> None:
-        text = source.text() if source.hasText() else ""
-        over = self._over_with(len(text)) if text else 0
-        if over:
-            self.limit_said.emit(
-                f"Not pasted: the {len(text):,} characters pasted would make the note "
-                f"{over:,} over the {MAX_NOTE:,} it may hold. Nothing was cut off; paste a "
-                "shorter part.")
-            return
-        super().insertFromMimeData(source)
 
     def flush(self) -> None:
         """Save now if anything changed (never a note shown in part)."""
         self._timer.stop()
-        if self._held_back:
+        if self.held_back:
             return
         if self._dirty and self._save(self.toPlainText()):
             self._dirty = False
@@ -141,12 +95,4 @@ class NotePanel(QPlainTextEdit):
         if event.key() == Qt.Key.Key_Escape:
             self.clearFocus()  # hands the keyboard back to the room's shortcuts
             return
-        typed = event.text()
-        if typed and (typed.isprintable() or typed in ("\r", "\n", "\t")):
-            over = self._over_with(len(typed))
-            if over and not self.isReadOnly():
-                self.limit_said.emit(f"The note is full: {MAX_NOTE:,} characters is the most "
-                                     "a note holds. Nothing more was typed; shorten it to "
-                                     "add more.")
-                return
         super().keyPressEvent(event)

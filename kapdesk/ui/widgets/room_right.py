@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton, QVBoxLayout
 
 from kapdesk.core.cues import CueState, CueStatus
 from kapdesk.core.room import RoomSnapshot, format_cue_time
+from kapdesk.ui.widgets.bounded_text import limit_line
 from kapdesk.ui.widgets.cue_banner import KIND_WORDS
 from kapdesk.ui.widgets.elided_label import ElidedLabel
 from kapdesk.ui.widgets.record_panel import NotePanel
@@ -50,12 +51,7 @@ class RoomRight(QVBoxLayout):
         self.addWidget(self.entries_list, 2)
         self.addWidget(self.note_heading)
         self.addWidget(self.note, 2)
-        self.note_count = QLabel(objectName="note_count")  # NotePanel.limit_said fills it
-        self.note_count.setAccessibleName("Note length")
-        self.note_count.setProperty("role", "muted")
-        self.note_count.setWordWrap(True)
-        self.note_count.hide()
-        self.note.limit_said.connect(self._on_note_limit_said)
+        self.note_count = limit_line(self.note, "note_count")  # the count, or a refusal
         self.addWidget(self.note_count)
         self.note_hint = ElidedLabel(objectName="note_keys_hint")  # kapdesk.ui.keyboard
         self.note_hint.setProperty("role", "muted")
@@ -67,10 +63,6 @@ class RoomRight(QVBoxLayout):
         self.note_amend_button.hide()
         self.addWidget(self.note_amend_button)
         self._signature: tuple[object, ...] = ()
-
-    def _on_note_limit_said(self, text: str) -> None:
-        self.note_count.setText(text)
-        self.note_count.setVisible(bool(text) and not self.note.isHidden())
 
     def forget_cues(self) -> None:
         """The next snapshot fills the cue lists again (another session is shown)."""
