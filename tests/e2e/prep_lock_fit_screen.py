@@ -1,12 +1,13 @@
 """Driver for the room-fits-the-screen test before the dose and locked: the room preparing
 (the preparation list, the screening button, the toolbar's dose step) and then the lock
 screen with a cue due (its banner, its password field, the key its banner names), each shown
-maximised and not, under a real window manager.
+maximised and not, under a real window manager; between them, the room dosed with its note
+typed to the bound (the line under the note says so).
 
 Run on a real X server with a window manager and QT_QPA_PLATFORM=xcb (QT_SCALE_FACTOR as
 wanted): python tests/e2e/prep_lock_fit_screen.py OUT_DIR LABEL [dark|night]
-Saves OUT_DIR/{prep,lock}_fit_LABEL_{normal,maximised}.png (and lock_fit_LABEL_refused.png,
-the password refused) and prints one JSON line each.
+Saves OUT_DIR/{prep,lock}_fit_LABEL_{normal,maximised}.png, note_fit_LABEL_full.png and
+lock_fit_LABEL_refused.png (the password refused), and prints one JSON line each.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QTextCursor
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from kapdesk.core.clock import FakeClock  # noqa: E402
 from kapdesk.core.session import State  # noqa: E402
+from kapdesk.core.text_rules import MAX_NOTE  # noqa: E402
 from kapdesk.paths import Paths  # noqa: E402
 from kapdesk.ui.screen_fit import fit_to_screen  # noqa: E402
 from kapdesk.wiring import build_services, build_window, create_account  # noqa: E402
@@ -89,6 +92,24 @@ def measure_prep(app: QApplication, window: QWidget, out: Path) -> dict[str, obj
         "density": view.property("density") or "full"}
 
 
+def measure_note_full(app: QApplication, window: QWidget, out: Path) -> dict[str, object]:
+    """The room with its note typed to the bound and one key more: the line under the note
+    says it is full, and the room still fits."""
+    view = window.view  # type: ignore[attr-defined]
+    note = view.note
+    note.setFocus()
+    note.setPlainText("Calm. " * (MAX_NOTE // 6) + "x" * (MAX_NOTE % 6 - 1))
+    note.moveCursor(QTextCursor.MoveOperation.End)
+    QTest.keyClicks(note, "yz")
+    seen = _common(app, window, out)
+    available = QRect(*seen["available"])  # type: ignore[misc]
+    note.flush()
+    return seen | {"note_chars": len(note.toPlainText()), "count": view.note_count.text(),
+                   "count_whole": whole(view.note_count, available),
+                   "in_sight": must_see(window), "body_scrolls": view.body_scroll.scrolls(),
+                   "banner_whole": whole(view.banner, available)}
+
+
 def measure_lock(app: QApplication, window: QWidget, out: Path) -> dict[str, object]:
     seen = _common(app, window, out)
     lock = window.lock_view  # type: ignore[attr-defined]
@@ -135,6 +156,8 @@ def main(out_dir: Path, label: str, level: str) -> list[dict[str, object]]:
         while not window.view.banner.cue_key:  # the first cue comes due
             clock.advance(10)
             room.refresh()
+        results.append(measure_note_full(app, window, out_dir / f"note_fit_{label}_full.png")
+                       | {"mode": "normal", "page": "note full"})
         window.access.lock()
         for mode, show in (("normal", window.showNormal), ("maximised", window.showMaximized)):
             show()

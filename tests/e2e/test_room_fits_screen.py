@@ -4,7 +4,8 @@ banner, three alerts, a notice of a clock change and a long name signed in. Noth
 off or off screen, long text elides with the whole text in its tooltip, and the window
 never grows past the screen. At every size and scale
 the room's body does not scroll: the phase, the next cue and every record button are in
-sight, and the toolbar keeps every step on it. 150 % is also seen at the night level.
+sight, and the toolbar keeps every step on it. 150 % is also seen at the night level, and
+there the room before the dose, with its note full, and the lock screen are seen too.
 
 Screenshots go to tests/artifacts/room_fit_*.png: open them and look.
 Set KAPDESK_GUI_DISPLAY=N to run the X server on display :N (else a free one is chosen).
@@ -157,17 +158,18 @@ def _run_prep_lock(display: str, label: str, level: str) -> list[dict[str, objec
 @pytest.mark.parametrize("level", ["dark", "night"])
 def test_before_the_dose_and_locked_the_room_fits_at_150_percent(screen, level):
     """At 150 %: the room preparing (every item of the preparation list whole, in sight
-    without scrolling, the screening button and the toolbar's dose step), then the lock
+    without scrolling, the screening button and the toolbar's dose step), then the
+    room dosed with its note typed to the bound (the line saying so fits), then the lock
     screen with a cue due (its banner, the key its banner names, the password field), and
     the lock screen again with the password refused. Screenshots:
-    tests/artifacts/{prep,lock}_fit_*_15x*.png."""
+    tests/artifacts/{prep,note,lock}_fit_*_15x*.png."""
     width, height, display = screen
     ARTIFACTS.mkdir(exist_ok=True)
     label = f"{width}x{height}_15x" + ("" if level == "dark" else f"_{level}")
     seen = _run_prep_lock(display, label, level)
     assert [(s["page"], s["mode"]) for s in seen] == [
-        ("prep", "normal"), ("prep", "maximised"), ("lock", "normal"), ("lock", "maximised"),
-        ("lock refused", "maximised")]
+        ("prep", "normal"), ("prep", "maximised"), ("note full", "normal"), ("lock", "normal"),
+        ("lock", "maximised"), ("lock refused", "maximised")]
     for s in seen:
         where = f"{label} {s['page']} {s['mode']}"
         ax, ay, aw, ah = s["available"]
@@ -188,7 +190,12 @@ def test_before_the_dose_and_locked_the_room_fits_at_150_percent(screen, level):
         assert not s["body_scrolls"] and s["scrolled_by"] == 0, \
             f"{where}: the room's body scrolls ({s['body_needed']} px in " \
             f"{s['body_viewport']})"
-    for s in seen[2:]:
+    full = seen[2]
+    assert full["note_chars"] == 20_000, full["note_chars"]  # the last key refused, not cut
+    assert full["count"] == "The note is full at 20,000 characters: nothing more was typed."
+    assert full["count_whole"] and full["banner_whole"] and not full["body_scrolls"], label
+    assert [n for n, shown in full["in_sight"].items() if not shown] == [], full["in_sight"]
+    for s in seen[3:]:
         where = f"{label} {s['page']} {s['mode']}"
         assert s["lock_shown"], where
         whole = ["banner_whole", "cue_text_whole", "ack_whole", "secret_whole",

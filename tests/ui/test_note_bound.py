@@ -51,8 +51,7 @@ def test_the_note_counts_near_the_bound_and_refuses_keys_past_it(make_window, da
     note.moveCursor(note.textCursor().MoveOperation.End)
     qtbot.keyClicks(note, "abcd")
     assert note.toPlainText() == "x" * (MAX_NOTE - 2) + "ab"  # the first two went in whole
-    assert count.text() == ("The note is full: 20,000 characters is the most it holds. "
-                            "Nothing more was typed; shorten it to add more.")
+    assert count.text() == "The note is full at 20,000 characters: nothing more was typed."
     note.selectAll()
     qtbot.keyClicks(note, "Settled.")  # typing over a selection makes room
     assert note.toPlainText() == "Settled." and count.isHidden()
@@ -128,9 +127,8 @@ def test_the_integration_dialog_holds_its_note_to_the_bound(make_window, clock, 
         dialog.save_button.click()
     window.prompts.answer = answer
     window.view.empty.integration_button.click()
-    assert seen[0] == (MAX_NOTE, "The integration note is full: 20,000 characters is the "
-                                 "most it holds. Nothing more was typed; shorten it to add "
-                                 "more.")
+    assert seen[0] == (MAX_NOTE, "The integration note is full at 20,000 characters: "
+                                 "nothing more was typed.")
     assert seen[1].startswith("The plan is at most 2,000 characters; this is 2,001.")
     assert window.status.text() == "Integration session for K-800 saved"
 

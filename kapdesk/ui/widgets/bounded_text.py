@@ -73,8 +73,8 @@ class BoundedText(QPlainTextEdit):
         typed = event.text()
         if typed and (typed.isprintable() or typed in ("\r", "\n", "\t")) and \
                 not self.isReadOnly() and self._over_with(len(typed)):
-            self.limit_said.emit(f"{self._what} is full: {MAX_NOTE:,} characters is the most "
-                                 "it holds. Nothing more was typed; shorten it to add more.")
+            self.limit_said.emit(f"{self._what} is full at {MAX_NOTE:,} characters: nothing "
+                                 "more was typed.")
             return
         super().keyPressEvent(event)
 
