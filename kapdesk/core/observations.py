@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from kapdesk.core.errors import ValidationError
-from kapdesk.core.text_rules import MAX_REASON, check_text
+from kapdesk.core.text_rules import MAX_REASON, check_note, check_text
 
 
 class Kind(StrEnum):
@@ -207,7 +207,9 @@ def check_values(kind: Kind, values: Mapping[str, Any]) -> dict[str, Any]:
             out["ready_at"] = _iso_instant(values["ready_at"])
         return out
     if kind is Kind.NOTE:
-        return {"text": str(values.get("text", ""))}
+        text = values.get("text", "")
+        return {"text": check_note(text if isinstance(text, str) else str(text),
+                                   "The amendment to the note")}
     raise ValidationError(f"Unknown kind of entry '{kind}'.")
 
 

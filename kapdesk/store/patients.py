@@ -12,7 +12,15 @@ from kapdesk.core.clock import Clock
 from kapdesk.core.course import Course
 from kapdesk.core.errors import ValidationError
 from kapdesk.core.protocol import Phase, Protocol
-from kapdesk.core.text_rules import MAX_NAME, check_patient_code, check_text, like_contains
+from kapdesk.core.text_rules import (
+    MAX_NAME,
+    MAX_NOTE,
+    MAX_REASON,
+    check_note,
+    check_patient_code,
+    check_text,
+    like_contains,
+)
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
 from kapdesk.store.timefmt import to_db
@@ -120,8 +128,11 @@ class PatientStore:
         """An integration session (no dose): its notes and plan, stored as closed."""
         if when > self._clock.now():
             raise ValidationError("An integration session is recorded after it took place.")
+        plan = check_text(plan, "The plan", MAX_REASON, lines=True)
+        text = check_note(note, "The integration note").strip() + (
+            f"\n\nPlan: {plan}" if plan else "")
+        check_note(text, "The integration note with its plan")
         patient = self.by_code(code) or self.save(code, user_id)
-        text = note.strip() + (f"\n\nPlan: {plan.strip()}" if plan.strip() else "")
         with self._db.atomic():
             cursor = self._db.execute(
                 "INSERT INTO sessions (patient_id, protocol_id, protocol_json, state, "
@@ -171,7 +182,7 @@ def _check_fields(fields: dict[str, Any], today: date) -> dict[str, Any]:
         clean["name"] = check_text(clean["name"], "The patient's name", MAX_NAME)
     for key, what in (("allergies", "Allergies"), ("notes", "The patient notes")):
         if key in clean:
-            clean[key] = check_text(clean[key], what, 20_000, lines=True)
+            clean[key] = check_text(clean[key], what, MAX_NOTE, lines=True)
     json.dumps(clean)  # only plain values reach the audit trail
     return clean
 

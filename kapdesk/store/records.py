@@ -20,14 +20,13 @@ from kapdesk.core.record_values import Saved as Saved
 from kapdesk.core.record_values import Signature as Signature
 from kapdesk.core.report import current_entries
 from kapdesk.core.session import SIGNABLE_STATES, Session, signable
-from kapdesk.core.text_rules import check_reason
+from kapdesk.core.text_rules import check_note, check_reason
 from kapdesk.store import signature as signed_record
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
 from kapdesk.store.sessions import SessionStore
 from kapdesk.store.timefmt import from_db, to_db
 
-MAX_NOTE_CHARS = 2_000_000
 SIGN_MEANING = signed_record.MEANING
 
 
@@ -323,9 +322,9 @@ class RecordStore:
         return next(a for a in self.alerts(int(row[0])) if a.id == alert_id)
 
     def save_note(self, session_id: int, text: str, user_id: int) -> None:
-        """The free-text note, autosaved while the session is unsigned."""
-        if len(text) > MAX_NOTE_CHARS:
-            raise ValidationError(f"The note is longer than {MAX_NOTE_CHARS:,} characters.")
+        """The free-text note, autosaved while the session is unsigned; at most MAX_NOTE
+        characters (kapdesk.core.text_rules), refused in words past it."""
+        text = check_note(text, "The session note")
         self._unsigned(session_id)
         if text == self.note(session_id):
             return

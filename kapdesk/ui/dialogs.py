@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QWidget,
 )
@@ -28,6 +27,7 @@ from kapdesk.core.protocol import Protocol
 from kapdesk.services.reads import PatientReads
 from kapdesk.services.session_ops import PlanRequest
 from kapdesk.ui.dialog_fit import ErrorLabel, FittedDialog
+from kapdesk.ui.widgets.bounded_text import BoundedText, limit_line
 
 
 def _time_edit(instant: datetime, name: str, accessible: str,
@@ -222,8 +222,10 @@ class IntegrationDialog(FittedDialog):
         self.code_edit.setAccessibleName("Patient code")
         self.time_edit = _time_edit(now, "integration_time", "When it took place",
                                     "yyyy-MM-dd HH:mm")
-        self.note_edit = QPlainTextEdit(objectName="integration_note")
+        self.note_edit = BoundedText("The integration note")  # held to the note's bound
+        self.note_edit.setObjectName("integration_note")
         self.note_edit.setAccessibleName("Integration notes")
+        self.note_count = limit_line(self.note_edit, "integration_note_count")
         self.plan_edit = QLineEdit(objectName="integration_plan")
         self.plan_edit.setAccessibleName("Plan")
         buttons, self.save_button = _buttons(self, QDialogButtonBox.StandardButton.Save,
@@ -232,6 +234,7 @@ class IntegrationDialog(FittedDialog):
         form.addRow("Patient code", self.code_edit)
         form.addRow("When", self.time_edit)
         form.addRow("Notes", self.note_edit)
+        form.addRow(self.note_count)
         form.addRow("Plan", self.plan_edit)
         form.addRow(self.error_label)
         form.addRow(buttons)

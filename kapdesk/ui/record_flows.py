@@ -126,22 +126,32 @@ class RecordFlows(QObject):
             dialog.error_label.show()
 
     def amend_note(self) -> bool:
+        """Text added to a signed session's note, with its reason: what the record refuses
+        (no text, no reason, past the note's bound) shows in the dialog, which stays open."""
+        from kapdesk.ui.amend_note_dialog import AmendNoteDialog
+
         session = self.records.room.session
         if session is None:
             return False
-        text = self._ask()("Amend the note", "The session is signed. Text to add:")
-        if not text:
+        dialog = AmendNoteDialog(session.id, self.window)
+        done: list[Op[Any]] = []
+
+        def submit() -> str | None:
+            if not dialog.text.strip():
+                return "Type the text to add to the note."
+            op = self._try(lambda: self.ops.amend_note(self.records.room.user, session.id,
+                                                       dialog.text, dialog.reason))
+            if not op:
+                return self._last_error
+            done.append(op)
+            return None
+
+        dialog.submit = submit
+        self._open()(dialog)
+        if dialog.result() != QDialog.DialogCode.Accepted or not done:
             return False
-        reason = self._ask()("Amend the note", "Reason for the amendment:")
-        if reason is None:
-            return False
-        op = self._try(lambda: self.ops.amend_note(self.records.room.user, session.id, text,
-                                                   reason))
-        if not op:
-            self._report(self._last_error)
-            return False
-        self.records.saved.emit(op.value)
-        self._done(op)
+        self.records.saved.emit(done[0].value)
+        self._done(done[0])
         return True
 
     def integration(self) -> bool:

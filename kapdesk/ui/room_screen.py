@@ -93,8 +93,7 @@ class RoomScreen(QObject):
         view.apply_access(self.room.may(Action.VIEW_RECORD), self.room.may(Action.RECORD))
         view.music_bar.setVisible(self.music is not None and self.room.may(Action.PLAY_MUSIC))
         signed = session is not None and self.records.records.signature(session.id) is not None
-        view.note.load(self.records.note())
-        view.note.setReadOnly(signed)
+        view.note.load(self.records.note(), read_only=signed)
         view.note_amend_button.setVisible(signed)
         self.refresh_records()
         return signed

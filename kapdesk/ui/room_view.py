@@ -22,22 +22,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kapdesk.core.cues import CueState, CueStatus
 from kapdesk.core.room import RoomSnapshot, format_countdown, format_cue_time, format_elapsed
 from kapdesk.core.session import Session, State
 from kapdesk.ui.dialog_fit import list_rows_height, prepare_list
 from kapdesk.ui.theme import DARK, Theme
 from kapdesk.ui.widgets.alerts_box import AlertsArea, AlertsBox
 from kapdesk.ui.widgets.compact import set_compact
-from kapdesk.ui.widgets.cue_banner import KIND_WORDS, CueBanner
+from kapdesk.ui.widgets.cue_banner import CueBanner
 from kapdesk.ui.widgets.elided_label import ElidedLabel
 from kapdesk.ui.widgets.empty_room import EmptyRoom
 from kapdesk.ui.widgets.fit_clock import FitClock
 from kapdesk.ui.widgets.fit_scroll import FitScroll
 from kapdesk.ui.widgets.music_bar import MusicBar
 from kapdesk.ui.widgets.phase_bar import PhaseBar
-from kapdesk.ui.widgets.record_panel import NotePanel, RecordButtons
+from kapdesk.ui.widgets.record_panel import RecordButtons
 from kapdesk.ui.widgets.room_density import RoomLayout
+from kapdesk.ui.widgets.room_right import RoomRight
 
 
 def _label(name: str, role: str | None = None) -> QLabel:
@@ -52,12 +52,11 @@ class RoomView(QStackedWidget):
     def __init__(self, save_note: Callable[[str], bool], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("room_view")
-        self.note = NotePanel(save_note)
+        self._save_note = save_note
         self.empty = EmptyRoom(self)
         self.addWidget(self.empty)
         self.addWidget(self._build_room())
         self._theme = DARK
-        self._list_signature: tuple[object, ...] = ()
         self._session: Session | None = None
         self._view_record = True
         self._idle_lists: tuple[list[Session], list[Session]] = ([], [])
@@ -114,44 +113,13 @@ class RoomView(QStackedWidget):
         left.addWidget(self.prep_heading)
         left.addWidget(self.prep_list, 1)
 
-        self.upcoming_list = QListWidget(objectName="upcoming_cues")
-        self.upcoming_list.setAccessibleName("Upcoming cues")
-        self.past_list = QListWidget(objectName="past_cues")
-        self.past_list.setAccessibleName("Past cues")
-        for read_only in (self.upcoming_list, self.past_list):
-            read_only.setWordWrap(True)
-            read_only.setSelectionMode(QListWidget.SelectionMode.NoSelection)
-            read_only.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        right = QVBoxLayout()
-        up = _label("upcoming_heading", "heading")
-        up.setText("UPCOMING")
-        past = _label("past_heading", "heading")
-        past.setText("DONE")
-        self.entries_list = QListWidget(objectName="recent_entries")
-        self.entries_list.setAccessibleName("Recent entries")
-        self.entries_list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
-        self.entries_list.setWordWrap(True)
-        self.entries_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        entries = self.entries_heading = _label("entries_heading", "heading")
-        entries.setText("ENTRIES")
-        note = self.note_heading = _label("note_heading", "heading")
-        note.setText("NOTE")
-        right.addWidget(up)
-        right.addWidget(self.upcoming_list, 3)
-        right.addWidget(past)
-        right.addWidget(self.past_list, 2)
-        right.addWidget(entries)
-        right.addWidget(self.entries_list, 2)
-        right.addWidget(note)
-        right.addWidget(self.note, 2)
-        self.note_hint = _label("note_keys_hint", "muted")  # kapdesk.ui.keyboard fills it
-        self.note_hint.hide()
-        right.addWidget(self.note_hint)
-        self.note_amend_button = QPushButton("Signed: add an amendment to the note…",
-                                             objectName="amend_note")
-        self.note_amend_button.setAccessibleName("Add an amendment to the note")
-        self.note_amend_button.hide()
-        right.addWidget(self.note_amend_button)
+        right = self.right = RoomRight(self._save_note)
+        self.note = right.note
+        self.upcoming_list, self.past_list = right.upcoming_list, right.past_list
+        self.entries_list, self.entries_heading = right.entries_list, right.entries_heading
+        self.note_heading, self.note_count = right.note_heading, right.note_count
+        self.note_hint = right.note_hint  # kapdesk.ui.keyboard fills it
+        self.note_amend_button = right.note_amend_button
 
         content = QWidget(objectName="room_body")
         self._body = QVBoxLayout(content)
@@ -211,7 +179,7 @@ class RoomView(QStackedWidget):
                                 else Qt.CheckState.Unchecked)
             self.prep_list.addItem(entry)
         self._fit_prep()
-        self._list_signature = ()
+        self.right.forget_cues()
         self._apply_visibility()
 
     def preparation_ticks(self) -> dict[str, bool]:
@@ -272,20 +240,7 @@ class RoomView(QStackedWidget):
             self.monitoring_label.setText(f"Minimum monitoring of {minimum:g} min reached")
         due = snap.due
         self.banner.show_cue(due[0] if due else None, snap.elapsed_s, len(due) - 1)
-        self._show_lists(snap)
-
-    def _show_lists(self, snap: RoomSnapshot) -> None:
-        signature = tuple((c.cue.key, c.status, c.due_s, c.escalated) for c in snap.cues)
-        if signature == self._list_signature:
-            return
-        self._list_signature = signature
-        self.upcoming_list.clear()
-        for c in snap.upcoming:
-            snoozed = "  (snoozed)" if c.status is CueStatus.SNOOZED else ""
-            self.upcoming_list.addItem(f"{format_cue_time(c.due_s)}  {c.cue.text}{snoozed}")
-        self.past_list.clear()
-        for c in snap.past:
-            self.past_list.addItem(_past_line(c))
+        self.right.show_cues(snap)
 
     def _fit_prep(self) -> None:
         """The preparation list as tall as its items at its width (the body scrolls if the
@@ -314,6 +269,7 @@ class RoomView(QStackedWidget):
         view_record, record = self._view_record, self._record
         for widget in (self.entries_list, self.note, self.entries_heading, self.note_heading):
             widget.setVisible(view_record)
+        self.note_count.setVisible(view_record and bool(self.note_count.text()))
         self.prep_heading.setVisible(view_record and not dosed)
         self.prep_list.setVisible(view_record and not dosed)
         self.screening_button.setVisible(record and not dosed)
@@ -328,21 +284,8 @@ class RoomView(QStackedWidget):
                 else session.protocol.name)
 
     def show_entries(self, entries: list[tuple[int, str]]) -> None:
-        self.entries_list.clear()
-        for observation_id, text in entries:
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, observation_id)
-            item.setToolTip("Double-click to correct the time or the values")
-            self.entries_list.addItem(item)
+        self.right.show_entries(entries)
 
     def show_notice(self, text: str) -> None:
         self.density.show_notice(text)
 
-
-def _past_line(c: CueState) -> str:
-    kind = KIND_WORDS.get(c.cue.kind, "Cue")
-    if c.status is CueStatus.MISSED:
-        return f"{format_cue_time(c.due_s)}  missed: {c.cue.text} ({c.note or kind})"
-    if c.status is CueStatus.SKIPPED:
-        return f"{format_cue_time(c.done_s or 0)}  skipped: {c.cue.text} ({c.note or kind})"
-    return f"{format_cue_time(c.done_s or 0)}  ✓ {c.cue.text}"

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from kapdesk.core.observations import describe
 from kapdesk.core.session import Session
+from kapdesk.core.text_rules import shown_note
 from kapdesk.services.record_ops import SIGN_MEANING, RecordOps
 from kapdesk.ui.dialog_fit import FittedDialog, prepare_list
 
@@ -40,7 +41,8 @@ class SignDialog(FittedDialog):
             entries.addItem(f"{o.observed_at.astimezone():%H:%M}  "
                             f"{describe(o.kind, o.values)}{mark}")
         layout.addWidget(entries, 2)
-        note = QPlainTextEdit(records.note(session.id) or "(no note)", objectName="sign_note")
+        note = QPlainTextEdit(shown_note(records.note(session.id)) or "(no note)",
+                              objectName="sign_note")
         note.setAccessibleName("Session note")
         note.setReadOnly(True)  # a long note scrolls within it; the dialog stays on screen
         note.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes from the entries to the

@@ -84,6 +84,8 @@ def stylesheet(t: Theme) -> str:
         border-radius: 6px; }}
     QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QSpinBox:focus,
     QDoubleSpinBox:focus, QDateTimeEdit:focus {{ border: 2px solid {t.accent}; }}
+    QLineEdit {{ padding: 1px; }}
+    QLineEdit:focus {{ padding: 0px; }}
     QListWidget::item {{ padding: 4px 6px; }}
     QListView::item:selected, QListWidget::item:selected {{ background: {t.accent};
         color: {t.window}; }}

@@ -4,7 +4,8 @@ banner, three alerts, a notice of a clock change and a long name signed in. Noth
 off or off screen, long text elides with the whole text in its tooltip, and the window
 never grows past the screen. At every size and scale
 the room's body does not scroll: the phase, the next cue and every record button are in
-sight, and the toolbar keeps every step on it. 150 % is also seen at the night level.
+sight, and the toolbar keeps every step on it. 150 % is also seen at the night level, and
+there the room before the dose, with its note full, and the lock screen are seen too.
 
 Screenshots go to tests/artifacts/room_fit_*.png: open them and look.
 Set KAPDESK_GUI_DISPLAY=N to run the X server on display :N (else a free one is chosen).
@@ -135,3 +136,72 @@ def test_the_room_fits_the_screen_with_a_long_title_a_banner_and_three_alerts(sc
         assert normal["frame"][2] <= normal["first_frame"][2] and \
             normal["frame"][3] <= normal["first_frame"][3], \
             f"{label}: the window grew from {normal['first_frame']} to {normal['frame']}"
+
+
+def _run_prep_lock(display: str, label: str, level: str) -> list[dict[str, object]]:
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM",)}
+    env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb", QT_SCALE_FACTOR="1.5",
+               SDL_AUDIODRIVER="dummy", PYGAME_HIDE_SUPPORT_PROMPT="1")
+    result = subprocess.run([sys.executable,
+                             str(ROOT / "tests" / "e2e" / "prep_lock_fit_screen.py"),
+                             str(ARTIFACTS), label, level], capture_output=True, text=True,
+                            timeout=180, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+
+
+@pytest.mark.gui
+@pytest.mark.skipif(shutil.which("Xvfb") is None or shutil.which("openbox") is None
+                    or shutil.which("xdpyinfo") is None
+                    or shutil.which("xprop") is None,
+                    reason="needs Xvfb, openbox, xdpyinfo and xprop (apt: xvfb openbox x11-utils)")
+@pytest.mark.parametrize("level", ["dark", "night"])
+def test_before_the_dose_and_locked_the_room_fits_at_150_percent(screen, level):
+    """At 150 %: the room preparing (every item of the preparation list whole, in sight
+    without scrolling, the screening button and the toolbar's dose step), then the
+    room dosed with its note typed to the bound (the line saying so fits), then the lock
+    screen with a cue due (its banner, the key its banner names, the password field), and
+    the lock screen again with the password refused. Screenshots:
+    tests/artifacts/{prep,note,lock}_fit_*_15x*.png."""
+    width, height, display = screen
+    ARTIFACTS.mkdir(exist_ok=True)
+    label = f"{width}x{height}_15x" + ("" if level == "dark" else f"_{level}")
+    seen = _run_prep_lock(display, label, level)
+    assert [(s["page"], s["mode"]) for s in seen] == [
+        ("prep", "normal"), ("prep", "maximised"), ("note full", "normal"), ("lock", "normal"),
+        ("lock", "maximised"), ("lock refused", "maximised")]
+    for s in seen:
+        where = f"{label} {s['page']} {s['mode']}"
+        ax, ay, aw, ah = s["available"]
+        cx, cy, cw, ch = s["client"]
+        assert cx >= ax and cy >= ay and cx + cw <= ax + aw and cy + ch <= ay + ah, \
+            f"{where}: the window {s['client']} is not on the screen {s['available']}"
+        assert s["problems"] == [], f"{where}: {s['problems']}"
+        assert Path(str(s["shot"])).stat().st_size > 10_000, where
+    for s in seen[:2]:
+        where = f"{label} preparing {s['mode']}"
+        assert s["items"] == 5 and s["items_cut"] == [], f"{where}: cut off: {s['items_cut']}"
+        assert not s["prep_scrolls"] and s["prep_in_sight"], f"{where}: the list scrolls"
+        assert s["screening_in_sight"], f"{where}: the screening button is out of sight"
+        assert s["dose_step_shown"] and s["dose_step_enabled"], f"{where}: no dose step"
+        assert not s["toolbar_overflows"], f"{where}: the toolbar hides steps in its arrow"
+        hidden = [name for name, shown in s["in_sight"].items() if not shown]
+        assert hidden == [], f"{where}: out of sight: {hidden}"
+        assert not s["body_scrolls"] and s["scrolled_by"] == 0, \
+            f"{where}: the room's body scrolls ({s['body_needed']} px in " \
+            f"{s['body_viewport']})"
+    full = seen[2]
+    assert full["note_chars"] == 20_000, full["note_chars"]  # the last key refused, not cut
+    assert full["count"] == "The note is full at 20,000 characters: nothing more was typed."
+    assert full["count_whole"] and full["banner_whole"] and not full["body_scrolls"], label
+    assert [n for n, shown in full["in_sight"].items() if not shown] == [], full["in_sight"]
+    for s in seen[3:]:
+        where = f"{label} {s['page']} {s['mode']}"
+        assert s["lock_shown"], where
+        whole = ["banner_whole", "cue_text_whole", "ack_whole", "secret_whole",
+                 "unlock_whole", "who_whole", "clock_whole", "next_whole"]
+        assert [k for k in whole if not s[k]] == [], f"{where}: cut off or off screen"
+        assert s["ack_text"] == "Acknowledge  (Space)", f"{where}: {s['ack_text']}"
+        assert int(str(s["clock_px"])) >= 60, f"{where}: the clock is {s['clock_px']} px"
+    refused = seen[-1]
+    assert refused["error"] and refused["error_whole"], f"{label}: {refused.get('error')}"

@@ -14,9 +14,10 @@ from kapdesk.core.errors import ValidationError
 from kapdesk.core.observations import Kind
 from kapdesk.core.protocol import Protocol
 from kapdesk.core.session import State
+from kapdesk.core.text_rules import MAX_NOTE
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
-from kapdesk.store.records import MAX_NOTE_CHARS, SIGN_MEANING, RecordStore
+from kapdesk.store.records import SIGN_MEANING, RecordStore
 from kapdesk.store.sessions import SessionStore
 from kapdesk.store.timefmt import to_db
 from tests.store.conftest import discharge, preparing
@@ -204,24 +205,26 @@ def test_unicode_notes_read_back_exactly(records: RecordStore, db_path: Path, si
         conn.close()
 
 
-def test_a_megabyte_note_saves_and_reads_back(records: RecordStore, audit: AuditTrail,
-                                              sid: int, user_id: int) -> None:
-    text = ("Ketamine-assisted session, T+40: calm. Zoë ✓ שלום 🌿\n" * 20_000)[:1_000_000]
+def test_a_note_of_the_whole_bound_saves_and_reads_back(records: RecordStore,
+                                                        audit: AuditTrail, sid: int,
+                                                        user_id: int) -> None:
+    text = ("Ketamine-assisted session, T+40: calm. Zoë ✓ שלום 🌿\n" * 1_000)[:MAX_NOTE]
     records.save_note(sid, text, user_id)
     assert records.note(sid) == text
     row = audit.rows("note", sid)[-1]
-    assert json.loads(row["new"])["chars"] == 1_000_000
-    longest = "x" * MAX_NOTE_CHARS
+    assert json.loads(row["new"])["chars"] == MAX_NOTE == 20_000
+    longest = "x" * MAX_NOTE  # one unbroken line, kept as typed
     records.save_note(sid, longest, user_id)
     assert records.note(sid) == longest
 
 
-def test_a_note_over_the_limit_is_refused(records: RecordStore, sid: int,
-                                          user_id: int) -> None:
+def test_a_note_over_the_bound_is_refused_in_words_and_the_last_one_kept(
+        records: RecordStore, sid: int, user_id: int) -> None:
     records.save_note(sid, "kept", user_id)
     with pytest.raises(ValidationError) as info:
-        records.save_note(sid, "x" * (MAX_NOTE_CHARS + 1), user_id)
-    assert str(info.value) == "The note is longer than 2,000,000 characters."
+        records.save_note(sid, "x" * (MAX_NOTE + 345), user_id)
+    assert str(info.value) == ("The session note is at most 20,000 characters; this one is "
+                               "20,345, 345 over. Shorten it to save it.")
     assert records.note(sid) == "kept"
 
 

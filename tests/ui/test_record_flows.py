@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from kapdesk.core.observations import Kind
 from kapdesk.core.session import State
+from kapdesk.ui.amend_note_dialog import AmendNoteDialog
 from kapdesk.ui.dialogs import CorrectEntryDialog, IntegrationDialog
 from tests.ui.conftest import answer_dialog, step
 
@@ -70,11 +71,21 @@ def test_after_signing_changes_are_amendments_beside_the_original(make_window, c
     chain = window.records.records.chain(original.id)
     assert chain[0].values["diastolic"] == 84 and chain[1].values["diastolic"] == 80
     assert chain[1].amendment and chain[1].reason == "Cuff reading re-checked"
-    answers = iter(["Patient phoned: slept well.", "Late information"])
-    window.prompts.replies += list(answers)
+    refused = []
+
+    def amend(dialog):
+        assert isinstance(dialog, AmendNoteDialog)
+        dialog.text_edit.setPlainText("Patient phoned: slept well.")
+        dialog.save_button.click()  # no reason yet: refused in words, the dialog stays open
+        refused.append(dialog.error_label.text())
+        dialog.reason_edit.setText("Late information")
+        dialog.save_button.click()
+    window.prompts.answer = amend
     window.view.note_amend_button.click()
+    assert refused == ["An amendment to a signed session needs a reason."]
     (note,) = window.records.records.current(original.session_id, Kind.NOTE)
     assert note.amendment and note.values["text"] == "Patient phoned: slept well."
+    assert note.reason == "Late information"
 
 
 def test_an_amendment_without_a_reason_is_refused_in_the_dialog(make_window, clock, protocols):

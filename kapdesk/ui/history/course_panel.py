@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from kapdesk.core.course_report import CourseReport
 from kapdesk.core.outcomes import SPECS, OutcomeMeasure, score, trend
+from kapdesk.core.text_rules import shown_note
 from kapdesk.ui.history.charts import TrendChart
 from kapdesk.ui.history.columns import (
     day,
@@ -131,7 +132,8 @@ class CoursePanel(QScrollArea):
         self.effects_model.set_rows(list(reversed(dosing)))
         talks = [s for s in reversed(course.integration) if s.note.strip()]
         self.notes_view.setPlainText("\n\n".join(
-            f"{moment(s.when)}\n{s.note.strip()}" for s in talks) or "(no integration notes)")
+            f"{moment(s.when)}\n{shown_note(s.note.strip())}" for s in talks)
+            or "(no integration notes)")
 
     def show_outcomes(self, measures: Sequence[OutcomeMeasure]) -> None:
         for instrument, chart in self.charts.items():

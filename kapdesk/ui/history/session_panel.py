@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from kapdesk.core.history import entry_lines
 from kapdesk.core.report import SessionReport
 from kapdesk.core.session import SIGNED_KINDS, signable
+from kapdesk.core.text_rules import shown_note
 from kapdesk.ui.history.charts import TimelineWidget
 from kapdesk.ui.history.columns import entry_columns, moment
 from kapdesk.ui.history.models import ObjectTableModel
@@ -169,7 +170,7 @@ class SessionPanel(QWidget):
         self.entries_model.set_rows(entry_lines(report))
         self._fit_rows()
         note = report.note or "(no note)"
-        self.note_view.setPlainText(f"Note: {note}")
+        self.note_view.setPlainText(f"Note: {shown_note(note)}")
         may_be_signed = signable(report.kind, report.state, report.signature is not None)
         self.sign_button.setVisible(may_be_signed)
         self.sign_button.setEnabled(may_be_signed and may_sign)

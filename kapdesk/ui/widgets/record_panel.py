@@ -1,4 +1,5 @@
-"""The room's record controls: one-tap entry buttons and the autosaved note."""
+"""The room's record controls: one-tap entry buttons and the autosaved note (held to the
+note's bound by kapdesk.ui.widgets.bounded_text)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from datetime import datetime
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from kapdesk.ui.widgets.bounded_text import BoundedText
 from kapdesk.ui.widgets.reflow_row import ReflowRow
 
 AUTOSAVE_MS = 2000  # after typing stops; the promise is "within 3 s"
@@ -46,11 +47,13 @@ class RecordButtons(QWidget):
         layout.addWidget(ReflowRow(list(self.buttons.values())))  # rows of 6, 3 or 2
 
 
-class NotePanel(QPlainTextEdit):
-    """The session's free-text note. Autosaves after typing stops, on leaving, on quit."""
+class NotePanel(BoundedText):
+    """The session's free-text note. Autosaves after typing stops, on leaving, on quit;
+    held to the note's bound (BoundedText); a longer stored one is shown in part and never
+    saved back."""
 
     def __init__(self, save: Callable[[str], bool], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("The note", parent)
         self.setObjectName("session_note")
         self.setAccessibleName("Session note")
         self.setPlaceholderText("Note (saved as you type)")
@@ -63,10 +66,8 @@ class NotePanel(QPlainTextEdit):
         self._timer.timeout.connect(self.flush)
         self.textChanged.connect(self._on_text_changed)
 
-    def load(self, text: str) -> None:
-        self.blockSignals(True)
-        self.setPlainText(text)
-        self.blockSignals(False)
+    def load(self, text: str, read_only: bool = False) -> None:
+        self.show_stored(text, read_only)
         self._dirty = False
 
     def _on_text_changed(self) -> None:
@@ -74,8 +75,10 @@ class NotePanel(QPlainTextEdit):
         self._timer.start()
 
     def flush(self) -> None:
-        """Save now if anything changed."""
+        """Save now if anything changed (never a note shown in part)."""
         self._timer.stop()
+        if self.held_back:
+            return
         if self._dirty and self._save(self.toPlainText()):
             self._dirty = False
             self.last_saved = datetime.now().astimezone()
