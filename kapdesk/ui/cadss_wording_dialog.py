@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.observations import CADSS6_ITEMS, cadss_wording, check_cadss_wording
 from kapdesk.services.settings_ops import CADSS_WORDING
+from kapdesk.ui.naming import dialog_buttons
 
 SETTING = CADSS_WORDING  # a clinic setting: an admin changes it
 
@@ -59,10 +60,8 @@ class CadssWordingDialog(QDialog):
         self.error_label.setProperty("role", "alert")
         self.error_label.hide()
         layout.addWidget(self.error_label)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._on_save_clicked)
-        buttons.rejected.connect(self.reject)
+        buttons, _save = dialog_buttons(QDialogButtonBox.StandardButton.Save,
+                                        "save_cadss_wording", self._on_save_clicked, self.reject)
         layout.addWidget(buttons)
 
     def _on_save_clicked(self) -> None:
