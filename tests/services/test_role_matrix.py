@@ -4,7 +4,9 @@ nobody signed in, the action is done (and written, and audited) or refused with 
 name the action and the role, writing nothing, leaving no file behind.
 
 The session and record actions are staged as in test_operations; this adds export,
-backup, restore, the account changes and the playlist save, and the signed-out column."""
+backup, restore, the account changes, the playlist save, the settings (the room's choices,
+anyone's; the clinic's, an admin's), the room's own writes (cue due or escalated, heartbeat,
+clock change, what the start found: anyone signed in), and the signed-out column."""
 
 from __future__ import annotations
 
