@@ -55,7 +55,7 @@ class Matrix(World):
         settings = self.ctx.db.execute("SELECT group_concat(key || '=' || value, ';') FROM "
                                        "(SELECT key, value FROM settings ORDER BY key)"
                                        ).fetchone()
-        return (*super().rows(), users[0], hash(users[1]), hash(settings[0]))
+        return (*super().rows(), hash(settings[0]), users[0], hash(users[1]))
 
     def files(self) -> list[Path]:
         return sorted(self.out.rglob("*")) + list_backups(self.ctx.paths.backups_dir) + \
