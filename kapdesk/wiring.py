@@ -163,7 +163,7 @@ def build_window(ctx: AppContext, user: User, prompts: Prompts | None = None) ->
 
     stores, clock = ctx.stores, ctx.clock
     asks: Prompts = prompts or DialogPrompts()  # the room's and History's questions
-    room = RoomController(stores.sessions, ctx.ops.sessions, clock, user)
+    room = RoomController(ctx.ops.room, ctx.ops.sessions, clock, user)
     record = RecordController(ctx.ops.records, ctx.ops.patients, room)
     device = SoundDevice()  # one output for music and chime, opened when first wanted
     output = MixerOutput(device)
@@ -182,7 +182,7 @@ def build_window(ctx: AppContext, user: User, prompts: Prompts | None = None) ->
                                   lambda: _reload_sets(music, set_dirs))
 
     window = MainWindow(room, record, ctx.protocols, ctx.protocol_errors,
-                        stores.users, stores.settings, asks, ctx.ops,
+                        asks, ctx.ops,
                         history=history, playlists=playlists, chime=output.chime,
                         music=music, release_audio=lambda: _release_audio(music, output, device))
     music.setParent(window)

@@ -127,3 +127,25 @@ def test_a_veto_removed_through_the_app_passes(folder, extras, capsys):
     finally:
         db.close()
     assert check(folder, capsys)[0] == 0
+
+
+def test_settings_changed_through_the_operations_pass(folder, capsys):
+    """A clinic setting's audit row ("update", "setting") and a room choice (no row) leave
+    the record as `kapdesk check` expects it."""
+    from kapdesk.core.accounts import User
+    from kapdesk.services.settings_ops import SettingsOps
+    from kapdesk.store.settings import SettingsStore
+
+    db = open_database(folder / "kapdesk.sqlite3")
+    try:
+        clock = FakeClock(LATER)
+        row = db.execute("SELECT id, username, display_name, role FROM users "
+                         "ORDER BY role = 'admin' DESC, id LIMIT 1").fetchone()
+        admin = User(int(row[0]), str(row[1]), str(row[2]), "admin")
+        ops = SettingsOps(db, SettingsStore(db), AuditTrail(db, clock))
+        ops.change(admin, "lock_minutes", 9)
+        ops.set_theme_level(admin, "night")
+    finally:
+        db.close()
+    code, out = check(folder, capsys)
+    assert code == 0, out

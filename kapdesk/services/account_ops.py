@@ -48,6 +48,10 @@ class AccountOps:
     def by_username(self, username: str) -> User | None:
         return self._accounts.by_username(username)
 
+    def display_name(self, user_id: int) -> str:
+        """The account's name as it is now (a signature shows it)."""
+        return self._accounts.account(user_id).user.display_name
+
     def active(self, user: User | None) -> list[Account]:
         """The active accounts, for the admin's list."""
         self._admin(user)

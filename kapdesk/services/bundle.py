@@ -14,7 +14,9 @@ from kapdesk.services.music_ops import MusicOps
 from kapdesk.services.playlist_ops import PlaylistOps
 from kapdesk.services.reads import PatientReads
 from kapdesk.services.record_ops import RecordOps
+from kapdesk.services.room_ops import RoomOps
 from kapdesk.services.session_ops import SessionOps
+from kapdesk.services.settings_ops import SettingsOps
 from kapdesk.store.accounts import AccountStore
 from kapdesk.store.audit import AuditTrail
 from kapdesk.store.connection import Database
@@ -48,6 +50,8 @@ class Operations:
     patients: PatientReads
     history: HistoryOps
     music: MusicOps
+    settings: SettingsOps
+    room: RoomOps
 
     @classmethod
     def over(cls, db: Database, clock: Clock, folders: Folders, *, sessions: SessionStore,
@@ -65,4 +69,6 @@ class Operations:
                    PlaylistOps(db, audit, folders.playlists),
                    PatientReads(patients),
                    HistoryOps(db, clock, outcomes, clinic),
-                   MusicOps(db, music))
+                   MusicOps(db, music),
+                   SettingsOps(db, settings, audit),
+                   RoomOps(sessions))

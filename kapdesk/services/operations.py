@@ -31,6 +31,7 @@ class OpChanges:
     playlists: bool = False  # the sets the room can play
     exports: bool = False  # what was exported (the REMS forms still due)
     backups: bool = False  # the backups folder, or the database restored
+    settings: bool = False  # the room's choices and the clinic's settings
 
     def __or__(self, other: OpChanges) -> OpChanges:
         return OpChanges(**{f.name: getattr(self, f.name) or getattr(other, f.name)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -19,7 +17,8 @@ from kapdesk.core.accounts import User
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.permissions import MIN_PASSWORD, Role
 from kapdesk.services.account_ops import AccountOps
-from kapdesk.ui.dialog_fit import ErrorLabel, fit_dialog
+from kapdesk.ui.dialog_fit import FittedDialog
+from kapdesk.ui.naming import dialog_buttons
 
 
 def _password(name: str, accessible: str) -> QLineEdit:
@@ -29,33 +28,21 @@ def _password(name: str, accessible: str) -> QLineEdit:
     return edit
 
 
-class _FormDialog(QDialog):
+class _FormDialog(FittedDialog):
+    """A form whose OK runs `_on_ok`; its errors in words inside it (`show_error`: every
+    line, the dialog grows to hold it)."""
+
     def __init__(self, title: str, name: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
+        super().__init__("auth_error", parent)
         self.setWindowTitle(title)
         self.setObjectName(name)
         self.form = QFormLayout(self)
-        self.error_label = ErrorLabel("auth_error")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._on_ok)
-        self.buttons.rejected.connect(self.reject)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setObjectName("auth_ok")
+        self.buttons, self.ok_button = dialog_buttons(QDialogButtonBox.StandardButton.Ok,
+                                                      "auth_ok", self._on_ok, self.reject)
 
     def finish(self) -> None:
         self.form.addRow(self.error_label)
         self.form.addRow(self.buttons)
-
-    def fail(self, text: str) -> None:
-        """The message in words, every line of it; the dialog grows to hold it."""
-        self.error_label.setText(text)
-        self.error_label.show()
-        fit_dialog(self)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        fit_dialog(self)
-        super().showEvent(event)
 
     def _on_ok(self) -> None:
         raise NotImplementedError
@@ -97,14 +84,14 @@ class NewAccountDialog(_FormDialog):
 
     def _on_ok(self) -> None:
         if self.password_edit.text() != self.repeat_edit.text():
-            self.fail("The two passwords differ.")
+            self.show_error("The two passwords differ.")
             return
         try:
             self.created = self._accounts.create(
                 self._by, self.name_edit.text().strip(), self.username_edit.text(),
                 str(self.role_box.currentData()), self.password_edit.text()).value
         except KapdeskError as exc:
-            self.fail(str(exc))
+            self.show_error(str(exc))
             return
         self.accept()
 
@@ -129,7 +116,7 @@ class LoginDialog(_FormDialog):
                                                self.password_edit.text())
         except KapdeskError as exc:
             self.password_edit.clear()
-            self.fail(str(exc))
+            self.show_error(str(exc))
             return
         if self._on_login is not None:
             self._on_login(self.user)

@@ -21,14 +21,16 @@ from PySide6.QtWidgets import (
 
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.observations import CADSS6_ITEMS, cadss_wording, check_cadss_wording
+from kapdesk.services.settings_ops import CADSS_WORDING
+from kapdesk.ui.naming import dialog_buttons
 
-SETTING = "cadss_item_text"
+SETTING = CADSS_WORDING  # a clinic setting: an admin changes it
 
 
 class CadssWordingDialog(QDialog):
     """Six lines, one per item; saved only when every item has its words."""
 
-    def __init__(self, current: object, save: Callable[[dict[str, str]], None],
+    def __init__(self, current: object, save: Callable[[dict[str, str]], object],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("cadss_wording_dialog")
@@ -58,10 +60,8 @@ class CadssWordingDialog(QDialog):
         self.error_label.setProperty("role", "alert")
         self.error_label.hide()
         layout.addWidget(self.error_label)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._on_save_clicked)
-        buttons.rejected.connect(self.reject)
+        buttons, _save = dialog_buttons(QDialogButtonBox.StandardButton.Save,
+                                        "save_cadss_wording", self._on_save_clicked, self.reject)
         layout.addWidget(buttons)
 
     def _on_save_clicked(self) -> None:
@@ -75,14 +75,9 @@ class CadssWordingDialog(QDialog):
         self.accept()
 
 
-def edit_cadss_wording(get: Callable[[str], Any], put: Callable[[str, Any], None],
-                       role: Callable[[], str], opener: Callable[[QDialog], None],
+def edit_cadss_wording(get: Callable[[str], Any], save: Callable[[dict[str, str]], object],
+                       opener: Callable[[QDialog], None],
                        parent: QWidget | None = None) -> None:
-    """Open the dialog; saving needs the right to change clinic settings."""
-    from kapdesk.core.permissions import Action, require
-
-    def save(wording: dict[str, str]) -> None:
-        require(role(), Action.EDIT_SETTINGS)
-        put(SETTING, wording)
-
+    """Open the dialog; `save` is the operation (kapdesk.services.settings_ops: an admin's,
+    audited), whose refusal the dialog shows in words."""
     opener(CadssWordingDialog(get(SETTING), save, parent))

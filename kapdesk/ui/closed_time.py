@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from kapdesk.core.accounts import User
 from kapdesk.core.clock import Clock, Heartbeat
 from kapdesk.core.closure import (
     TOLERANCE_S,
@@ -24,7 +25,7 @@ from kapdesk.core.closure import (
 from kapdesk.core.cues import CueEvent, CueEventKind
 from kapdesk.core.errors import KapdeskError
 from kapdesk.core.session import Session
-from kapdesk.store.sessions import SessionStore
+from kapdesk.services.room_ops import RoomOps
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +35,14 @@ _WHY = "KAPdesk was closed"
 @dataclass(frozen=True)
 class _Finding:
     session_id: int
-    user_id: int
+    user: User  # who was signed in at the start
     closure: Closure
     found: dict[str, Any]
     missed: tuple[tuple[str, float], ...]
 
 
 class ClosedTime:
-    def __init__(self, sessions: SessionStore, clock: Clock) -> None:
+    def __init__(self, sessions: RoomOps, clock: Clock) -> None:
         self._sessions = sessions
         self._clock = clock
         self._pending: _Finding | None = None
@@ -50,9 +51,9 @@ class ClosedTime:
     def pending(self) -> bool:
         return self._pending is not None
 
-    def at_start(self, session: Session | None, user_id: int) -> tuple[Session | None, str]:
-        """Judge the closure from the stored heartbeat, store it with `user_id` (who is
-        signed in) and say it: the session as stored now (`adjust` reads it with what could
+    def at_start(self, session: Session | None, user: User) -> tuple[Session | None, str]:
+        """Judge the closure from the stored heartbeat, store it in the name of `user` (who
+        is signed in) and say it: the session as stored now (`adjust` reads it with what could
         not be stored yet), and the words ("" for none)."""
         closure = judge_session(self._sessions.heartbeat(), Heartbeat.read(self._clock),
                                 session)
@@ -66,7 +67,7 @@ class ClosedTime:
                           closure.now.wall, closure.counted_s)
             gap = closure.restart and closure.wall_s > TOLERANCE_S
             if closure.changed or gap or gone:
-                finding = _Finding(running.id, user_id, closure,
+                finding = _Finding(running.id, user, closure,
                                    closure.record() if closure.changed or gap else {},
                                    tuple((c.cue.key, c.due_s) for c in gone))
                 try:
@@ -84,10 +85,11 @@ class ClosedTime:
 
     def _store(self, finding: _Finding, beat: Heartbeat) -> None:
         """Store the finding with the heartbeat `beat`, after which nothing is found again
-        (at start, the reading it was judged by; later, the clocks as they read then)."""
+        (at start, the reading it was judged by; later, the clocks as they read then), in
+        the name of who was signed in at the start."""
         closure = finding.closure
-        self._sessions.record_closure(
-            finding.session_id, finding.user_id, closure.now.wall,
+        self._sessions.closure(
+            finding.user, finding.session_id, closure.now.wall,
             closure.change_s if closure.changed else None, finding.found,
             list(finding.missed), beat)
 

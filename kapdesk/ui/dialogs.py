@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QWidget,
 )
 
@@ -27,6 +26,7 @@ from kapdesk.core.protocol import Protocol
 from kapdesk.services.reads import PatientReads
 from kapdesk.services.session_ops import PlanRequest
 from kapdesk.ui.dialog_fit import ErrorLabel, FittedDialog
+from kapdesk.ui.naming import dialog_buttons
 from kapdesk.ui.widgets.bounded_text import BoundedText, limit_line
 
 
@@ -44,16 +44,6 @@ def _instant(edit: QDateTimeEdit) -> datetime:
     """The UTC instant an editor from _time_edit holds."""
     return datetime.fromtimestamp(edit.dateTime().toSecsSinceEpoch(), UTC)
 
-
-def _buttons(dialog: QDialog, ok: QDialogButtonBox.StandardButton, name: str,
-             ) -> tuple[QDialogButtonBox, QPushButton]:
-    """OK-or-Save and Cancel, wired to the dialog; the first is named `name`."""
-    box = QDialogButtonBox(ok | QDialogButtonBox.StandardButton.Cancel)
-    box.accepted.connect(dialog.accept)
-    box.rejected.connect(dialog.reject)
-    button = box.button(ok)
-    button.setObjectName(name)
-    return box, button
 
 
 class PlanSessionDialog(FittedDialog):
@@ -111,8 +101,8 @@ class PlanSessionDialog(FittedDialog):
         self.reason_edit = QLineEdit(objectName="spacing_reason")
         self.reason_edit.setAccessibleName("Reason to go ahead despite the spacing rules")
         self.reason_edit.setPlaceholderText("Reason to go ahead (required)")
-        buttons, self.ok_button = _buttons(self, QDialogButtonBox.StandardButton.Ok,
-                                           "confirm_plan")
+        buttons, self.ok_button = dialog_buttons(QDialogButtonBox.StandardButton.Ok,
+                                                 "confirm_plan", self.accept, self.reject)
         form = QFormLayout(self)
         form.addRow("Patient code", self.code_edit)
         form.addRow("Name", self.name_edit)
@@ -193,8 +183,8 @@ class CorrectDoseDialog(FittedDialog):
         self.time_edit = _time_edit(current, "dose_time", "Dose time")
         self.reason_edit = QLineEdit(objectName="correction_reason")
         self.reason_edit.setAccessibleName("Reason for the correction")
-        buttons, self.ok_button = _buttons(self, QDialogButtonBox.StandardButton.Ok,
-                                           "confirm_dose_time")
+        buttons, self.ok_button = dialog_buttons(QDialogButtonBox.StandardButton.Ok,
+                                                 "confirm_dose_time", self.accept, self.reject)
         form = QFormLayout(self)
         form.addRow(QLabel("The original time stays in the record."))
         form.addRow("Dose given at (local time)", self.time_edit)
@@ -228,8 +218,8 @@ class IntegrationDialog(FittedDialog):
         self.note_count = limit_line(self.note_edit, "integration_note_count")
         self.plan_edit = QLineEdit(objectName="integration_plan")
         self.plan_edit.setAccessibleName("Plan")
-        buttons, self.save_button = _buttons(self, QDialogButtonBox.StandardButton.Save,
-                                             "save_integration")
+        buttons, self.save_button = dialog_buttons(QDialogButtonBox.StandardButton.Save,
+                                                   "save_integration", self.accept, self.reject)
         form = QFormLayout(self)
         form.addRow("Patient code", self.code_edit)
         form.addRow("When", self.time_edit)
@@ -274,8 +264,8 @@ class CorrectEntryDialog(QDialog):
         form.addRow("Reason", self.reason_edit)
         self.error_label = ErrorLabel("entry_error")
         form.addRow(self.error_label)
-        buttons, self.save_button = _buttons(self, QDialogButtonBox.StandardButton.Save,
-                                             "save_correction")
+        buttons, self.save_button = dialog_buttons(QDialogButtonBox.StandardButton.Save,
+                                                   "save_correction", self.accept, self.reject)
         form.addRow(buttons)
 
     @property

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -42,26 +41,21 @@ from kapdesk.core.observations import (
     mg_per_kg,
 )
 from kapdesk.ui.dialog_fit import ErrorLabel, fit_dialog, prepare_list
+from kapdesk.ui.naming import button, button_row
 
 Submit = Callable[[Mapping[str, Any]], str | None]
 PRN_MEDICINES = ("Ondansetron", "Midazolam", "Lorazepam", "Metoclopramide", "Paracetamol")
 ROUTES = ("oral", "sublingual", "intramuscular", "intravenous", "intranasal")
-
-
-def _big_button(text: str, name: str, accessible: str) -> QPushButton:
-    button = QPushButton(text, objectName=name)
-    button.setAccessibleName(accessible)
-    button.setMinimumHeight(46)
-    return button
+TALL = 46  # px: an entry's buttons, easy to hit without looking long
 
 
 def _answer_button(text: str, name: str, accessible: str) -> QPushButton:
     """A button that records a clinical answer: only a click or Space on it does, never
     Enter pressed somewhere in the dialog."""
-    button = _big_button(text, name, accessible)
-    button.setAutoDefault(False)
-    button.setDefault(False)
-    return button
+    made = button(text, name, accessible, min_height=TALL)
+    made.setAutoDefault(False)
+    made.setDefault(False)
+    return made
 
 
 class EntryDialog(QDialog):
@@ -94,14 +88,9 @@ class EntryDialog(QDialog):
 
     def finish(self, *buttons: QPushButton) -> None:
         self.body.addWidget(self.error_label)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        for button in buttons:
-            row.addWidget(button)
-        cancel = _big_button("Cancel", "cancel_entry", "Cancel")
+        cancel = button("Cancel", "cancel_entry", "Cancel", min_height=TALL)
         cancel.clicked.connect(self.reject)
-        row.addWidget(cancel)
-        self.body.addLayout(row)
+        self.body.addLayout(button_row(*buttons, cancel))
 
 
 class VitalsDialog(EntryDialog):
@@ -120,7 +109,7 @@ class VitalsDialog(EntryDialog):
             form.addRow(f"{spec.label} ({spec.unit})", edit)
             self.edits[key] = edit
         self.body.addLayout(form)
-        save = _big_button("Save vitals", "save_vitals", "Save vitals")
+        save = button("Save vitals", "save_vitals", "Save vitals", min_height=TALL)
         save.setDefault(True)
         save.clicked.connect(self._on_save_clicked)
         self.finish(save)
@@ -140,10 +129,10 @@ class ChoiceDialog(EntryDialog):
         super().__init__(title, name, submit, parent)
         self.buttons: list[QPushButton] = []
         for label, value in choices:
-            button = _answer_button(label, f"{name}_{value}", label)
-            button.clicked.connect(lambda _c=False, v=value: self.submit({key: v}))
-            self.body.addWidget(button)
-            self.buttons.append(button)
+            answer = _answer_button(label, f"{name}_{value}", label)
+            answer.clicked.connect(lambda _c=False, v=value: self.submit({key: v}))
+            self.body.addWidget(answer)
+            self.buttons.append(answer)
         self.finish()
 
 
@@ -188,9 +177,10 @@ class DissociationDialog(ChoiceDialog):
         column.addWidget(self.wording_missing)
         column.addLayout(grid)
         self.short_form.hide()
-        toggle = _big_button("6-item short form…", "show_short_form", "Show the short form")
+        toggle = button("6-item short form…", "show_short_form", "Show the short form",
+                        min_height=TALL)
         toggle.clicked.connect(lambda: (self.short_form.show(), save.show(), self._fit()))
-        save = _big_button("Save short form", "save_short_form", "Save short form")
+        save = button("Save short form", "save_short_form", "Save short form", min_height=TALL)
         save.hide()
         save.clicked.connect(self._on_save_short_clicked)
         self.body.insertWidget(self.body.count() - 2, toggle)
@@ -229,10 +219,10 @@ class SideEffectDialog(EntryDialog):
         self.body.addWidget(self.effects)
         buttons = []
         for severity in SEVERITIES[1:]:
-            button = _answer_button(severity.capitalize(), f"side_effect_{severity}",
+            answer = _answer_button(severity.capitalize(), f"side_effect_{severity}",
                                     f"Record side effect as {severity}")
-            button.clicked.connect(lambda _c=False, s=severity: self._save(s))
-            buttons.append(button)
+            answer.clicked.connect(lambda _c=False, s=severity: self._save(s))
+            buttons.append(answer)
         self.finish(*buttons)
 
     def _save(self, severity: str) -> None:
@@ -287,7 +277,7 @@ class MedicineDialog(EntryDialog):
         self.mg.valueChanged.connect(self._on_mg_changed)
         self._on_mg_changed(0)
         self.body.addLayout(form)
-        save = _big_button("Save", "save_medicine", "Save medicine")
+        save = button("Save", "save_medicine", "Save medicine", min_height=TALL)
         save.setDefault(True)
         save.clicked.connect(self._on_save_clicked)
         self.finish(save)
@@ -344,7 +334,7 @@ class ChecklistDialog(EntryDialog):
             row = QFormLayout()
             row.addRow("Ready to leave at (had there been no minimum time)", self.ready_edit)
             self.body.addLayout(row)
-        save = _big_button("Save checklist", f"save_{name}", "Save checklist")
+        save = button("Save checklist", f"save_{name}", "Save checklist", min_height=TALL)
         save.clicked.connect(self._on_save_clicked)
         self.finish(save)
 

@@ -20,13 +20,12 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from kapdesk import APP_NAME, __version__
 from kapdesk.core.cues import CueState
+from kapdesk.core.errors import KapdeskError
 from kapdesk.core.protocol import Protocol, ProtocolError
 from kapdesk.core.room import RoomSnapshot
 from kapdesk.core.session import Session
 from kapdesk.services.bundle import Operations
 from kapdesk.services.operations import Op
-from kapdesk.store.settings import SettingsStore
-from kapdesk.store.users import UserStore
 from kapdesk.ui.access import AccessControl
 from kapdesk.ui.first_paint import AfterFirstPaint
 from kapdesk.ui.keyboard import KeyboardHome
@@ -77,8 +76,7 @@ class WindowHooks:
 class MainWindow(WindowActions):
     def __init__(self, room: RoomController, records: RecordController,
                  protocols: list[Protocol], protocol_errors: list[ProtocolError],
-                 users: UserStore, settings: SettingsStore, prompts: Prompts,
-                 ops: Operations, *,
+                 prompts: Prompts, ops: Operations, *,
                  history: Callable[[WindowHooks], HistoryLauncher],
                  playlists: Callable[[WindowHooks], PlaylistEditorLauncher] | None = None,
                  chime: Callable[[], None] | None = None,
@@ -91,8 +89,7 @@ class MainWindow(WindowActions):
         self.room = room
         self.records = records
         self.protocols = protocols
-        self.users = users
-        self.settings = settings
+        self.settings = settings = ops.settings  # read here, changed by its operations
         self.prompts = prompts
         self.ops = ops
         self._chime = chime
@@ -117,7 +114,7 @@ class MainWindow(WindowActions):
         self.entry = RecordActions(records, self, settings.get, prompts.open_dialog)
         self.flows = RecordFlows(
             records, ops.records, self,
-            signer=lambda: self.users.get(self.room.user_id).display_name,
+            signer=lambda: ops.accounts.display_name(self.room.user_id),
             opener=lambda: self.entry.open_dialog, ask_text=lambda: self.ask_text,
             report=self.show_error, done=self.apply)
         self.access = AccessControl(self, ops.accounts, room, float(settings.get("lock_minutes")),
@@ -213,13 +210,22 @@ class MainWindow(WindowActions):
             self._chime()
 
     def save_chime_choice(self) -> None:
-        self.settings.set("chime_on_escalation", self.act_chime.isChecked())
+        self._room_choice(lambda: self.settings.set_chime(self.room.user,
+                                                          self.act_chime.isChecked()))
+
+    def _room_choice(self, change: Callable[[], Op[Any]]) -> None:
+        """A room choice saved (kapdesk.services.settings_ops); if it cannot be, the room
+        keeps it for now and says so."""
+        try:
+            change()
+        except KapdeskError as exc:
+            self.status.setText(f"Not saved: {exc}")
 
     def edit_cadss_wording(self) -> None:
         from kapdesk.ui.cadss_wording_dialog import edit_cadss_wording
 
-        edit_cadss_wording(self.settings.get, self.settings.set, lambda: self.room.user.role,
-                           self.entry.open_dialog, self)
+        edit_cadss_wording(self.settings.get, lambda wording: self.settings.set_cadss_wording(
+            self.room.user, wording), self.entry.open_dialog, self)
 
     def say(self, text: str) -> None:
         """A line in the status bar; none once the window has shut down (a backup that
@@ -284,7 +290,7 @@ class MainWindow(WindowActions):
 
     def toggle_night(self) -> None:
         level = "night" if self.act_night.isChecked() else "dark"
-        self.settings.set("theme_level", level)
+        self._room_choice(lambda: self.settings.set_theme_level(self.room.user, level))
         self.set_theme(level)
 
     # -- background work and closing -------------------------------------------------

@@ -7,6 +7,8 @@
 - `button(text, name, accessible)`: a push button with its objectName and its accessible
   name in plain words (DESIGN.md: tests and screen readers find controls by these).
 - `button_row(*buttons)`: a dialog's row of buttons, to the right.
+- `dialog_buttons(ok, name, accepted, rejected)`: a dialog's standard OK-or-Save and
+  Cancel (QDialogButtonBox: the platform's order, Enter on the first), the first named.
 - `window_action(text, name, slot, shortcut=...)`: an action whose shortcut works
   anywhere in the window it is added to (`addAction`), its tooltip saying the shortcut,
   calling `slot()` when triggered (no slot: whoever shows it connects it).
@@ -19,7 +21,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QHBoxLayout, QPushButton, QWidget
 
 Q = TypeVar("Q", bound=QObject)
 
@@ -46,6 +48,17 @@ def button_row(*buttons: QWidget) -> QHBoxLayout:
     for widget in buttons:
         row.addWidget(widget)
     return row
+
+
+def dialog_buttons(ok: QDialogButtonBox.StandardButton, name: str,
+                   accepted: Callable[[], object], rejected: Callable[[], object],
+                   ) -> tuple[QDialogButtonBox, QPushButton]:
+    """`ok` (OK or Save) and Cancel, calling `accepted()` and `rejected()`; the first is
+    named `name` and returned with the box."""
+    box = QDialogButtonBox(ok | QDialogButtonBox.StandardButton.Cancel)
+    box.accepted.connect(lambda: accepted())
+    box.rejected.connect(lambda: rejected())
+    return box, named(box.button(ok), name)
 
 
 def window_action(text: str, name: str, slot: Callable[[], object] | None, *,

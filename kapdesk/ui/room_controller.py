@@ -23,8 +23,8 @@ from kapdesk.core.permissions import Action, allowed, require
 from kapdesk.core.protocol import Protocol
 from kapdesk.core.room import RoomSnapshot, snapshot
 from kapdesk.core.session import Session, State, check_transition
+from kapdesk.services.room_ops import RoomOps
 from kapdesk.services.session_ops import PlanRequest, SessionOps
-from kapdesk.store.sessions import SessionStore
 from kapdesk.ui.closed_time import ClosedTime
 
 log = logging.getLogger(__name__)
@@ -44,10 +44,10 @@ class RoomController(QObject):
     user_changed = Signal(object)  # User
     session_closed = Signal(int)  # session id, once closed (a backup follows)
 
-    def __init__(self, sessions: SessionStore, ops: SessionOps, clock: Clock, user: User,
+    def __init__(self, sessions: RoomOps, ops: SessionOps, clock: Clock, user: User,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._sessions = sessions
+        self._sessions = sessions  # the room's reads, and its own writes (kapdesk.services)
         self._ops = ops  # every step of the session is one operation (kapdesk.services)
         self._clock = clock
         self.user = user
@@ -94,7 +94,7 @@ class RoomController(QObject):
     def resume(self) -> Session | None:
         """Pick up the session that occupies the room (after a restart, too). What the
         clocks say about the time the app was closed is found here, stored and shown."""
-        session, words = self._closed.at_start(self._sessions.running(), self.user_id)
+        session, words = self._closed.at_start(self._sessions.running(), self.user)
         if words:
             self.clock_disturbed.emit(words)
         self._beats = True
@@ -113,7 +113,7 @@ class RoomController(QObject):
                     self._load_quietly(self._sessions.get(self._session.id))
                     self.session_changed.emit(self._session)
             try:
-                self._sessions.save_heartbeat(Heartbeat.read(self._clock))
+                self._sessions.beat(self.user, Heartbeat.read(self._clock))
             except KapdeskError as exc:  # a full disk must never stop the session's clock
                 log.warning("heartbeat not stored: %s", type(exc).__name__)
 
@@ -176,8 +176,8 @@ class RoomController(QObject):
                     asleep = missed(session, self._events, change.detected_at,
                                     change.seconds)
                 try:
-                    self._sessions.record_clock(
-                        session.id, change.kind, change.seconds, change.detected_at,
+                    self._sessions.clock_changed(
+                        self.user, session.id, change.kind, change.seconds, change.detected_at,
                         beat=None if self._closed.pending else Heartbeat.read(self._clock),
                         missed=[(c.cue.key, c.due_s) for c in asleep],
                         why="the laptop was asleep")
@@ -224,7 +224,7 @@ class RoomController(QObject):
         mark = (self._session.id, key, kind)
         told = mark in self._unstored
         try:
-            self._store_cue(key, kind, None, data)
+            self._store_cue(key, kind, data)
         except KapdeskError as exc:
             if not told:
                 log.warning("cue event not stored: %s", type(exc).__name__)
@@ -259,10 +259,9 @@ class RoomController(QObject):
             wait = max(0, int((upcoming - snap.elapsed_s) * 1000))
             self._cue_timer.start(min(wait, _MAX_WAIT_MS))
 
-    def _store_cue(self, key: str, kind: CueEventKind, user_id: int | None,
-                   data: dict[str, Any]) -> None:
+    def _store_cue(self, key: str, kind: CueEventKind, data: dict[str, Any]) -> None:
         assert self._session is not None
-        event = self._sessions.record_cue(self._session.id, key, kind, user_id, data)
+        event = self._sessions.cue_seen(self.user, self._session.id, key, kind, data)
         self._events.append(CueEvent(
             key, kind, self._session.timeline.elapsed_at(event.at, event=event.id),
             event.data))

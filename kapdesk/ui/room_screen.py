@@ -12,12 +12,13 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QListWidgetItem
 
 from kapdesk.core.cues import CueEventKind
+from kapdesk.core.errors import KapdeskError
 from kapdesk.core.observations import describe
 from kapdesk.core.permissions import Action
 from kapdesk.core.record_values import Alert, Saved
 from kapdesk.core.room import RoomSnapshot
 from kapdesk.core.session import Session
-from kapdesk.store.settings import SettingsStore
+from kapdesk.services.settings_ops import SettingsOps
 from kapdesk.ui.music_controller import MusicController, NowPlaying
 from kapdesk.ui.record_controller import RecordController
 from kapdesk.ui.room_controller import RoomController
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 class RoomScreen(QObject):
     def __init__(self, view: RoomView, room: RoomController, records: RecordController,
-                 music: MusicController | None, settings: SettingsStore,
+                 music: MusicController | None, settings: SettingsOps,
                  status: StatusMessage, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("room screen")
@@ -140,7 +141,10 @@ class RoomScreen(QObject):
     def _on_music_bar_volume_changed(self, level: float) -> None:
         if self.music is not None:
             self.music.set_volume(level)
-            self.settings.set("music_volume", level)
+            try:  # the room's choice (kapdesk.services.settings_ops), kept for next time
+                self.settings.set_music_volume(self.room.user, level)
+            except KapdeskError as exc:  # the music goes on at this level regardless
+                self.status.setText(f"The volume is not saved for next time: {exc}")
 
     def _on_music_changed(self, now: NowPlaying) -> None:
         snap = self.room.current

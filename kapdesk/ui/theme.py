@@ -144,6 +144,30 @@ def stylesheet(t: Theme) -> str:
     """
 
 
+def office_stylesheet(t: Theme, extra: str = "") -> str:
+    """The room's theme, denser for an office screen (History, the playlist editor): the
+    rules both windows share, then `extra`, each window's own (later rules win)."""
+    return stylesheet(t) + f"""
+    QWidget {{ font-size: 13px; }}
+    QTableView {{ background: {t.panel}; border: 1px solid {t.border}; border-radius: 6px;
+        selection-background-color: {t.due}; selection-color: {t.text}; outline: 0; }}
+    QTableView::item {{ padding: 0px 6px; }}
+    QHeaderView::section {{ background: {t.window}; color: {t.muted}; border: none;
+        border-bottom: 1px solid {t.border}; padding: 4px 6px; font-size: 12px; }}
+    QTabBar::tab {{ background: {t.window}; color: {t.muted}; padding: 6px 12px;
+        border: 1px solid {t.border}; border-bottom: none; border-top-left-radius: 6px;
+        border-top-right-radius: 6px; margin-right: 2px; }}
+    QTabBar::tab:selected {{ background: {t.panel}; color: {t.text};
+        border-color: {t.accent}; }}
+    QLineEdit, QComboBox {{ background: {t.panel}; border: 1px solid {t.border};
+        border-radius: 6px; padding: 3px 6px; }}
+    QSplitter::handle {{ background: {t.window}; }}
+    QScrollBar:horizontal {{ background: {t.panel}; height: 10px; margin: 0; }}
+    QScrollBar::handle:horizontal {{ background: {t.border}; border-radius: 4px;
+        min-width: 24px; }}
+    """ + extra
+
+
 COMPACT_BELOW_PX = 600  # a room (or lock screen) shorter than this takes the compact sizes
 COMPACT_BUTTON_PX = 30
 TIGHT_BELOW_PX = 470  # ... and shorter than this (768 lines at 150 %), the tight sizes

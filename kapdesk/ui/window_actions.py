@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QSizePolicy, QToolBar, QToolBu
 from kapdesk.core.permissions import Action
 from kapdesk.core.session import TRANSITIONS, Session, State, dose_time_correctable, signable
 from kapdesk.ui.keyboard import ACK_ANYWHERE
+from kapdesk.ui.naming import window_action
 
 if TYPE_CHECKING:
     from kapdesk.ui.main_window import MainWindow
@@ -53,13 +54,7 @@ class ActionMaker:
 
     def __call__(self, text: str, name: str, shortcut: str | None,
                  slot: Callable[[], object], accessible: str | None = None) -> QAction:
-        action = QAction(text, self.window)
-        action.setObjectName(name)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setToolTip(f"{text} ({shortcut})")
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(lambda _checked=False: slot())
+        action = window_action(text, name, slot, shortcut=shortcut, parent=self.window)
         self.window.addAction(action)
         self.accessible[name] = accessible or text.rstrip("…")
         return action

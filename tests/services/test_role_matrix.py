@@ -4,7 +4,9 @@ nobody signed in, the action is done (and written, and audited) or refused with 
 name the action and the role, writing nothing, leaving no file behind.
 
 The session and record actions are staged as in test_operations; this adds export,
-backup, restore, the account changes and the playlist save, and the signed-out column."""
+backup, restore, the account changes, the playlist save, the settings (the room's choices,
+anyone's; the clinic's, an admin's), the room's own writes (cue due or escalated, heartbeat,
+clock change, what the start found: anyone signed in), and the signed-out column."""
 
 from __future__ import annotations
 
@@ -16,8 +18,9 @@ from typing import Any
 import pytest
 
 from kapdesk.core.accounts import User
-from kapdesk.core.clock import FakeClock
+from kapdesk.core.clock import FakeClock, Heartbeat
 from kapdesk.core.cues import CueEventKind
+from kapdesk.core.observations import CADSS6_ITEMS
 from kapdesk.core.permissions import Action, PermissionDenied, allowed
 from kapdesk.core.playlist import PlaylistSet, Track
 from kapdesk.core.session import State
@@ -49,7 +52,10 @@ class Matrix(World):
         users = self.ctx.db.execute("SELECT count(*), group_concat(role || active || "
                                     "coalesce(password_hash, '') || coalesce(pin_hash, ''))"
                                     " FROM users").fetchone()
-        return (*super().rows(), users[0], hash(users[1]))
+        settings = self.ctx.db.execute("SELECT group_concat(key || '=' || value, ';') FROM "
+                                       "(SELECT key, value FROM settings ORDER BY key)"
+                                       ).fetchone()
+        return (*super().rows(), hash(settings[0]), users[0], hash(users[1]))
 
     def files(self) -> list[Path]:
         return sorted(self.out.rglob("*")) + list_backups(self.ctx.paths.backups_dir) + \
@@ -156,6 +162,38 @@ def _cue(kind: CueEventKind, data: dict[str, Any] | None = None) -> Stage:
     return staged
 
 
+def _setting(key: str, value: Any) -> Stage:
+    return lambda m: lambda m, u: m.ctx.ops.settings.change(u, key, value)
+
+
+CADSS = {str(n): f"Invented wording {n}" for n in CADSS6_ITEMS}
+ROOM_SETTINGS = "you cannot change the room's settings"
+
+
+def _cue_seen(kind: CueEventKind) -> Stage:
+    def staged(m: Matrix) -> Act:
+        sid = m.dosed()
+        return lambda m, u: m.ctx.ops.room.cue_seen(u, sid, "vitals#1", kind, {"due_s": 0.0})
+    return staged
+
+
+def _heartbeat(m: Matrix) -> Act:
+    return lambda m, u: m.ctx.ops.room.beat(u, Heartbeat.read(m.clock))
+
+
+def _clock_change(m: Matrix) -> Act:
+    sid = m.dosed()
+    return lambda m, u: m.ctx.ops.room.clock_changed(
+        u, sid, "suspend", 600.0, m.clock.now(), Heartbeat.read(m.clock),
+        [("vitals#1", 300.0)], "the laptop was asleep")
+
+
+def _closure(m: Matrix) -> Act:
+    sid = m.dosed()
+    return lambda m, u: m.ctx.ops.room.closure(
+        u, sid, m.clock.now(), None, {"closed_s": 900.0}, [], Heartbeat.read(m.clock))
+
+
 MATRIX: dict[str, Entry] = {
     **{name: Entry(action, stage, cannot(action))
        for name, (action, stage) in SESSION_AND_RECORD.items()},
@@ -187,6 +225,34 @@ MATRIX: dict[str, Entry] = {
                         cannot(Action.RUN_SESSION)),
     "save a playlist set": Entry(Action.CURATE_MUSIC, _save_playlist,
                                  cannot(Action.CURATE_MUSIC)),
+    "choose the night level": Entry(ANY_SIGNED_IN, _setting("theme_level", "night"),
+                                    ROOM_SETTINGS),
+    "set the music's volume": Entry(ANY_SIGNED_IN, _setting("music_volume", 0.4),
+                                    ROOM_SETTINGS),
+    "turn the chime on": Entry(ANY_SIGNED_IN, _setting("chime_on_escalation", True),
+                               ROOM_SETTINGS),
+    "word the CADSS items": Entry(Action.EDIT_SETTINGS, _setting("cadss_item_text", CADSS),
+                                  cannot(Action.EDIT_SETTINGS)),
+    "rename the clinic": Entry(Action.EDIT_SETTINGS, _setting("clinic_name", "Invented Clinic"),
+                               cannot(Action.EDIT_SETTINGS)),
+    "change the automatic lock": Entry(Action.EDIT_SETTINGS, _setting("lock_minutes", 10),
+                                       cannot(Action.EDIT_SETTINGS)),
+    "change the default protocol": Entry(Action.EDIT_SETTINGS,
+                                         _setting("default_protocol", "esketamine-nasal"),
+                                         cannot(Action.EDIT_SETTINGS)),
+    "change the cue answer window": Entry(Action.EDIT_SETTINGS, _setting(
+        "cue_answer_window", {"before_min": 5, "after_min": 10}), cannot(Action.EDIT_SETTINGS)),
+    "the room stores a cue due": Entry(Action.VIEW_CLOCK, _cue_seen(CueEventKind.DUE),
+                                       cannot(Action.VIEW_CLOCK)),
+    "the room stores a cue escalated": Entry(Action.VIEW_CLOCK,
+                                             _cue_seen(CueEventKind.ESCALATED),
+                                             cannot(Action.VIEW_CLOCK)),
+    "the room stores its heartbeat": Entry(Action.VIEW_CLOCK, _heartbeat,
+                                           cannot(Action.VIEW_CLOCK)),
+    "the room stores a clock change": Entry(Action.VIEW_CLOCK, _clock_change,
+                                            cannot(Action.VIEW_CLOCK)),
+    "the room stores what the start found": Entry(Action.VIEW_CLOCK, _closure,
+                                                  cannot(Action.VIEW_CLOCK)),
 }
 
 
@@ -225,11 +291,10 @@ def test_every_action_for_every_role(data_dir, clock, protocols, tmp_path, name,
 
 def test_the_matrix_covers_every_role_gated_action_of_the_house():
     """Every action of the role matrix that a user does is an operation tested here (the
-    clock and the music's controls write no record; settings and protocols are edited as
-    files, not by an operation yet)."""
+    music's controls write no record; protocols are edited as files, not by an operation
+    yet)."""
     covered = {e.action for e in MATRIX.values()}
-    room_only = {Action.VIEW_CLOCK, Action.PLAY_MUSIC, Action.EDIT_SETTINGS,
-                 Action.EDIT_PROTOCOLS}
+    room_only = {Action.PLAY_MUSIC, Action.EDIT_PROTOCOLS}
     assert set(Action) - room_only <= covered
 
 

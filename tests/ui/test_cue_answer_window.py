@@ -4,7 +4,8 @@
 from kapdesk.core.observations import Kind
 from kapdesk.core.room import AnswerWindow
 from kapdesk.core.session import State
-from tests.ui.conftest import step
+from kapdesk.wiring import create_account
+from tests.ui.conftest import PASSWORD, step
 
 
 def _dosed(window, protocols):
@@ -42,9 +43,10 @@ def test_a_reading_just_before_the_cue_answers_it(make_window, clock, protocols)
     assert _vitals_done(window) == ["vitals#1"]
 
 
-def test_the_window_is_a_clinic_setting(make_window, clock, protocols):
+def test_the_window_is_a_clinic_setting(make_window, contexts, clock, protocols):
     window = make_window()
-    window.settings.set("cue_answer_window", {"before_min": 5, "after_min": 5})
+    admin = create_account(contexts[-1], "Admin Invented", "admin", "admin", PASSWORD)
+    window.settings.change(admin, "cue_answer_window", {"before_min": 5, "after_min": 5})
     _dosed(window, protocols)
     step(window, clock, 10 * 60 + 32)
     window.records.record(Kind.VITALS, {"systolic": 120, "diastolic": 80})

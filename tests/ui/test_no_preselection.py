@@ -13,6 +13,8 @@ from kapdesk.ui.entry_dialogs import (
     MedicineDialog,
     SideEffectDialog,
 )
+from kapdesk.wiring import create_account
+from tests.ui.conftest import PASSWORD
 
 
 def _dosed(window, protocols):
@@ -102,7 +104,7 @@ def test_cadss_form_without_wording_says_where_to_set_it_and_scores_start_unrate
     assert _entries(window, Kind.CADSS6) == []
 
 
-def test_admin_sets_the_wording_and_the_form_shows_it(make_window, protocols):
+def test_admin_sets_the_wording_and_the_form_shows_it(make_window, contexts, protocols):
     window = make_window()
     action = window.act_cadss
     assert not action.isVisible()  # a clinician cannot change clinic settings
@@ -119,8 +121,9 @@ def test_admin_sets_the_wording_and_the_form_shows_it(make_window, protocols):
     action.trigger()
     assert saved == ["Signed in as a clinician, you cannot change clinic settings."]
     assert window.settings.get("cadss_item_text") is None
-    window.settings.set("cadss_item_text", {str(n): f"Invented wording {n}"
-                                            for n in CADSS6_ITEMS})  # as an admin saved it
+    admin = create_account(contexts[-1], "Admin Invented", "admin", "admin", PASSWORD)
+    window.settings.set_cadss_wording(admin, {str(n): f"Invented wording {n}"
+                                              for n in CADSS6_ITEMS})  # as an admin saves it
     _dosed(window, protocols)
 
     def check(dialog):

@@ -124,3 +124,21 @@ def test_the_sets_loudness_is_found_in_the_background_and_stored(make_window, cl
     assert info.gain_db is not None and info.integrated_lufs == pytest.approx(-18 - info.gain_db)
     music.stop()
     qtbot.waitUntil(lambda: music.player.state is PlayerState.STOPPED, timeout=2000)
+
+
+@pytest.mark.parametrize("role", ["staff", "clinician"])
+def test_the_volume_and_the_night_level_are_kept_for_next_time_unaudited(make_window,
+                                                                        contexts, role):
+    """The room's own choices: any signed-in role makes them (kapdesk.services.settings_ops),
+    they are stored, and they leave nothing in the audit trail."""
+    window = make_window(role=role)
+    db = contexts[-1].db
+    (last,) = db.execute("SELECT max(id) FROM audit").fetchone()
+    window.view.music_bar.volume.setValue(35)
+    assert window.music.volume == pytest.approx(0.35)
+    window.act_night.trigger()
+    settings = contexts[-1].stores.settings
+    assert settings.get("music_volume") == pytest.approx(0.35)
+    assert settings.get("theme_level") == "night"
+    assert db.execute("SELECT count(*) FROM audit WHERE id > ?", [last]).fetchone()[0] == 0
+    assert "Not saved" not in window.status.text()

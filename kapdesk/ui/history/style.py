@@ -1,31 +1,23 @@
-"""The history window's look: the room's dark theme, denser for an office screen."""
+"""The history window's look: the room's dark theme, denser for an office screen
+(kapdesk.ui.theme.office_stylesheet), with the history's own trees, tabs and date fields."""
 
 from __future__ import annotations
 
-from kapdesk.ui.theme import Theme, stylesheet
+from kapdesk.ui.theme import Theme, office_stylesheet
 
 
 def history_stylesheet(t: Theme) -> str:
-    return stylesheet(t) + f"""
-    QWidget {{ font-size: 13px; }}
+    return office_stylesheet(t, f"""
     QPushButton, QToolButton {{ padding: 5px 12px; }}
-    QTableView, QTreeView {{ background: {t.panel}; border: 1px solid {t.border};
-        border-radius: 6px; selection-background-color: {t.due}; selection-color: {t.text};
-        outline: 0; }}
+    QTreeView {{ background: {t.panel}; border: 1px solid {t.border}; border-radius: 6px;
+        selection-background-color: {t.due}; selection-color: {t.text}; outline: 0; }}
     QTreeView::item {{ padding: 2px 4px; }}
-    QTableView::item {{ padding: 0px 6px; }}
     QTableView#session_entries::item {{ padding: 0px; }}
     QTreeView::branch {{ background: {t.panel}; }}
-    QHeaderView::section {{ background: {t.window}; color: {t.muted}; border: none;
-        border-bottom: 1px solid {t.border}; padding: 4px 6px; font-size: 12px; }}
     QTabWidget::pane {{ border: 1px solid {t.border}; border-radius: 6px; top: -1px;
         padding: 6px; }}
-    QTabBar::tab {{ background: {t.window}; color: {t.muted}; padding: 6px 14px;
-        border: 1px solid {t.border}; border-bottom: none; border-top-left-radius: 6px;
-        border-top-right-radius: 6px; margin-right: 2px; }}
-    QTabBar::tab:selected {{ background: {t.panel}; color: {t.text};
-        border-color: {t.accent}; }}
-    QDateEdit, QSpinBox, QComboBox, QLineEdit {{ background: {t.panel};
+    QTabBar::tab {{ padding: 6px 14px; }}
+    QDateEdit, QSpinBox {{ background: {t.panel};
         border: 1px solid {t.border}; border-radius: 6px; padding: 3px 6px; }}
     QDateEdit:disabled {{ color: {t.muted}; }}
     QCheckBox {{ spacing: 6px; }}
@@ -33,13 +25,8 @@ def history_stylesheet(t: Theme) -> str:
         border-radius: 3px; background: {t.panel}; }}
     QCheckBox::indicator:checked {{ background: {t.accent}; border-color: {t.accent}; }}
     QCheckBox::indicator:focus {{ border-color: {t.accent}; }}
-    QSplitter::handle {{ background: {t.window}; }}
     QSplitter::handle:hover {{ background: {t.border}; }}
     QScrollArea {{ border: none; }}
-    QLabel[role="alert"] {{ color: {t.alert}; }}
     QLabel#session_header {{ font-size: 14px; }}
     QLabel#history_refused {{ font-size: 18px; color: {t.muted}; }}
-    QScrollBar:horizontal {{ background: {t.panel}; height: 10px; margin: 0; }}
-    QScrollBar::handle:horizontal {{ background: {t.border}; border-radius: 4px;
-        min-width: 24px; }}
-    """
+    """)

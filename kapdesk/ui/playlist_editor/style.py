@@ -1,37 +1,27 @@
-"""The editor's look: the room's dark theme, denser for an office screen (1366x768)."""
+"""The editor's look: the room's dark theme, denser for an office screen (1366x768;
+kapdesk.ui.theme.office_stylesheet), with the editor's own group boxes, grid and fields."""
 
 from __future__ import annotations
 
-from kapdesk.ui.theme import Theme, stylesheet
+from kapdesk.ui.theme import Theme, office_stylesheet
 
 WARNING_TEXT = "#c4a25a"  # a warning in the check list: calm amber, not the alert colour
 
 
 def editor_stylesheet(t: Theme) -> str:
-    return stylesheet(t) + f"""
-    QWidget {{ font-size: 13px; }}
+    return office_stylesheet(t, f"""
     QToolButton, QPushButton {{ padding: 4px 10px; }}
     QToolBar QToolButton {{ padding: 5px 12px; }}
     QGroupBox {{ border: 1px solid {t.border}; border-radius: 8px; margin-top: 16px;
         padding: 6px 4px 4px 4px; }}
     QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px;
         color: {t.muted}; }}
-    QTableView {{ background: {t.panel}; border: 1px solid {t.border}; border-radius: 6px;
-        selection-background-color: {t.due}; selection-color: {t.text}; outline: 0;
-        gridline-color: {t.border}; }}
-    QTableView::item {{ padding: 0 6px; }}
+    QTableView {{ gridline-color: {t.border}; }}
     QHeaderView {{ background: {t.panel}; }}
-    QHeaderView::section {{ background: {t.window}; color: {t.muted}; border: none;
-        border-bottom: 1px solid {t.border}; padding: 4px 6px; font-size: 12px; }}
     QHeaderView::section:vertical {{ border-bottom: none; padding: 0 6px; }}
     QTableCornerButton::section {{ background: {t.window}; border: none; }}
     QTabWidget::pane {{ border: none; top: 0; }}
-    QTabBar::tab {{ background: {t.window}; color: {t.muted}; padding: 6px 12px;
-        border: 1px solid {t.border}; border-bottom: none; border-top-left-radius: 6px;
-        border-top-right-radius: 6px; margin-right: 2px; }}
-    QTabBar::tab:selected {{ background: {t.panel}; color: {t.text};
-        border-color: {t.accent}; }}
-    QLineEdit, QComboBox, QDoubleSpinBox, QPlainTextEdit {{ background: {t.panel};
+    QDoubleSpinBox, QPlainTextEdit {{ background: {t.panel};
         border: 1px solid {t.border}; border-radius: 6px; padding: 3px 6px; }}
     QLineEdit:focus, QComboBox:focus, QDoubleSpinBox:focus, QPlainTextEdit:focus {{
         border-color: {t.accent}; }}
@@ -41,10 +31,5 @@ def editor_stylesheet(t: Theme) -> str:
     QListWidget#check_results::item {{ padding: 2px 6px; }}
     QLabel#phase_total {{ font-size: 15px; }}
     QLabel#phase_total[short="true"] {{ color: {t.alert}; }}
-    QLabel[role="alert"] {{ color: {t.alert}; }}
     QLabel#track_title {{ font-size: 15px; }}
-    QSplitter::handle {{ background: {t.window}; }}
-    QScrollBar:horizontal {{ background: {t.panel}; height: 10px; margin: 0; }}
-    QScrollBar::handle:horizontal {{ background: {t.border}; border-radius: 4px;
-        min-width: 24px; }}
-    """
+    """)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kapdesk.core.cues import CueState
 from kapdesk.core.room import format_countdown
+from kapdesk.ui.naming import button
 from kapdesk.ui.widgets.elided_label import ElidedLabel
 from kapdesk.ui.widgets.reflow_row import ReflowRow
 
@@ -17,15 +18,7 @@ KIND_WORDS = {
     "lights": "Lights", "vitals": "Vitals", "rating": "Rating", "music": "Music",
     "medication": "Medication", "checklist": "Checklist", "custom": "Cue",
 }
-
-
-def _button(text: str, name: str, accessible: str, tip: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setAccessibleName(accessible)
-    button.setToolTip(tip)
-    button.setMinimumHeight(44)
-    return button
+TALL = 44  # px: the banner's buttons are easy to hit in a dim room
 
 
 class CueBanner(QFrame):
@@ -46,20 +39,21 @@ class CueBanner(QFrame):
         self.detail_label = ElidedLabel(objectName="cue_detail")
         self.waiting_label = ElidedLabel(objectName="cue_waiting")
         self.waiting_label.setProperty("role", "muted")
-        self.ack_button = _button("Acknowledge  (Space)", "acknowledge_cue", "Acknowledge cue",
-                                  "Mark this cue as done (Space)")
-        self.snooze2_button = _button("Snooze 2 min  (2)", "snooze_cue_2",
-                                      "Snooze cue 2 minutes", "Remind me in 2 minutes (2)")
-        self.snooze5_button = _button("Snooze 5 min  (5)", "snooze_cue_5",
-                                      "Snooze cue 5 minutes", "Remind me in 5 minutes (5)")
-        self.skip_button = _button("Skip…  (S)", "skip_cue", "Skip cue",
-                                   "Skip this cue and say why (S)")
-        self.music_next_button = _button("Next phase's music", "cue_music_next",
-                                         "Move to the next phase's music",
-                                         "Crossfade to the next phase's playlist")
-        self.music_stay_button = _button("Stay in this phase", "cue_music_stay",
-                                         "Stay with this phase's music",
-                                         "The music of this phase goes on")
+        self.ack_button = button("Acknowledge  (Space)", "acknowledge_cue", "Acknowledge cue",
+                                 tip="Mark this cue as done (Space)", min_height=TALL)
+        self.snooze2_button = button("Snooze 2 min  (2)", "snooze_cue_2", "Snooze cue 2 minutes",
+                                     tip="Remind me in 2 minutes (2)", min_height=TALL)
+        self.snooze5_button = button("Snooze 5 min  (5)", "snooze_cue_5", "Snooze cue 5 minutes",
+                                     tip="Remind me in 5 minutes (5)", min_height=TALL)
+        self.skip_button = button("Skip…  (S)", "skip_cue", "Skip cue",
+                                  tip="Skip this cue and say why (S)", min_height=TALL)
+        self.music_next_button = button("Next phase's music", "cue_music_next",
+                                        "Move to the next phase's music",
+                                        tip="Crossfade to the next phase's playlist",
+                                        min_height=TALL)
+        self.music_stay_button = button("Stay in this phase", "cue_music_stay",
+                                        "Stay with this phase's music",
+                                        tip="The music of this phase goes on", min_height=TALL)
         self.music_next_button.clicked.connect(
             lambda: self._key and self.music_next_phase.emit(self._key))
         self.music_stay_button.clicked.connect(
@@ -113,10 +107,10 @@ class CueBanner(QFrame):
         `ack_key` while a text field holds the keyboard (2, 5 and S would type there)."""
         self.ack_button.setText(f"Acknowledge  ({ack_key or 'Space'})")
         self.ack_button.setToolTip(f"Mark this cue as done ({ack_key or 'Space'})")
-        for button, words, key in ((self.snooze2_button, "Snooze 2 min", "2"),
+        for widget, words, key in ((self.snooze2_button, "Snooze 2 min", "2"),
                                    (self.snooze5_button, "Snooze 5 min", "5"),
                                    (self.skip_button, "Skip…", "S")):
-            button.setText(words if ack_key else f"{words}  ({key})")
+            widget.setText(words if ack_key else f"{words}  ({key})")
 
     @property
     def cue_key(self) -> str | None:

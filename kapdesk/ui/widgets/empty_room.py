@@ -8,25 +8,20 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from kapdesk.core.session import Session
+from kapdesk.ui.naming import button
+
+TALL = 44  # px: the empty room's buttons
 
 
 def _heading(name: str, text: str) -> QLabel:
     label = QLabel(text, objectName=name)
     label.setProperty("role", "heading")
     return label
-
-
-def _button(text: str, name: str, accessible: str) -> QPushButton:
-    button = QPushButton(text, objectName=name)
-    button.setAccessibleName(accessible)
-    button.setMinimumHeight(44)
-    return button
 
 
 def _session_list(name: str, accessible: str) -> QListWidget:
@@ -51,21 +46,22 @@ class EmptyRoom(QWidget):
         title = QLabel("No session in the room", objectName="empty_title")
         hint = QLabel("Plan a session, or open one planned earlier.", objectName="empty_hint")
         hint.setProperty("role", "muted")
-        self.plan_button = _button("Plan a session…  (Ctrl+N)", "plan_session", "Plan a session")
+        self.plan_button = button("Plan a session…  (Ctrl+N)", "plan_session", "Plan a session",
+                                  min_height=TALL)
         self.plan_button.clicked.connect(self.plan_requested)
-        self.integration_button = _button("Record an integration session…",
-                                          "record_integration",
-                                          "Record an integration session")
+        self.integration_button = button("Record an integration session…",
+                                         "record_integration",
+                                         "Record an integration session", min_height=TALL)
         self.integration_button.clicked.connect(self.integration_requested)
         self.planned_list = _session_list("planned_sessions", "Planned sessions")
         self.planned_list.itemActivated.connect(
             lambda item: self.open_requested.emit(int(item.data(Qt.ItemDataRole.UserRole))))
-        self.open_button = _button("Open the selected session", "open_planned",
-                                   "Open planned session")
+        self.open_button = button("Open the selected session", "open_planned",
+                                  "Open planned session", min_height=TALL)
         self.open_button.clicked.connect(self._on_open_clicked)
         self.unsigned_list = _session_list("unsigned_sessions", "Sessions awaiting signature")
-        self.sign_button = _button("Review and sign…", "review_and_sign",
-                                   "Review and sign the selected session")
+        self.sign_button = button("Review and sign…", "review_and_sign",
+                                  "Review and sign the selected session", min_height=TALL)
         self.sign_button.clicked.connect(self._on_sign_clicked)
 
         left = QVBoxLayout()

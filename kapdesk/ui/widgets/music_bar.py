@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QBoxLayout, QPushButton, QSlider, QWidget
+from PySide6.QtWidgets import QBoxLayout, QSlider, QWidget
 
 from kapdesk.audio.model import PlayerState
 from kapdesk.core.playlist import phase_name
 from kapdesk.core.room import format_countdown
 from kapdesk.ui.music_controller import NowPlaying
+from kapdesk.ui.naming import button
 from kapdesk.ui.widgets.elided_label import ElidedLabel
 from kapdesk.ui.widgets.reflow_row import ReflowRow
 
@@ -18,14 +19,7 @@ LINE_MIN_PX = 320  # the now-playing line keeps this much beside the controls, o
 TIGHT_LINE_MIN_PX = 220  # ... in a tight room (its whole text is in its tooltip)
 WORDS = {False: ("Play music  (P)", "Pause music  (P)", "Next phase's music"),
          True: ("Play  (P)", "Pause  (P)", "Next phase")}  # tight: the short words
-
-
-def _button(text: str, name: str, accessible: str, tip: str) -> QPushButton:
-    button = QPushButton(text, objectName=name)
-    button.setAccessibleName(accessible)
-    button.setToolTip(tip)
-    button.setMinimumHeight(38)
-    return button
+TALL = 38  # px: the bar's buttons
 
 
 class MusicBar(QWidget):
@@ -41,17 +35,17 @@ class MusicBar(QWidget):
         self.setObjectName("music_bar")
         self.label = ElidedLabel("Music: not started", objectName="music_now_playing")
         self.label.setAccessibleName("Music playing")
-        self.play_button = _button("Play music  (P)", "music_play", "Play or pause the music",
-                                   "Fade the music in or out (P)")
-        self.next_button = _button("Next track", "music_next_track", "Next track",
-                                   "Crossfade to the next track (Ctrl+Right)")
-        self.phase_button = _button("Next phase's music", "music_next_phase",
-                                    "Move to the next phase's music",
-                                    "Crossfade to the next phase's playlist")
-        self.stop_button = _button("Fade out", "music_stop", "Stop the music with a fade",
-                                   "Fade the music out over 3 seconds")
-        self.retry_button = _button("Retry audio", "music_retry", "Try the audio output again",
-                                    "Open the sound output again")
+        self.play_button = button("Play music  (P)", "music_play", "Play or pause the music",
+                                  tip="Fade the music in or out (P)", min_height=TALL)
+        self.next_button = button("Next track", "music_next_track", "Next track",
+                                  tip="Crossfade to the next track (Ctrl+Right)", min_height=TALL)
+        self.phase_button = button("Next phase's music", "music_next_phase",
+                                   "Move to the next phase's music",
+                                   tip="Crossfade to the next phase's playlist", min_height=TALL)
+        self.stop_button = button("Fade out", "music_stop", "Stop the music with a fade",
+                                  tip="Fade the music out over 3 seconds", min_height=TALL)
+        self.retry_button = button("Retry audio", "music_retry", "Try the audio output again",
+                                   tip="Open the sound output again", min_height=TALL)
         self.retry_button.hide()
         self.volume = QSlider(Qt.Orientation.Horizontal, objectName="music_volume")
         self.volume.setAccessibleName("Music volume")
