@@ -22,6 +22,7 @@ from kapdesk.core.permissions import Role
 from kapdesk.services.account_ops import Account, AccountOps
 from kapdesk.ui.auth_dialogs import NewAccountDialog
 from kapdesk.ui.dialog_fit import FittedDialog, prepare_list
+from kapdesk.ui.naming import named
 from kapdesk.ui.widgets.reflow_row import ReflowRow
 
 
@@ -40,7 +41,7 @@ class AccountsDialog(FittedDialog):
         self._open = opener
         self._ask = ask
         self._report = report
-        self.list = QListWidget(objectName="accounts_list")
+        self.list = named(QListWidget(), "accounts_list")
         self.list.setAccessibleName("Accounts")
         prepare_list(self.list)
         row: list[QPushButton] = []  # a row that wraps on a narrow screen
@@ -51,11 +52,11 @@ class AccountsDialog(FittedDialog):
                                  ("Make admin", "role_admin", lambda: self.set_role(Role.ADMIN)),
                                  ("Reset password…", "reset_password", self.reset_password),
                                  ("Deactivate", "deactivate_account", self.deactivate)):
-            button = QPushButton(text, objectName=name)
+            button = named(QPushButton(text), name)
             button.setAccessibleName(text.rstrip("…"))
             button.clicked.connect(slot)
             row.append(button)
-        close = QPushButton("Close", objectName="close_accounts")
+        close = named(QPushButton("Close"), "close_accounts")
         close.clicked.connect(self.accept)
         layout = QVBoxLayout(self)
         buttons = ReflowRow(row)

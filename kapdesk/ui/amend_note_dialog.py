@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from kapdesk.ui.dialog_fit import FittedDialog
+from kapdesk.ui.naming import named
 from kapdesk.ui.widgets.bounded_text import BoundedText, limit_line
 
 
@@ -22,7 +23,7 @@ class AmendNoteDialog(FittedDialog):
         self.text_edit.setObjectName("amend_note_text")
         self.text_edit.setAccessibleName("Text to add to the note")
         self.count_line = limit_line(self.text_edit, "amend_note_count")
-        self.reason_edit = QLineEdit(objectName="amend_note_reason")
+        self.reason_edit = named(QLineEdit(), "amend_note_reason")
         self.reason_edit.setAccessibleName("Reason for the amendment")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)

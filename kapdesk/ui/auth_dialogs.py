@@ -18,11 +18,11 @@ from kapdesk.core.errors import KapdeskError
 from kapdesk.core.permissions import MIN_PASSWORD, Role
 from kapdesk.services.account_ops import AccountOps
 from kapdesk.ui.dialog_fit import FittedDialog
-from kapdesk.ui.naming import dialog_buttons
+from kapdesk.ui.naming import dialog_buttons, named
 
 
 def _password(name: str, accessible: str) -> QLineEdit:
-    edit = QLineEdit(objectName=name)
+    edit = named(QLineEdit(), name)
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     edit.setAccessibleName(accessible)
     return edit
@@ -63,11 +63,11 @@ class NewAccountDialog(_FormDialog):
                            "person who will manage accounts and settings on this laptop.")
             intro.setWordWrap(True)
             self.form.addRow(intro)
-        self.name_edit = QLineEdit(objectName="account_name")
+        self.name_edit = named(QLineEdit(), "account_name")
         self.name_edit.setAccessibleName("Full name")
-        self.username_edit = QLineEdit(objectName="account_username")
+        self.username_edit = named(QLineEdit(), "account_username")
         self.username_edit.setAccessibleName("Username")
-        self.role_box = QComboBox(objectName="account_role")
+        self.role_box = named(QComboBox(), "account_role")
         self.role_box.setAccessibleName("Role")
         for role in (Role.ADMIN,) if first_run else tuple(Role):
             self.role_box.addItem(role.value.capitalize(), role.value)
@@ -102,7 +102,7 @@ class LoginDialog(_FormDialog):
         super().__init__("Sign in to KAPdesk", "login_dialog", parent)
         self._accounts = accounts
         self._on_login = on_login
-        self.username_edit = QLineEdit(objectName="login_username")
+        self.username_edit = named(QLineEdit(), "login_username")
         self.username_edit.setAccessibleName("Username")
         self.password_edit = _password("login_password", "Password")
         self.form.addRow("Username", self.username_edit)

@@ -26,15 +26,14 @@ from kapdesk.core.protocol import Protocol
 from kapdesk.services.reads import PatientReads
 from kapdesk.services.session_ops import PlanRequest
 from kapdesk.ui.dialog_fit import ErrorLabel, FittedDialog
-from kapdesk.ui.naming import dialog_buttons
+from kapdesk.ui.naming import dialog_buttons, named
 from kapdesk.ui.widgets.bounded_text import BoundedText, limit_line
 
 
 def _time_edit(instant: datetime, name: str, accessible: str,
                shape: str = "yyyy-MM-dd HH:mm:ss") -> QDateTimeEdit:
     """An editor of a UTC instant, shown in local time."""
-    edit = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(instant.timestamp())),
-                         objectName=name)
+    edit = named(QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(instant.timestamp()))), name)
     edit.setDisplayFormat(shape)
     edit.setAccessibleName(accessible)
     return edit
@@ -60,7 +59,7 @@ class PlanSessionDialog(FittedDialog):
         self.setObjectName("plan_session_dialog")
         self._patients = patients
         self._spacing = spacing
-        self.code_edit = QLineEdit(objectName="patient_code")
+        self.code_edit = named(QLineEdit(), "patient_code")
         self.code_edit.setAccessibleName("Patient code")
         self.code_edit.setPlaceholderText("pseudonymous code, e.g. K-014, or type a name")
         known = patients.find("", limit=5000)
@@ -70,35 +69,35 @@ class PlanSessionDialog(FittedDialog):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.activated.connect(self._on_completer_activated)
         self.code_edit.setCompleter(completer)
-        self.name_edit = QLineEdit(objectName="patient_name")
+        self.name_edit = named(QLineEdit(), "patient_name")
         self.name_edit.setAccessibleName("Patient name (optional)")
-        self.weight_edit = QDoubleSpinBox(objectName="patient_weight", minimum=0, maximum=400,
-                                          decimals=1, suffix=" kg")
+        self.weight_edit = named(QDoubleSpinBox(minimum=0, maximum=400,
+                                          decimals=1, suffix=" kg"), "patient_weight")
         self.weight_edit.setSpecialValueText("not recorded")
         self.weight_edit.setAccessibleName("Weight in kg")
-        self.allergies_edit = QLineEdit(objectName="patient_allergies")
+        self.allergies_edit = named(QLineEdit(), "patient_allergies")
         self.allergies_edit.setAccessibleName("Allergies")
         # the REMS form asks for both; either may stay empty (not recorded)
-        self.birth_edit = QLineEdit(objectName="patient_birth_date")
+        self.birth_edit = named(QLineEdit(), "patient_birth_date")
         self.birth_edit.setAccessibleName("Date of birth (optional)")
         self.birth_edit.setPlaceholderText("YYYY-MM-DD (optional)")
-        self.sex_box = QComboBox(objectName="patient_sex")
+        self.sex_box = named(QComboBox(), "patient_sex")
         self.sex_box.setAccessibleName("Sex (optional)")
         for label, value in (("not recorded", None), ("female", "female"), ("male", "male"),
                              ("other", "other")):
             self.sex_box.addItem(label, value)
-        self.protocol_box = QComboBox(objectName="protocol_choice")
+        self.protocol_box = named(QComboBox(), "protocol_choice")
         self.protocol_box.setAccessibleName("Protocol")
         for p in protocols:
             self.protocol_box.addItem(p.name, p.id)
         self.protocol_box.setCurrentIndex(max(0, self.protocol_box.findData(default_id)))
         self.protocols = {p.id: p for p in protocols}
-        self.course_box = QComboBox(objectName="course_choice")
+        self.course_box = named(QComboBox(), "course_choice")
         self.course_box.setAccessibleName("Course of treatment")
-        self.spacing_label = QLabel(objectName="spacing_warnings")
+        self.spacing_label = named(QLabel(), "spacing_warnings")
         self.spacing_label.setWordWrap(True)
         self.spacing_label.setProperty("role", "alert")
-        self.reason_edit = QLineEdit(objectName="spacing_reason")
+        self.reason_edit = named(QLineEdit(), "spacing_reason")
         self.reason_edit.setAccessibleName("Reason to go ahead despite the spacing rules")
         self.reason_edit.setPlaceholderText("Reason to go ahead (required)")
         buttons, self.ok_button = dialog_buttons(QDialogButtonBox.StandardButton.Ok,
@@ -181,7 +180,7 @@ class CorrectDoseDialog(FittedDialog):
         self.setWindowTitle("Correct the dose time")
         self.setObjectName("correct_dose_dialog")
         self.time_edit = _time_edit(current, "dose_time", "Dose time")
-        self.reason_edit = QLineEdit(objectName="correction_reason")
+        self.reason_edit = named(QLineEdit(), "correction_reason")
         self.reason_edit.setAccessibleName("Reason for the correction")
         buttons, self.ok_button = dialog_buttons(QDialogButtonBox.StandardButton.Ok,
                                                  "confirm_dose_time", self.accept, self.reject)
@@ -208,7 +207,7 @@ class IntegrationDialog(FittedDialog):
         super().__init__("integration_error", parent)
         self.setWindowTitle("Record an integration session")
         self.setObjectName("integration_dialog")
-        self.code_edit = QLineEdit(objectName="integration_patient")
+        self.code_edit = named(QLineEdit(), "integration_patient")
         self.code_edit.setAccessibleName("Patient code")
         self.time_edit = _time_edit(now, "integration_time", "When it took place",
                                     "yyyy-MM-dd HH:mm")
@@ -216,7 +215,7 @@ class IntegrationDialog(FittedDialog):
         self.note_edit.setObjectName("integration_note")
         self.note_edit.setAccessibleName("Integration notes")
         self.note_count = limit_line(self.note_edit, "integration_note_count")
-        self.plan_edit = QLineEdit(objectName="integration_plan")
+        self.plan_edit = named(QLineEdit(), "integration_plan")
         self.plan_edit.setAccessibleName("Plan")
         buttons, self.save_button = dialog_buttons(QDialogButtonBox.StandardButton.Save,
                                                    "save_integration", self.accept, self.reject)
@@ -252,14 +251,14 @@ class CorrectEntryDialog(QDialog):
         self.value_edits: dict[str, QLineEdit] = {}
         if entry.kind is Kind.VITALS:
             for key, spec in VITAL_RANGES.items():
-                edit = QLineEdit(objectName=f"correct_{key}")
+                edit = named(QLineEdit(), f"correct_{key}")
                 edit.setAccessibleName(spec.label)
                 edit.setValidator(QIntValidator(0, 999, edit))
                 if key in entry.values:
                     edit.setText(f"{entry.values[key]:g}")
                 form.addRow(spec.label, edit)
                 self.value_edits[key] = edit
-        self.reason_edit = QLineEdit(objectName="entry_reason")
+        self.reason_edit = named(QLineEdit(), "entry_reason")
         self.reason_edit.setAccessibleName("Reason for the change")
         form.addRow("Reason", self.reason_edit)
         self.error_label = ErrorLabel("entry_error")

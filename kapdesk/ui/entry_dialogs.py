@@ -41,7 +41,7 @@ from kapdesk.core.observations import (
     mg_per_kg,
 )
 from kapdesk.ui.dialog_fit import ErrorLabel, fit_dialog, prepare_list
-from kapdesk.ui.naming import button, button_row
+from kapdesk.ui.naming import button, button_row, named
 
 Submit = Callable[[Mapping[str, Any]], str | None]
 PRN_MEDICINES = ("Ondansetron", "Midazolam", "Lorazepam", "Metoclopramide", "Paracetamol")
@@ -102,7 +102,7 @@ class VitalsDialog(EntryDialog):
         self.edits: dict[str, QLineEdit] = {}
         for key in self.FIELDS:
             spec = VITAL_RANGES[key]
-            edit = QLineEdit(objectName=f"vital_{key}")
+            edit = named(QLineEdit(), f"vital_{key}")
             edit.setAccessibleName(spec.label)
             edit.setValidator(QIntValidator(0, 999, edit))
             edit.setPlaceholderText(f"{spec.low:g}-{spec.high:g} {spec.unit}")
@@ -162,7 +162,7 @@ class DissociationDialog(ChoiceDialog):
         self.wording_missing.setVisible(wording is None)
         for row, number in enumerate(CADSS6_ITEMS):
             text = f"{number}. {wording[number]}" if wording else f"CADSS item {number}"
-            spin = QSpinBox(objectName=f"cadss_item_{number}", minimum=-1, maximum=4)
+            spin = named(QSpinBox(minimum=-1, maximum=4), f"cadss_item_{number}")
             spin.setSpecialValueText("not rated")  # -1: no score until one is given
             spin.setValue(-1)
             spin.setAccessibleName(f"CADSS item {number}")
@@ -171,7 +171,7 @@ class DissociationDialog(ChoiceDialog):
             grid.addWidget(label, row, 0)
             grid.addWidget(spin, row, 1)
             self.items[number] = spin
-        self.short_form = QWidget(objectName="cadss_short_form")
+        self.short_form = named(QWidget(), "cadss_short_form")
         column = QVBoxLayout(self.short_form)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.wording_missing)
@@ -179,9 +179,15 @@ class DissociationDialog(ChoiceDialog):
         self.short_form.hide()
         toggle = button("6-item short form…", "show_short_form", "Show the short form",
                         min_height=TALL)
-        toggle.clicked.connect(lambda: (self.short_form.show(), save.show(), self._fit()))
         save = button("Save short form", "save_short_form", "Save short form", min_height=TALL)
         save.hide()
+
+        def show_short_form() -> None:
+            self.short_form.show()
+            save.show()
+            self._fit()
+
+        toggle.clicked.connect(show_short_form)
         save.clicked.connect(self._on_save_short_clicked)
         self.body.insertWidget(self.body.count() - 2, toggle)
         self.body.insertWidget(self.body.count() - 2, self.short_form)
@@ -210,7 +216,7 @@ class DissociationDialog(ChoiceDialog):
 class SideEffectDialog(EntryDialog):
     def __init__(self, submit: Submit, parent: QWidget | None = None) -> None:
         super().__init__("Side effect", "side_effect_dialog", submit, parent)
-        self.effects = QListWidget(objectName="side_effect_list")
+        self.effects = named(QListWidget(), "side_effect_list")
         self.effects.setAccessibleName("Side effect")
         for name in SIDE_EFFECTS:
             self.effects.addItem(QListWidgetItem(name))
@@ -246,16 +252,16 @@ class MedicineDialog(EntryDialog):
         self._dose = dose
         self._device = device
         form = QFormLayout()
-        self.drug = QComboBox(objectName="medicine_drug", editable=True)
+        self.drug = named(QComboBox(editable=True), "medicine_drug")
         self.drug.setAccessibleName("Medicine")
         self.drug.addItems([drug] if dose else list(PRN_MEDICINES))
         if not dose:  # the dose is the protocol's drug; an as-needed medicine is chosen
             self.drug.setCurrentIndex(-1)
             self.drug.setPlaceholderText("Choose or type the medicine")
-        self.mg = QDoubleSpinBox(objectName="medicine_mg", minimum=0, maximum=2000,
-                                 decimals=1, suffix=" mg")
+        self.mg = named(QDoubleSpinBox(minimum=0, maximum=2000,
+                                 decimals=1, suffix=" mg"), "medicine_mg")
         self.mg.setAccessibleName("Amount in mg")
-        self.route = QComboBox(objectName="medicine_route", editable=True)
+        self.route = named(QComboBox(editable=True), "medicine_route")
         self.route.setAccessibleName("Route")
         self.route.addItems(list(ROUTES))
         if dose and route:
@@ -263,8 +269,8 @@ class MedicineDialog(EntryDialog):
         else:
             self.route.setCurrentIndex(-1)
             self.route.setPlaceholderText("Choose or type the route")
-        self.per_kg = QLabel(objectName="dose_per_kg")
-        self.lot = QLineEdit(objectName="dose_lot")
+        self.per_kg = named(QLabel(), "dose_per_kg")
+        self.lot = named(QLineEdit(), "dose_lot")
         self.lot.setAccessibleName("Lot number")
         form.addRow("Medicine", self.drug)
         form.addRow("Amount", self.mg)
@@ -309,10 +315,10 @@ class ChecklistDialog(EntryDialog):
         super().__init__(title, name, submit, parent)
         self.ready_edit: QDateTimeEdit | None = None
         if intro:
-            label = QLabel(intro, objectName="checklist_intro")
+            label = named(QLabel(intro), "checklist_intro")
             label.setWordWrap(True)
             self.body.addWidget(label)
-        self.list = QListWidget(objectName=f"{name}_items")
+        self.list = named(QListWidget(), f"{name}_items")
         self.list.setAccessibleName(title)
         for text in items:
             item = QListWidgetItem(text)
@@ -320,15 +326,14 @@ class ChecklistDialog(EntryDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
             self.list.addItem(item)
         prepare_list(self.list)
-        self.comment = QLineEdit(objectName=f"{name}_comment")
+        self.comment = named(QLineEdit(), f"{name}_comment")
         self.comment.setAccessibleName("Comment")
         self.comment.setPlaceholderText("Comment (optional)")
         self.body.addWidget(self.list)
         self.body.addWidget(self.comment)
         if ready_default is not None:
-            self.ready_edit = QDateTimeEdit(
-                QDateTime.fromSecsSinceEpoch(int(ready_default.timestamp())),
-                objectName="ready_to_leave")
+            self.ready_edit = named(QDateTimeEdit(
+                QDateTime.fromSecsSinceEpoch(int(ready_default.timestamp()))), "ready_to_leave")
             self.ready_edit.setDisplayFormat("HH:mm")
             self.ready_edit.setAccessibleName("Ready to leave at")
             row = QFormLayout()

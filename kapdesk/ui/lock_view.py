@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk.core.room import RoomSnapshot, format_countdown, format_elapsed
+from kapdesk.ui.naming import named
 from kapdesk.ui.theme import DARK, Theme
 from kapdesk.ui.widgets.compact import set_compact
 from kapdesk.ui.widgets.cue_banner import CueBanner
@@ -30,28 +31,28 @@ class LockView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("lock_view")
-        self.caption = QLabel("LOCKED", objectName="lock_caption")
+        self.caption = named(QLabel("LOCKED"), "lock_caption")
         self.caption.setProperty("role", "heading")
         self.clock_label = FitClock()
         self.clock_label.setAccessibleName("Time since dose")
-        self.phase_label = ElidedLabel(objectName="room_phase")
+        self.phase_label = named(ElidedLabel(), "room_phase")
         self.phase_bar = PhaseBar()
-        self.next_label = ElidedLabel(objectName="room_next_cue")
+        self.next_label = named(ElidedLabel(), "room_next_cue")
         self.banner = CueBanner()
         self.banner.skip_button.hide()  # skipping needs a reason: unlock first
-        self.who_label = ElidedLabel(objectName="lock_user")
-        self.secret_edit = QLineEdit(objectName="unlock_secret")
+        self.who_label = named(ElidedLabel(), "lock_user")
+        self.secret_edit = named(QLineEdit(), "unlock_secret")
         self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret_edit.setAccessibleName("Password or PIN")
         self.secret_edit.setPlaceholderText("Password, or today's PIN")
         self.secret_edit.returnPressed.connect(self._on_unlock_clicked)
-        self.unlock_button = QPushButton("Unlock", objectName="unlock")
+        self.unlock_button = named(QPushButton("Unlock"), "unlock")
         self.unlock_button.setAccessibleName("Unlock")
         self.unlock_button.clicked.connect(self._on_unlock_clicked)
-        self.switch_button = QPushButton("Sign in as someone else", objectName="switch_user")
+        self.switch_button = named(QPushButton("Sign in as someone else"), "switch_user")
         self.switch_button.setAccessibleName("Sign in as someone else")
         self.switch_button.clicked.connect(self.switch_user_requested)
-        self.error_label = QLabel(objectName="unlock_error")
+        self.error_label = named(QLabel(), "unlock_error")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
 

@@ -26,6 +26,7 @@ from kapdesk.core.session import Session, State, check_transition
 from kapdesk.services.room_ops import RoomOps
 from kapdesk.services.session_ops import PlanRequest, SessionOps
 from kapdesk.ui.closed_time import ClosedTime
+from kapdesk.ui.naming import named
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +61,11 @@ class RoomController(QObject):
         self._beats = False  # heartbeats are stored from resume() on
         self._closed = ClosedTime(sessions, clock)  # what the start found, until stored
         self._unstored: set[tuple[int, str, CueEventKind]] = set()  # told, not yet stored
-        self._tick = QTimer(self, objectName="room display tick")
+        self._tick = named(QTimer(self), "room display tick")
         self._tick.setSingleShot(True)
         self._tick.setTimerType(Qt.TimerType.PreciseTimer)
         self._tick.timeout.connect(self.refresh)
-        self._cue_timer = QTimer(self, objectName="room next cue")
+        self._cue_timer = named(QTimer(self), "room next cue")
         self._cue_timer.setSingleShot(True)
         self._cue_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._cue_timer.timeout.connect(self.refresh)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from kapdesk.core.room import RoomSnapshot, format_countdown, format_cue_time, format_elapsed
 from kapdesk.core.session import Session, State
 from kapdesk.ui.dialog_fit import list_rows_height, prepare_list
+from kapdesk.ui.naming import named
 from kapdesk.ui.theme import DARK, Theme
 from kapdesk.ui.widgets.alerts_box import AlertsArea, AlertsBox
 from kapdesk.ui.widgets.compact import set_compact
@@ -42,7 +43,7 @@ from kapdesk.ui.widgets.room_right import RoomRight
 
 def _label(name: str, role: str | None = None) -> QLabel:
     """A one-line label styled by its objectName (sizes live in the theme's stylesheet)."""
-    label = ElidedLabel(objectName=name)
+    label = named(ElidedLabel(), name)
     if role:
         label.setProperty("role", role)
     return label
@@ -63,7 +64,7 @@ class RoomView(QStackedWidget):
         self._record = True
 
     def _build_room(self) -> QWidget:
-        page = QWidget(self, objectName="room_page")
+        page = named(QWidget(self), "room_page")
         self.patient_label = _label("room_patient")
         self.state_label = _label("room_state", "muted")
         self.clock_label = FitClock()
@@ -74,20 +75,20 @@ class RoomView(QStackedWidget):
         self.next_label.setAccessibleName("Next cue")
         self.timer_label = _label("room_timers")
         self.monitoring_label = _label("room_monitoring")
-        self.notice = QLabel(objectName="notice")
+        self.notice = named(QLabel(), "notice")
         self.notice.setWordWrap(True)
         self.notice.setFrameShape(QFrame.Shape.StyledPanel)
         self.notice.hide()
-        self.notice_line = ElidedLabel(objectName="notice_line")  # the notice, tight
+        self.notice_line = named(ElidedLabel(), "notice_line")  # the notice, tight
         self.notice_line.hide()
         self.record_buttons = RecordButtons()
         self.music_bar = MusicBar()
-        self.screening_button = QPushButton("Screening checklist…", objectName="record_screening")
+        self.screening_button = named(QPushButton("Screening checklist…"), "record_screening")
         self.screening_button.setAccessibleName("Record the screening checklist")
         self.alerts = AlertsBox()
         self.prep_heading = _label("prep_heading", "heading")
         self.prep_heading.setText("BEFORE THE DOSE")
-        self.prep_list = QListWidget(objectName="preparation_checklist")
+        self.prep_list = named(QListWidget(), "preparation_checklist")
         self.prep_list.setAccessibleName("Preparation checklist")
         prepare_list(self.prep_list)  # every item whole: long ones wrap
         self.prep_list.installEventFilter(self)
@@ -121,7 +122,7 @@ class RoomView(QStackedWidget):
         self.note_hint = right.note_hint  # kapdesk.ui.keyboard fills it
         self.note_amend_button = right.note_amend_button
 
-        content = QWidget(objectName="room_body")
+        content = named(QWidget(), "room_body")
         self._body = QVBoxLayout(content)
         self._body.setContentsMargins(0, 0, 0, 0)
         self._body.setSpacing(2)
@@ -130,7 +131,7 @@ class RoomView(QStackedWidget):
         columns.addSpacing(16)
         columns.addLayout(right, 2)
         self._body.addLayout(columns, 1)
-        self.body_scroll = FitScroll(content, objectName="room_body_scroll")
+        self.body_scroll = named(FitScroll(content), "room_body_scroll")
         outer = QVBoxLayout(page)
         outer.addWidget(self.body_scroll, 1)
         self.alerts_area = AlertsArea(self.alerts)

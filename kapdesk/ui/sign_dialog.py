@@ -18,6 +18,7 @@ from kapdesk.core.session import Session
 from kapdesk.core.text_rules import shown_note
 from kapdesk.services.record_ops import SIGN_MEANING, RecordOps
 from kapdesk.ui.dialog_fit import FittedDialog, prepare_list
+from kapdesk.ui.naming import named
 
 
 class SignDialog(FittedDialog):
@@ -33,7 +34,7 @@ class SignDialog(FittedDialog):
         heading = QLabel(f"Patient {session.patient_code}  ·  {session.protocol.name}  ·  "
                          f"{session.planned_at.astimezone():%Y-%m-%d}")
         layout.addWidget(heading)
-        entries = QListWidget(objectName="sign_entries")
+        entries = named(QListWidget(), "sign_entries")
         entries.setAccessibleName("Entries to review")
         prepare_list(entries)  # a long entry wraps; never cut off at the side
         for o in records.current(session.id):
@@ -41,8 +42,8 @@ class SignDialog(FittedDialog):
             entries.addItem(f"{o.observed_at.astimezone():%H:%M}  "
                             f"{describe(o.kind, o.values)}{mark}")
         layout.addWidget(entries, 2)
-        note = QPlainTextEdit(shown_note(records.note(session.id)) or "(no note)",
-                              objectName="sign_note")
+        note = named(QPlainTextEdit(shown_note(records.note(session.id)) or "(no note)"),
+                     "sign_note")
         note.setAccessibleName("Session note")
         note.setReadOnly(True)  # a long note scrolls within it; the dialog stays on screen
         note.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes from the entries to the
@@ -52,19 +53,18 @@ class SignDialog(FittedDialog):
         alerts = records.alerts(session.id)
         if alerts:
             layout.addWidget(QLabel(f"{len(alerts)} alert(s) were raised during the session."))
-        self.sign_button = QPushButton(f"Sign as {signer}: {SIGN_MEANING}",
-                                       objectName="confirm_sign")
+        self.sign_button = named(QPushButton(f"Sign as {signer}: {SIGN_MEANING}"), "confirm_sign")
         self.sign_button.setAccessibleName("Sign the session")
         self.sign_button.setMinimumHeight(46)
         self.sign_button.clicked.connect(self.accept)
-        cancel = QPushButton("Not now", objectName="cancel_sign")
+        cancel = named(QPushButton("Not now"), "cancel_sign")
         cancel.setAccessibleName("Do not sign now")
         cancel.clicked.connect(self.reject)
         locked = QLabel("Once signed, the session is locked: later changes are amendments "
                         "with a reason, beside the original.")
         locked.setWordWrap(True)
         layout.addWidget(locked)
-        self.secret_edit = QLineEdit(objectName="sign_secret")
+        self.secret_edit = named(QLineEdit(), "sign_secret")
         self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret_edit.setAccessibleName("Your password or PIN")
         self.secret_edit.setPlaceholderText("Your password, or today's PIN, to sign")

@@ -25,6 +25,7 @@ from kapdesk.core.history import HistoryFilter, PatientRow, RemsDue
 from kapdesk.ui.history.columns import patient_columns, rems_columns
 from kapdesk.ui.history.models import OBJECT_ROLE, ObjectTableModel
 from kapdesk.ui.history.session_panel import table
+from kapdesk.ui.naming import named
 from kapdesk.ui.theme import Theme
 
 SEARCH_DELAY_MS = 150  # typing settles before the list is searched again
@@ -44,20 +45,19 @@ class FilterBar(QWidget):
         self.setObjectName("history_filters")
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        self.search_edit = QLineEdit(objectName="patient_search")
+        self.search_edit = named(QLineEdit(), "patient_search")
         self.search_edit.setAccessibleName("Search patients by code or name")
         self.search_edit.setPlaceholderText("Search code or name (Ctrl+F)")
         self.search_edit.setClearButtonEnabled(True)
         grid.addWidget(self.search_edit, 0, 0, 1, 4)
-        self.protocol_combo = QComboBox(objectName="protocol_filter")
+        self.protocol_combo = named(QComboBox(), "protocol_filter")
         self.protocol_combo.setAccessibleName("Protocol filter")
         self.protocol_combo.addItem("All protocols", "")
         grid.addWidget(self.protocol_combo, 1, 0, 1, 4)
-        self.dates_check = QCheckBox("From", objectName="date_filter")
+        self.dates_check = named(QCheckBox("From"), "date_filter")
         self.dates_check.setAccessibleName("Only sessions between two dates")
-        self.from_edit = QDateEdit(QDate(today.year - 1, today.month, 1),
-                                   objectName="date_from")
-        self.to_edit = QDateEdit(QDate(today.year, today.month, today.day), objectName="date_to")
+        self.from_edit = named(QDateEdit(QDate(today.year - 1, today.month, 1)), "date_from")
+        self.to_edit = named(QDateEdit(QDate(today.year, today.month, today.day)), "date_to")
         for edit, words in ((self.from_edit, "From date"), (self.to_edit, "To date")):
             edit.setAccessibleName(words)
             edit.setCalendarPopup(True)
@@ -67,9 +67,9 @@ class FilterBar(QWidget):
         grid.addWidget(self.from_edit, 2, 1)
         grid.addWidget(QLabel("to"), 2, 2)
         grid.addWidget(self.to_edit, 2, 3)
-        self.unsigned_check = QCheckBox("Unsigned only", objectName="unsigned_filter")
+        self.unsigned_check = named(QCheckBox("Unsigned only"), "unsigned_filter")
         self.unsigned_check.setAccessibleName("Only unsigned sessions")
-        self.alerts_check = QCheckBox("Alerts raised", objectName="alerts_filter")
+        self.alerts_check = named(QCheckBox("Alerts raised"), "alerts_filter")
         self.alerts_check.setAccessibleName("Only sessions with alerts")
         checks = QHBoxLayout()
         checks.addWidget(self.unsigned_check)
@@ -78,7 +78,7 @@ class FilterBar(QWidget):
         grid.addLayout(checks, 3, 0, 1, 4)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
-        self._typing = QTimer(self, objectName="patient search delay")
+        self._typing = named(QTimer(self), "patient search delay")
         self._typing.setSingleShot(True)
         self._typing.setInterval(SEARCH_DELAY_MS)
         self._typing.timeout.connect(self.apply)
@@ -138,7 +138,7 @@ class BrowsePanel(QWidget):
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.selectionModel().currentRowChanged.connect(self._on_row_changed)
         layout.addWidget(self.view, 1)
-        self.count_label = QLabel(objectName="patient_count")
+        self.count_label = named(QLabel(), "patient_count")
         self.count_label.setProperty("role", "muted")
         layout.addWidget(self.count_label)
         # Enter in the search picks the first match (after the search has run on it)
@@ -208,7 +208,7 @@ class RemsPanel(QWidget):
             QHeaderView.ResizeMode.ResizeToContents)
         self.view.doubleClicked.connect(lambda _i: self._on_export_clicked())
         layout.addWidget(self.view, 1)
-        self.export_button = QPushButton("Export REMS form…", objectName="export_rems")
+        self.export_button = named(QPushButton("Export REMS form…"), "export_rems")
         self.export_button.setAccessibleName("Export the REMS monitoring form")
         self.export_button.clicked.connect(self._on_export_clicked)
         layout.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignRight)

@@ -31,6 +31,7 @@ from kapdesk.ui.history.columns import (
 )
 from kapdesk.ui.history.models import ObjectTableModel
 from kapdesk.ui.history.session_panel import CHOOSE_PATIENT, table
+from kapdesk.ui.naming import named
 from kapdesk.ui.theme import Theme
 
 
@@ -56,9 +57,9 @@ class CoursePanel(QScrollArea):
         self.setObjectName("course_panel")
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        body = QWidget(objectName="course_body")
+        body = named(QWidget(), "course_body")
         layout = QVBoxLayout(body)
-        self.summary = QLabel(CHOOSE_PATIENT, objectName="course_summary")
+        self.summary = named(QLabel(CHOOSE_PATIENT), "course_summary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
 
@@ -69,13 +70,13 @@ class CoursePanel(QScrollArea):
             charts.addWidget(chart)
         layout.addLayout(charts)
         row = QHBoxLayout()
-        self.outcome_note = QLabel("", objectName="outcome_latest")
+        self.outcome_note = named(QLabel(""), "outcome_latest")
         self.outcome_note.setWordWrap(True)
         self.outcome_note.setProperty("role", "muted")
-        self.record_button = QPushButton("Record outcome measure…", objectName="record_outcome")
+        self.record_button = named(QPushButton("Record outcome measure…"), "record_outcome")
         self.record_button.setAccessibleName("Record an outcome measure")
         self.record_button.clicked.connect(self.record_outcome_requested.emit)
-        self.print_button = QPushButton("Print course summary…", objectName="print_course")
+        self.print_button = named(QPushButton("Print course summary…"), "print_course")
         self.print_button.setAccessibleName("Print the course summary")
         self.print_button.clicked.connect(self.print_requested.emit)
         row.addWidget(self.outcome_note, 1)
@@ -101,7 +102,7 @@ class CoursePanel(QScrollArea):
         layout.addWidget(self.effects_view)
 
         layout.addWidget(heading("Integration notes"))
-        self.notes_view = QPlainTextEdit(objectName="integration_notes")
+        self.notes_view = named(QPlainTextEdit(), "integration_notes")
         self.notes_view.setAccessibleName("Integration notes")
         self.notes_view.setReadOnly(True)
         self.notes_view.setMinimumHeight(140)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk.core.playlist import LYRICS, LYRICS_NAMES, phase_name
+from kapdesk.ui.naming import named
 from kapdesk.ui.playlist_editor.track_model import (
     ARTIST,
     LENGTH,
@@ -34,7 +35,7 @@ class LyricsDelegate(QStyledItemDelegate):
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
                      index: Index) -> QWidget:
-        box = QComboBox(parent, objectName="lyrics_choice")
+        box = named(QComboBox(parent), "lyrics_choice")
         box.setAccessibleName("Lyrics of the track")
         for key in LYRICS:
             box.addItem(LYRICS_NAMES[key], key)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from kapdesk.audio.model import DeviceLost, PlaylistEnded, Skipped, Started, TrackSpec
 from kapdesk.audio.player import MusicPlayer
+from kapdesk.ui.naming import named
 
 PREVIEW_DB = -20.0
 # The player's volume is perceptual: amplitude = level ** 3 (dsp.taper), so -20 dB is
@@ -45,7 +46,7 @@ class PreviewController(QObject):
         self._seen = False  # the current preview started, or was skipped
         self.playing = False
         self.status = ""
-        self._timer = QTimer(self, objectName="preview events")
+        self._timer = named(QTimer(self), "preview events")
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
 

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
 
 from kapdesk.core.playlist import LYRICS, LYRICS_NAMES, Track, lyrics_allowed
 from kapdesk.core.playlist.text import length_text, loudness_detail, tags_text
+from kapdesk.ui.naming import named
 from kapdesk.ui.playlist_editor.catalog import TrackCatalog
-from kapdesk.ui.playlist_editor.set_form import named
+from kapdesk.ui.playlist_editor.set_form import named as accessible
 
 
 class TrackPanel(QGroupBox):
@@ -30,27 +31,27 @@ class TrackPanel(QGroupBox):
         self._catalog = catalog
         self.track: Track | None = None
         self._phase = ""
-        self.title_label = QLabel(objectName="track_title", wordWrap=True)
+        self.title_label = named(QLabel(wordWrap=True), "track_title")
         self.title_label.setAccessibleName("Track title")
-        self.file = QLabel(objectName="track_file", wordWrap=True)
+        self.file = named(QLabel(wordWrap=True), "track_file")
         self.file.setAccessibleName("Track file")
         self.file.setProperty("role", "muted")
         self.file.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for label in (self.title_label, self.file):  # long names wrap or clip, never widen
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             label.setMinimumWidth(40)
-        self.length = QLabel(objectName="track_length")
+        self.length = named(QLabel(), "track_length")
         self.length.setAccessibleName("Track length")
-        self.loudness = QLabel(objectName="track_loudness", wordWrap=True)
+        self.loudness = named(QLabel(wordWrap=True), "track_loudness")
         self.loudness.setAccessibleName("Track loudness")
         self.lyrics = QComboBox()
-        named(self.lyrics, "track_lyrics", "Lyrics of the selected track")
+        accessible(self.lyrics, "track_lyrics", "Lyrics of the selected track")
         for key in LYRICS:
             self.lyrics.addItem(LYRICS_NAMES[key], key)
         self.tags = QLineEdit()
-        named(self.tags, "track_tags", "Tags of the selected track, separated by commas")
+        accessible(self.tags, "track_tags", "Tags of the selected track, separated by commas")
         self.tags.setPlaceholderText("style, tradition…")
-        self.warning = QLabel(objectName="track_warning", wordWrap=True)
+        self.warning = named(QLabel(wordWrap=True), "track_warning")
         self.warning.setAccessibleName("Track warning")
         self.warning.setProperty("role", "alert")
         form = QFormLayout(self)

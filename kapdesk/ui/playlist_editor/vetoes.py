@@ -38,6 +38,7 @@ from kapdesk.core.permissions import Action, allowed
 from kapdesk.core.playlist import Track
 from kapdesk.services.music_ops import MusicOps, Veto
 from kapdesk.services.reads import PatientReads
+from kapdesk.ui.naming import named
 
 VETO_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -104,7 +105,7 @@ class VetoPanel(QGroupBox):
         self._user = user
         self._current_track = current_track
         self.code = ""
-        self.code_edit = QLineEdit(objectName="veto_patient_code")
+        self.code_edit = named(QLineEdit(), "veto_patient_code")
         self.code_edit.setAccessibleName("Patient code for vetoes")
         self.code_edit.setPlaceholderText("Patient code")
         self._codes = QStringListModel(self)
@@ -112,10 +113,10 @@ class VetoPanel(QGroupBox):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.code_edit.setCompleter(completer)
-        self.show_button = QPushButton("Show", objectName="show_vetoes")
+        self.show_button = named(QPushButton("Show"), "show_vetoes")
         self.show_button.setAccessibleName("Show the patient's vetoes")
         self.model = VetoModel(label, self)
-        self.table = QTableView(objectName="veto_list")
+        self.table = named(QTableView(), "veto_list")
         self.table.setAccessibleName("Vetoed tracks")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -127,14 +128,14 @@ class VetoPanel(QGroupBox):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setColumnWidth(1, 100)
         self.table.setWordWrap(False)
-        self.reason_edit = QLineEdit(objectName="veto_reason")
+        self.reason_edit = named(QLineEdit(), "veto_reason")
         self.reason_edit.setAccessibleName("Reason for the veto")
         self.reason_edit.setPlaceholderText("Reason (e.g. the patient asked)")
-        self.add_button = QPushButton("Veto selected track", objectName="add_veto")
+        self.add_button = named(QPushButton("Veto selected track"), "add_veto")
         self.add_button.setAccessibleName("Veto the selected track for this patient")
-        self.remove_button = QPushButton("Lift veto", objectName="remove_veto")
+        self.remove_button = named(QPushButton("Lift veto"), "remove_veto")
         self.remove_button.setAccessibleName("Lift the selected veto")
-        self.status = QLabel(objectName="veto_status", wordWrap=True)
+        self.status = named(QLabel(wordWrap=True), "veto_status")
         self.status.setAccessibleName("Veto status")
         self.status.setProperty("role", "muted")
         grid = QGridLayout(self)

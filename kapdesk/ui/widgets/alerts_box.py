@@ -129,7 +129,8 @@ class AlertsArea(FitScroll):
     the most severe one, the rest a scroll away (the scrollbar says so)."""
 
     def __init__(self, box: AlertsBox, parent: QWidget | None = None) -> None:
-        super().__init__(box, objectName="alerts_area", parent=parent)
+        super().__init__(box, parent=parent)
+        self.setObjectName("alerts_area")
         self.box = box
         self.setAccessibleName("Open alerts")
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
 
 from kapdesk.core.text_rules import MAX_NOTE, NOTE_WARN_AT, over_by, shown_note
+from kapdesk.ui.naming import named
 
 
 class BoundedText(QPlainTextEdit):
@@ -82,7 +83,7 @@ class BoundedText(QPlainTextEdit):
 def limit_line(editor: BoundedText, name: str) -> QLabel:
     """The line under `editor` that shows what it says about its bound (hidden when
     nothing)."""
-    line = QLabel(objectName=name)
+    line = named(QLabel(), name)
     line.setAccessibleName("Note length")
     line.setProperty("role", "muted")
     line.setWordWrap(True)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QVBoxLayout, QWid
 
 from kapdesk.core.cues import CueState
 from kapdesk.core.room import format_countdown
-from kapdesk.ui.naming import button
+from kapdesk.ui.naming import button, named
 from kapdesk.ui.widgets.elided_label import ElidedLabel
 from kapdesk.ui.widgets.reflow_row import ReflowRow
 
@@ -33,11 +33,11 @@ class CueBanner(QFrame):
         self.setObjectName("cue_banner")
         self.setAccessibleName("Cue due")
         self._key: str | None = None
-        self.kind_label = ElidedLabel(objectName="cue_kind")
+        self.kind_label = named(ElidedLabel(), "cue_kind")
         self.kind_label.setProperty("role", "heading")
-        self.text_label = ElidedLabel(objectName="cue_text")
-        self.detail_label = ElidedLabel(objectName="cue_detail")
-        self.waiting_label = ElidedLabel(objectName="cue_waiting")
+        self.text_label = named(ElidedLabel(), "cue_text")
+        self.detail_label = named(ElidedLabel(), "cue_detail")
+        self.waiting_label = named(ElidedLabel(), "cue_waiting")
         self.waiting_label.setProperty("role", "muted")
         self.ack_button = button("Acknowledge  (Space)", "acknowledge_cue", "Acknowledge cue",
                                  tip="Mark this cue as done (Space)", min_height=TALL)

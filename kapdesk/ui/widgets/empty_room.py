@@ -13,19 +13,19 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk.core.session import Session
-from kapdesk.ui.naming import button
+from kapdesk.ui.naming import button, named
 
 TALL = 44  # px: the empty room's buttons
 
 
 def _heading(name: str, text: str) -> QLabel:
-    label = QLabel(text, objectName=name)
+    label = named(QLabel(text), name)
     label.setProperty("role", "heading")
     return label
 
 
 def _session_list(name: str, accessible: str) -> QListWidget:
-    widget = QListWidget(objectName=name)
+    widget = named(QListWidget(), name)
     widget.setAccessibleName(accessible)
     return widget
 
@@ -43,8 +43,8 @@ class EmptyRoom(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        title = QLabel("No session in the room", objectName="empty_title")
-        hint = QLabel("Plan a session, or open one planned earlier.", objectName="empty_hint")
+        title = named(QLabel("No session in the room"), "empty_title")
+        hint = named(QLabel("Plan a session, or open one planned earlier."), "empty_hint")
         hint.setProperty("role", "muted")
         self.plan_button = button("Plan a session…  (Ctrl+N)", "plan_session", "Plan a session",
                                   min_height=TALL)

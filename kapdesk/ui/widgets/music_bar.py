@@ -11,7 +11,7 @@ from kapdesk.audio.model import PlayerState
 from kapdesk.core.playlist import phase_name
 from kapdesk.core.room import format_countdown
 from kapdesk.ui.music_controller import NowPlaying
-from kapdesk.ui.naming import button
+from kapdesk.ui.naming import button, named
 from kapdesk.ui.widgets.elided_label import ElidedLabel
 from kapdesk.ui.widgets.reflow_row import ReflowRow
 
@@ -33,7 +33,7 @@ class MusicBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("music_bar")
-        self.label = ElidedLabel("Music: not started", objectName="music_now_playing")
+        self.label = named(ElidedLabel("Music: not started"), "music_now_playing")
         self.label.setAccessibleName("Music playing")
         self.play_button = button("Play music  (P)", "music_play", "Play or pause the music",
                                   tip="Fade the music in or out (P)", min_height=TALL)
@@ -47,7 +47,7 @@ class MusicBar(QWidget):
         self.retry_button = button("Retry audio", "music_retry", "Try the audio output again",
                                    tip="Open the sound output again", min_height=TALL)
         self.retry_button.hide()
-        self.volume = QSlider(Qt.Orientation.Horizontal, objectName="music_volume")
+        self.volume = named(QSlider(Qt.Orientation.Horizontal), "music_volume")
         self.volume.setAccessibleName("Music volume")
         self.volume.setRange(0, 100)
         self.volume.setFixedWidth(110)

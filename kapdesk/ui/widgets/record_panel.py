@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapdesk.ui.naming import named
 from kapdesk.ui.widgets.bounded_text import BoundedText
 from kapdesk.ui.widgets.reflow_row import ReflowRow
 
@@ -36,7 +37,7 @@ class RecordButtons(QWidget):
         super().__init__(parent)
         self.buttons: dict[str, QPushButton] = {}
         for key, text, accessible in self.ENTRIES:
-            button = QPushButton(text, objectName=f"record_{key}")
+            button = named(QPushButton(text), f"record_{key}")
             button.setAccessibleName(accessible)
             button.setMinimumHeight(42)
             button.setProperty("role", "entry")
@@ -60,7 +61,7 @@ class NotePanel(BoundedText):
         self._save = save
         self._dirty = False
         self.last_saved: datetime | None = None
-        self._timer = QTimer(self, objectName="note autosave")
+        self._timer = named(QTimer(self), "note autosave")
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
         self._timer.timeout.connect(self.flush)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton, QVBoxLa
 
 from kapdesk.core.cues import CueState, CueStatus
 from kapdesk.core.room import RoomSnapshot, format_cue_time
+from kapdesk.ui.naming import named
 from kapdesk.ui.widgets.bounded_text import limit_line
 from kapdesk.ui.widgets.cue_banner import KIND_WORDS
 from kapdesk.ui.widgets.elided_label import ElidedLabel
@@ -19,14 +20,14 @@ from kapdesk.ui.widgets.record_panel import NotePanel
 
 
 def heading(name: str, text: str) -> ElidedLabel:
-    label = ElidedLabel(objectName=name)
+    label = named(ElidedLabel(), name)
     label.setProperty("role", "heading")
     label.setText(text)
     return label
 
 
 def _read_only_list(name: str, accessible: str) -> QListWidget:
-    listed = QListWidget(objectName=name)
+    listed = named(QListWidget(), name)
     listed.setAccessibleName(accessible)
     listed.setWordWrap(True)
     listed.setSelectionMode(QListWidget.SelectionMode.NoSelection)
@@ -53,12 +54,12 @@ class RoomRight(QVBoxLayout):
         self.addWidget(self.note, 2)
         self.note_count = limit_line(self.note, "note_count")  # the count, or a refusal
         self.addWidget(self.note_count)
-        self.note_hint = ElidedLabel(objectName="note_keys_hint")  # kapdesk.ui.keyboard
+        self.note_hint = named(ElidedLabel(), "note_keys_hint")  # kapdesk.ui.keyboard
         self.note_hint.setProperty("role", "muted")
         self.note_hint.hide()
         self.addWidget(self.note_hint)
-        self.note_amend_button = QPushButton("Signed: add an amendment to the note…",
-                                             objectName="amend_note")
+        self.note_amend_button = named(QPushButton("Signed: add an amendment to the note…"),
+                                       "amend_note")
         self.note_amend_button.setAccessibleName("Add an amendment to the note")
         self.note_amend_button.hide()
         self.addWidget(self.note_amend_button)
