@@ -7,22 +7,16 @@ machine is a warning that names the rows, never silence.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+from kapdesk.store.anchor_report import AnchorReport
 from kapdesk.store.backup_heads import compare_backups, hash_at, recorded_backups, short
 from kapdesk.store.connection import Database
 from kapdesk.store.seal import Seal, SealError, database_file, read_seal
 from kapdesk.store.sealkey import SealKeyError, key_for
 from kapdesk.store.signature import loads
 from kapdesk.store.timefmt import from_db
-
-
-@dataclass
-class AnchorReport:
-    problems: list[str] = field(default_factory=list)
-    compared: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -168,7 +162,7 @@ def _behind(db: Database, path: Path, report: AnchorReport, seal: Seal, top: int
 
 
 def _found_unsealed(db: Database, report: AnchorReport) -> None:
-    """What starts recorded of rows they found not sealed (seal_writing.note_unsealed)."""
+    """What starts recorded of rows they found not sealed (kapdesk.store.unsealed)."""
     for rid, new in db.execute("SELECT id, new FROM audit WHERE action = 'unsealed' AND "
                                "entity = 'audit' ORDER BY id"):
         found = loads(new) if isinstance(loads(new), dict) else {}

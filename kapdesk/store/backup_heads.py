@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from kapdesk.store.anchor_report import AnchorReport
 from kapdesk.store.connection import Database
 from kapdesk.store.signature import loads
-
-if TYPE_CHECKING:
-    from kapdesk.store.anchor import AnchorReport
 
 
 def hash_at(db: Database, row_id: int) -> str | None:

@@ -36,7 +36,7 @@ from kapdesk.store.folder import (
 )
 from kapdesk.store.instance import InstanceLock
 from kapdesk.store.restore import intent_path, recover
-from kapdesk.store.seal_writing import note_unsealed
+from kapdesk.store.unsealed import note_unsealed
 
 
 @dataclass

@@ -18,13 +18,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
 
 from kapdesk.store.audit import GENESIS, row_hash
 from kapdesk.store.connection import Database
+from kapdesk.store.reconcile_people import people_mismatches
+from kapdesk.store.reconcile_words import (
+    NO_AUDIT,
+    audits_where,
+    changed,
+    gone,
+    object_of,
+    say,
+)
 from kapdesk.store.signature import (
     event_digest,
     loads,
@@ -42,7 +49,6 @@ _BASELINE = {"sessions": "SELECT max(id) FROM sessions",
              "session_notes": "SELECT max(session_id) FROM session_notes",
              "alerts": "SELECT max(id) FROM alerts",
              "alert_acks": "SELECT max(alert_id) FROM alert_acks"}
-Audits = dict[int, list[tuple[int, str, dict[str, Any]]]]
 
 
 def write_baseline(conn: sqlite3.Connection, now: datetime | None = None,
@@ -69,7 +75,7 @@ def _baseline(db: Database) -> dict[str, int]:
     found: dict[str, int] = {}
     for (new,) in db.execute("SELECT new FROM audit WHERE action = 'baseline' AND "
                              "entity = 'database' ORDER BY id"):
-        below = _object(new).get("below")
+        below = object_of(new).get("below")
         if isinstance(below, dict):
             for k, v in below.items():
                 if isinstance(v, int) and not isinstance(v, bool):
@@ -77,39 +83,8 @@ def _baseline(db: Database) -> dict[str, int]:
     return found
 
 
-def _object(text: Any) -> dict[str, Any]:
-    """An audit row's JSON object; anything else (forged) as an empty one."""
-    value = loads(text)
-    return value if isinstance(value, dict) else {}
-
-
-def _audits(db: Database, where: str) -> Audits:
-    found: Audits = defaultdict(list)
-    for aid, action, entity_id, new in db.execute(
-            f"SELECT id, action, entity_id, new FROM audit WHERE {where} ORDER BY id"):
-        if isinstance(entity_id, int):
-            found[entity_id].append((int(aid), str(action), _object(new)))
-    return found
-
-
-def _say(table: str, row: int | str, session: int | None, words: str) -> str:
-    where = f" (session {session})" if session is not None and table != "sessions" else ""
-    return f"reconcile: {table} row {row}{where}: {words}"
-
-
-_NO_AUDIT = "has no audit row (written behind KAPdesk's back)"
-
-
-def _changed(aid: int) -> str:
-    return f"differs from what audit row {aid} recorded (changed after it was written)"
-
-
-def _gone(aid: int, what: str) -> str:
-    return f"is gone, but audit row {aid} records {what} (removed behind KAPdesk's back)"
-
-
 def _observations(db: Database, below: int) -> Iterator[str]:
-    audits = _audits(db, "entity LIKE 'observation:%' AND action IN ('create', 'correct', "
+    audits = audits_where(db, "entity LIKE 'observation:%' AND action IN ('create', 'correct', "
                          "'amend')")
     for row in db.execute("SELECT id, session_id, kind, observed_at, recorded_at, user_id, "
                           "data, corrects, reason, amendment FROM observations ORDER BY id"):
@@ -117,7 +92,7 @@ def _observations(db: Database, below: int) -> Iterator[str]:
         mine = audits.pop(oid, [])
         if not mine:
             if oid > below:
-                yield _say("observations", oid, sid, _NO_AUDIT)
+                yield say("observations", oid, sid, NO_AUDIT)
             continue
         aid, _action, new = mine[0]
         values = loads(data)
@@ -126,31 +101,31 @@ def _observations(db: Database, below: int) -> Iterator[str]:
         else:
             same = new.get("values") == values and new.get("observed_at", observed) == observed
         if not same:
-            yield _say("observations", oid, sid, _changed(aid))
+            yield say("observations", oid, sid, changed(aid))
     for oid, mine in sorted(audits.items()):
         aid, _action, new = mine[0]
-        yield _say("observations", oid, new.get("session"), _gone(aid, "its writing"))
+        yield say("observations", oid, new.get("session"), gone(aid, "its writing"))
 
 
 def _events(db: Database, below: int) -> Iterator[str]:
-    audits = _audits(db, "entity = 'session_event' AND action = 'record'")
+    audits = audits_where(db, "entity = 'session_event' AND action = 'record'")
     for row in db.execute("SELECT id, session_id, at, kind, cue_key, user_id, data "
                           "FROM session_events ORDER BY id"):
         mine = audits.pop(row[0], [])
         if not mine:
             if row[0] > below:
-                yield _say("session_events", row[0], row[1], _NO_AUDIT)
+                yield say("session_events", row[0], row[1], NO_AUDIT)
             continue
         if mine[0][2].get("row") != event_digest([*row[:6], loads(row[6])]):
-            yield _say("session_events", row[0], row[1], _changed(mine[0][0]))
+            yield say("session_events", row[0], row[1], changed(mine[0][0]))
     for eid, mine in sorted(audits.items()):
-        yield _say("session_events", eid, mine[0][2].get("session"),
-                   _gone(mine[0][0], "its writing"))
+        yield say("session_events", eid, mine[0][2].get("session"),
+                   gone(mine[0][0], "its writing"))
 
 
 def _sessions(db: Database, below: int) -> Iterator[str]:
-    created = _audits(db, "action = 'create' AND entity IN ('session', 'integration_session')")
-    moves = _audits(db, "(action = 'transition' AND entity = 'session') OR "
+    created = audits_where(db, "action = 'create' AND entity IN ('session', 'integration_session')")
+    moves = audits_where(db, "(action = 'transition' AND entity = 'session') OR "
                         "(action = 'correct' AND entity = 'session.t0')")
     for sid, state, t0, protocol_id, kind, code in db.execute(
             "SELECT s.id, s.state, s.t0, s.protocol_id, s.kind, p.code FROM sessions s "
@@ -158,7 +133,7 @@ def _sessions(db: Database, below: int) -> Iterator[str]:
         made = created.pop(sid, [])
         if not made:
             if sid > below:
-                yield _say("sessions", sid, sid, _NO_AUDIT)
+                yield say("sessions", sid, sid, NO_AUDIT)
             continue
         aid, _action, new = made[0]
         steps = moves.get(sid, [])
@@ -169,66 +144,66 @@ def _sessions(db: Database, below: int) -> Iterator[str]:
         if (new.get("patient", code) != code or new.get("protocol", protocol_id) != protocol_id
                 or state != want_state or t0 != want_t0):
             last = steps[-1][0] if steps else aid
-            yield _say("sessions", sid, sid, _changed(last))
+            yield say("sessions", sid, sid, changed(last))
     for sid, made in sorted(created.items()):
-        yield _say("sessions", sid, sid, _gone(made[0][0], "its planning"))
+        yield say("sessions", sid, sid, gone(made[0][0], "its planning"))
 
 
 def _notes(db: Database, below: int) -> Iterator[str]:
-    saves = _audits(db, "(action = 'save' AND entity = 'note') OR "
+    saves = audits_where(db, "(action = 'save' AND entity = 'note') OR "
                         "(action = 'create' AND entity = 'integration_session')")
     for sid, text in db.execute("SELECT session_id, text FROM session_notes "
                                 "ORDER BY session_id"):
         mine = saves.pop(sid, [])
         if not mine:
             if sid > below:
-                yield _say("session_notes", sid, sid, _NO_AUDIT)
+                yield say("session_notes", sid, sid, NO_AUDIT)
             continue
         aid, _action, new = mine[-1]  # the last save; the earlier ones it supersedes
         same = (new.get("sha256") == sha256(text) if "sha256" in new
                 else new.get("chars") == len(text))
         if not same:
-            yield _say("session_notes", sid, sid, _changed(aid))
+            yield say("session_notes", sid, sid, changed(aid))
     for sid, mine in sorted(saves.items()):
-        yield _say("session_notes", sid, sid, _gone(mine[-1][0], "a note saved"))
+        yield say("session_notes", sid, sid, gone(mine[-1][0], "a note saved"))
 
 
 def _signatures(db: Database) -> Iterator[str]:
-    signs = _audits(db, "action = 'sign' AND entity = 'session'")
+    signs = audits_where(db, "action = 'sign' AND entity = 'session'")
     for sid, *stored in db.execute("SELECT session_id, content_hash, name, meaning, signed_at "
                                    "FROM signatures ORDER BY session_id"):
         mine = signs.pop(sid, [])
         if not mine:
-            yield _say("signatures", sid, sid, _NO_AUDIT)
+            yield say("signatures", sid, sid, NO_AUDIT)
             continue
         new = mine[-1][2]  # hash and name always audited; meaning and time since 0006
         keys = ("content_hash", "name", "meaning", "signed_at")
         if any(new.get(k) != v for k, v in zip(keys, stored, strict=True)
                if k in new or k in keys[:2]):
-            yield _say("signatures", sid, sid, _changed(mine[-1][0]))
+            yield say("signatures", sid, sid, changed(mine[-1][0]))
     for sid, mine in sorted(signs.items()):
-        yield _say("signatures", sid, sid, _gone(mine[-1][0], "the signing"))
+        yield say("signatures", sid, sid, gone(mine[-1][0], "the signing"))
 
 
 def _alerts(db: Database, below: int, below_acks: int) -> Iterator[str]:
-    raised = _audits(db, "action = 'alert' AND entity = 'alert'")
-    acks = _audits(db, "action = 'acknowledge' AND entity = 'alert'")
+    raised = audits_where(db, "action = 'alert' AND entity = 'alert'")
+    acks = audits_where(db, "action = 'acknowledge' AND entity = 'alert'")
     for aid_, sid, obs, rule, acked in db.execute(
             "SELECT a.id, a.session_id, a.observation_id, a.rule, k.alert_id FROM alerts a "
             "LEFT JOIN alert_acks k ON k.alert_id = a.id ORDER BY a.id"):
         mine = raised.pop(aid_, [])
         if not mine:
             if aid_ > below:
-                yield _say("alerts", aid_, sid, _NO_AUDIT)
+                yield say("alerts", aid_, sid, NO_AUDIT)
         elif (mine[0][2].get("rule"), mine[0][2].get("observation")) != (rule, obs):
-            yield _say("alerts", aid_, sid, _changed(mine[0][0]))
+            yield say("alerts", aid_, sid, changed(mine[0][0]))
         ack = acks.pop(aid_, [])
         if acked is not None and not ack and aid_ > below_acks:
-            yield _say("alert_acks", aid_, sid, _NO_AUDIT)
+            yield say("alert_acks", aid_, sid, NO_AUDIT)
         elif acked is None and ack:
-            yield _say("alert_acks", aid_, sid, _gone(ack[0][0], "its acknowledgement"))
+            yield say("alert_acks", aid_, sid, gone(ack[0][0], "its acknowledgement"))
     for aid_, mine in sorted(raised.items()):
-        yield _say("alerts", aid_, mine[0][2].get("session"), _gone(mine[0][0], "it"))
+        yield say("alerts", aid_, mine[0][2].get("session"), gone(mine[0][0], "it"))
 
 
 def mismatches(db: Database) -> Iterator[str]:
@@ -240,8 +215,6 @@ def mismatches(db: Database) -> Iterator[str]:
     yield from _notes(db, below.get("session_notes", 0))
     yield from _signatures(db)
     yield from _alerts(db, below.get("alerts", 0), below.get("alert_acks", 0))
-    from kapdesk.store.reconcile_people import people_mismatches  # it imports this module
-
     yield from people_mismatches(db, below)
     for sid in signed_sessions(db):
         check = verify(db, sid)

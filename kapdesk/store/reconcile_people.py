@@ -24,14 +24,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from kapdesk.store.connection import Database
-from kapdesk.store.reconcile import (
-    _NO_AUDIT,
+from kapdesk.store.reconcile_words import (
+    NO_AUDIT,
     Audits,
-    _audits,
-    _changed,
-    _gone,
-    _object,
-    _say,
+    audits_where,
+    changed,
+    gone,
+    object_of,
+    say,
 )
 from kapdesk.store.signature import loads
 
@@ -56,8 +56,8 @@ def _fold(audits: Audits, entity_id: int) -> tuple[int, dict[str, Any]]:
 
 
 def _patients(db: Database, below: int) -> Iterator[str]:
-    saves = _audits(db, "entity = 'patient' AND action IN ('create', 'update')")
-    planned = {str(_object(n).get("patient")) for (n,) in db.execute(
+    saves = audits_where(db, "entity = 'patient' AND action IN ('create', 'update')")
+    planned = {str(object_of(n).get("patient")) for (n,) in db.execute(
         "SELECT new FROM audit WHERE action = 'create' AND entity IN ('session', "
         "'integration_session')")}
     for pid, code, *fields in db.execute(
@@ -67,20 +67,20 @@ def _patients(db: Database, below: int) -> Iterator[str]:
         saves.pop(pid, None)
         if not aid and code not in planned:
             if pid > below:
-                yield _say("patients", pid, None, _NO_AUDIT)
+                yield say("patients", pid, None, NO_AUDIT)
             continue
         row = dict(zip(_PATIENT_DEFAULTS, fields, strict=True))
         want = {k: state.get(k, d) for k, d in _PATIENT_DEFAULTS.items()}
         if (state.get("code", code) != code or row != want) and (aid or pid > below):
-            yield _say("patients", pid, None, _changed(aid) if aid else
+            yield say("patients", pid, None, changed(aid) if aid else
                        "differs from a patient made for a session (changed behind "
                        "KAPdesk's back)")
     for pid, mine in sorted(saves.items()):
-        yield _say("patients", pid, None, _gone(mine[0][0], "its creation"))
+        yield say("patients", pid, None, gone(mine[0][0], "its creation"))
 
 
 def _courses(db: Database, below: int) -> Iterator[str]:
-    made = _audits(db, "entity = 'course'")
+    made = audits_where(db, "entity = 'course'")
     for cid, code, protocol, planned, status in db.execute(
             "SELECT c.id, p.code, c.protocol_id, c.planned_sessions, c.status FROM courses c "
             "LEFT JOIN patients p ON p.id = c.patient_id ORDER BY c.id"):
@@ -88,41 +88,41 @@ def _courses(db: Database, below: int) -> Iterator[str]:
         made.pop(cid, None)
         if not aid:
             if cid > below:
-                yield _say("courses", cid, None, _NO_AUDIT)
+                yield say("courses", cid, None, NO_AUDIT)
             continue
         if (state.get("patient"), state.get("protocol"), state.get("planned"),
                 state.get("status", "active")) != (code, protocol, planned, status):
-            yield _say("courses", cid, None, _changed(aid))
+            yield say("courses", cid, None, changed(aid))
     for cid, mine in sorted(made.items()):
-        yield _say("courses", cid, None, _gone(mine[0][0], "its creation"))
+        yield say("courses", cid, None, gone(mine[0][0], "its creation"))
 
 
 def _users(db: Database, below: int) -> Iterator[str]:
-    made = _audits(db, "(entity = 'account' AND action = 'create') OR "
+    made = audits_where(db, "(entity = 'account' AND action = 'create') OR "
                        "(entity = 'user' AND action = 'create')")
-    roles = _audits(db, "entity = 'account.role' AND action = 'update'")
-    gone = _audits(db, "entity = 'account' AND action = 'deactivate'")
+    roles = audits_where(db, "entity = 'account.role' AND action = 'update'")
+    deactivated = audits_where(db, "entity = 'account' AND action = 'deactivate'")
     for uid, username, name, role, active in db.execute(
             "SELECT id, username, display_name, role, active FROM users ORDER BY id"):
         aid, state = _fold(made, uid)  # the profile, then the account made on it
         made.pop(uid, None)
         if not aid:
             if uid > below:
-                yield _say("users", uid, None, _NO_AUDIT)
+                yield say("users", uid, None, NO_AUDIT)
             continue
         last_role, role_state = _fold(roles, uid)
-        off = gone.get(uid, [])
+        off = deactivated.get(uid, [])
         want = (state.get("username"), state.get("display_name", name),
                 role_state.get("role", state.get("role")), 0 if off else 1)
         if want != (username, name, role, active):
-            yield _say("users", uid, None, _changed(max(aid, last_role,
+            yield say("users", uid, None, changed(max(aid, last_role,
                                                         off[-1][0] if off else 0)))
     for uid, mine in sorted(made.items()):
-        yield _say("users", uid, None, _gone(mine[0][0], "the account's creation"))
+        yield say("users", uid, None, gone(mine[0][0], "the account's creation"))
 
 
 def _outcomes(db: Database, below: int) -> Iterator[str]:
-    written = _audits(db, "entity = 'outcome_measure' AND action IN ('record', 'correct')")
+    written = audits_where(db, "entity = 'outcome_measure' AND action IN ('record', 'correct')")
     for row in db.execute(
             "SELECT m.id, p.code, m.instrument, m.items, m.total, m.band, m.taken_at, "
             "m.corrects FROM outcome_measures m LEFT JOIN patients p ON p.id = m.patient_id "
@@ -131,16 +131,16 @@ def _outcomes(db: Database, below: int) -> Iterator[str]:
         mine = written.pop(mid, [])
         if not mine:
             if mid > below:
-                yield _say("outcome_measures", mid, None, _NO_AUDIT)
+                yield say("outcome_measures", mid, None, NO_AUDIT)
             continue
         aid, action, new = mine[0]
         stored = {"patient": code, "instrument": instrument, "items": loads(items),
                   "total": total, "band": band, "taken_at": taken_at}
         if ({k: new.get(k) for k in stored} != stored
                 or (action == "correct") != (corrects is not None)):
-            yield _say("outcome_measures", mid, None, _changed(aid))
+            yield say("outcome_measures", mid, None, changed(aid))
     for mid, mine in sorted(written.items()):
-        yield _say("outcome_measures", mid, None, _gone(mine[0][0], "its recording"))
+        yield say("outcome_measures", mid, None, gone(mine[0][0], "its recording"))
 
 
 def _vetoes(db: Database, below: int) -> Iterator[str]:
@@ -153,23 +153,23 @@ def _vetoes(db: Database, below: int) -> Iterator[str]:
         if not isinstance(vid, int):
             continue
         if action == "create":
-            standing[vid] = (int(aid), _object(new))
+            standing[vid] = (int(aid), object_of(new))
         elif action == "delete":
-            standing[vid] = (int(aid), {"removed": True, **_object(old)})
+            standing[vid] = (int(aid), {"removed": True, **object_of(old)})
     for vid, code, path, reason in db.execute(
             "SELECT v.id, p.code, v.path, v.reason FROM music_vetoes v "
             "LEFT JOIN patients p ON p.id = v.patient_id ORDER BY v.id"):
         aid, state = standing.pop(vid, (0, {}))
         if not aid:
             if vid > below:
-                yield _say("music_vetoes", vid, None, _NO_AUDIT)
+                yield say("music_vetoes", vid, None, NO_AUDIT)
             continue
         if state.get("removed") or (state.get("patient"), state.get("path"),
                                     state.get("reason")) != (code, path, reason):
-            yield _say("music_vetoes", vid, None, _changed(aid))
+            yield say("music_vetoes", vid, None, changed(aid))
     for vid, (aid, state) in sorted(standing.items()):
         if not state.get("removed"):
-            yield _say("music_vetoes", vid, None, _gone(aid, "the veto, never removed"))
+            yield say("music_vetoes", vid, None, gone(aid, "the veto, never removed"))
 
 
 def _migrated(db: Database) -> bool:

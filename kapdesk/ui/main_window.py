@@ -133,7 +133,7 @@ class MainWindow(WindowActions):
         self.history: HistoryLauncher = history(hooks)
         self.playlists: PlaylistEditorLauncher | None = \
             playlists(hooks) if playlists is not None else None
-        self._make = make_actions(self)
+        self._make = make_actions(self, self)
         self.toolbar, self.more_button = build_toolbar(
             self, (self.act_plan, self.act_prepare, self.act_dose, self.act_recovery,
                    self.act_discharge, self.act_sign, self.act_close),
@@ -184,7 +184,8 @@ class MainWindow(WindowActions):
     # -- slots -----------------------------------------------------------------------
 
     def _on_session_changed(self, session: Session | None) -> None:
-        enable_session_actions(self, session, self.room_screen.show_session(session))
+        enable_session_actions(self, self.room.may, session,
+                               self.room_screen.show_session(session))
 
     def _refresh(self) -> None:
         self._on_session_changed(self.room.session)

@@ -5,7 +5,7 @@ with the "More…" menu and the user menu."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -17,7 +17,11 @@ from kapdesk.ui.keyboard import ACK_ANYWHERE
 from kapdesk.ui.naming import window_action
 
 if TYPE_CHECKING:
-    from kapdesk.ui.main_window import MainWindow
+    from kapdesk.services.settings_ops import SettingsOps
+    from kapdesk.ui.record_flows import RecordFlows
+    from kapdesk.ui.room_controller import RoomController
+    from kapdesk.ui.room_view import RoomView
+    from kapdesk.ui.session_steps import SessionSteps
 
 
 class WindowActions(QMainWindow):
@@ -45,6 +49,30 @@ class WindowActions(QMainWindow):
     act_next_track: QAction
 
 
+class ActionSlots(Protocol):
+    """What the actions run: the main window gives these (and so never needs naming
+    here, which keeps this module below it)."""
+
+    room: RoomController
+    flows: RecordFlows
+    steps: SessionSteps
+    settings: SettingsOps
+
+    @property
+    def view(self) -> RoomView: ...
+    def open_history(self) -> None: ...
+    def open_playlists(self) -> None: ...
+    def sign_session(self) -> None: ...
+    def toggle_night(self) -> None: ...
+    def edit_cadss_wording(self) -> None: ...
+    def save_chime_choice(self) -> None: ...
+    def ack_oldest(self) -> None: ...
+    def snooze_oldest(self, minutes: int) -> None: ...
+    def skip_oldest(self) -> None: ...
+    def toggle_music(self) -> None: ...
+    def next_track(self) -> None: ...
+
+
 class ActionMaker:
     """Makes the window's actions: each a window shortcut, named for tests and readers."""
 
@@ -60,54 +88,56 @@ class ActionMaker:
         return action
 
 
-def make_actions(w: MainWindow) -> ActionMaker:
-    """The window's actions, as `w.act_*`: what each says, its shortcut, what it runs."""
-    a = ActionMaker(w)
-    w.act_plan = a("Plan…", "plan_session_action", "Ctrl+N", w.steps.plan_session,
+def make_actions(actions: WindowActions, w: ActionSlots) -> ActionMaker:
+    """The window's actions, as `actions.act_*`: what each says, its shortcut, and what of
+    `w` (the same window) it runs."""
+    a = ActionMaker(actions)
+    actions.act_plan = a("Plan…", "plan_session_action", "Ctrl+N", w.steps.plan_session,
                    "Plan a session")
-    w.act_prepare = a("Start preparing", "start_preparing", "Ctrl+Shift+P",
+    actions.act_prepare = a("Start preparing", "start_preparing", "Ctrl+Shift+P",
                       lambda: w.room.advance(State.PREPARING))
-    w.act_dose = a("Dose given (T0)", "record_dose", "Ctrl+D",
+    actions.act_dose = a("Dose given (T0)", "record_dose", "Ctrl+D",
                    lambda: w.flows.dose(w.view.preparation_ticks()), "Record dose given now")
-    w.act_correct = a("Correct dose time…", "correct_dose_time", None,
+    actions.act_correct = a("Correct dose time…", "correct_dose_time", None,
                       w.steps.correct_dose_time, "Correct dose time")
-    w.act_recovery = a("Begin recovery", "begin_recovery", "Ctrl+R",
+    actions.act_recovery = a("Begin recovery", "begin_recovery", "Ctrl+R",
                        lambda: w.room.advance(State.RECOVERY))
-    w.act_discharge = a("Discharge", "discharge", "Ctrl+Shift+D", w.steps.discharge)
-    w.act_close = a("Close session", "close_session", "Ctrl+Shift+W",
+    actions.act_discharge = a("Discharge", "discharge", "Ctrl+Shift+D", w.steps.discharge)
+    actions.act_close = a("Close session", "close_session", "Ctrl+Shift+W",
                     lambda: w.room.advance(State.CLOSED))
-    w.act_cancel = a("Cancel session…", "cancel_session", None, w.steps.cancel,
+    actions.act_cancel = a("Cancel session…", "cancel_session", None, w.steps.cancel,
                      "Cancel session")
-    w.act_history = a("History…", "open_history", "Ctrl+H", w.open_history,
+    actions.act_history = a("History…", "open_history", "Ctrl+H", w.open_history,
                       "Open the history of patients and sessions")
-    w.act_playlists = a("Playlists…", "open_playlist_editor", "Ctrl+Shift+M",
+    actions.act_playlists = a("Playlists…", "open_playlist_editor", "Ctrl+Shift+M",
                         w.open_playlists, "Edit the music playlists")
-    w.act_sign = a("Sign…", "sign_session", "Ctrl+Shift+S", w.sign_session,
+    actions.act_sign = a("Sign…", "sign_session", "Ctrl+Shift+S", w.sign_session,
                    "Review and sign the session")
-    w.act_night = a("Night", "night_level", "N", w.toggle_night,
+    actions.act_night = a("Night", "night_level", "N", w.toggle_night,
                     "Switch between dark and night level")
-    w.act_night.setCheckable(True)
-    w.act_cadss = a("CADSS item wording…", "edit_cadss_wording", None,
+    actions.act_night.setCheckable(True)
+    actions.act_cadss = a("CADSS item wording…", "edit_cadss_wording", None,
                     w.edit_cadss_wording, "Enter the CADSS item wording")
-    w.act_chime = a("Soft chime when a cue waits too long", "chime_on_escalation", None,
+    actions.act_chime = a("Soft chime when a cue waits too long", "chime_on_escalation", None,
                     w.save_chime_choice, "Soft chime when a cue waits too long")
-    w.act_chime.setCheckable(True)
-    w.act_chime.setChecked(bool(w.settings.get("chime_on_escalation")))
-    w.act_ack = a("Acknowledge cue", "acknowledge_cue_action", "Space", w.ack_oldest)
-    w.act_ack.setShortcuts([QKeySequence("Space"), QKeySequence(ACK_ANYWHERE)])
-    w.act_snooze2 = a("Snooze 2 min", "snooze_2_action", "2", lambda: w.snooze_oldest(2))
-    w.act_snooze5 = a("Snooze 5 min", "snooze_5_action", "5", lambda: w.snooze_oldest(5))
-    w.act_skip = a("Skip cue…", "skip_cue_action", "S", w.skip_oldest, "Skip cue")
-    w.act_music = a("Play or pause the music", "music_toggle_action", "P", w.toggle_music)
-    w.act_next_track = a("Next track", "music_next_action", "Ctrl+Right", w.next_track)
+    actions.act_chime.setCheckable(True)
+    actions.act_chime.setChecked(bool(w.settings.get("chime_on_escalation")))
+    actions.act_ack = a("Acknowledge cue", "acknowledge_cue_action", "Space", w.ack_oldest)
+    actions.act_ack.setShortcuts([QKeySequence("Space"), QKeySequence(ACK_ANYWHERE)])
+    actions.act_snooze2 = a("Snooze 2 min", "snooze_2_action", "2", lambda: w.snooze_oldest(2))
+    actions.act_snooze5 = a("Snooze 5 min", "snooze_5_action", "5", lambda: w.snooze_oldest(5))
+    actions.act_skip = a("Skip cue…", "skip_cue_action", "S", w.skip_oldest, "Skip cue")
+    actions.act_music = a("Play or pause the music", "music_toggle_action", "P", w.toggle_music)
+    actions.act_next_track = a("Next track", "music_next_action", "Ctrl+Right", w.next_track)
     return a
 
 
-def enable_session_actions(w: MainWindow, session: Session | None, signed: bool) -> None:
+def enable_session_actions(w: WindowActions, may: Callable[[Action], bool],
+                           session: Session | None, signed: bool) -> None:
     """What the session steps may do now, for this user: the session's state allows it
-    (core.session.TRANSITIONS) and the role may (core.permissions)."""
-    runs = w.room.may(Action.RUN_SESSION)
-    w.act_cadss.setVisible(w.room.may(Action.EDIT_SETTINGS))
+    (core.session.TRANSITIONS) and the role `may` (core.permissions)."""
+    runs = may(Action.RUN_SESSION)
+    w.act_cadss.setVisible(may(Action.EDIT_SETTINGS))
     allowed = TRANSITIONS[session.state] if session and runs else ()
     w.act_prepare.setEnabled(State.PREPARING in allowed)
     w.act_dose.setEnabled(State.DOSED in allowed)
@@ -117,7 +147,7 @@ def enable_session_actions(w: MainWindow, session: Session | None, signed: bool)
     w.act_close.setEnabled(State.CLOSED in allowed)
     w.act_cancel.setEnabled(State.CANCELLED in allowed)
     w.act_plan.setEnabled(runs and (session is None or not session.is_running))
-    w.act_sign.setEnabled(w.room.may(Action.SIGN) and session is not None
+    w.act_sign.setEnabled(may(Action.SIGN) and session is not None
                           and signable(session.kind, session.state, signed))
 
 
