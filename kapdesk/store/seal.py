@@ -166,6 +166,8 @@ class SealWriter:
         self._flush_after = flush_after
         self._fd: int | None = None
         self._thread: threading.Thread | None = None  # the flush thread, once started
+        # that thread's own events (each thread has its own, so that one being stopped
+        # can never miss its stop because a newer one was started meanwhile)
         self._wake = threading.Event()  # a write is waiting to be flushed
         self._stop = threading.Event()  # the flush thread is to end
         self._guard = threading.Lock()
@@ -239,20 +241,26 @@ class SealWriter:
         thread waits for the OS to run it, which a save must not)."""
         with self._guard:
             if self._thread is None:
-                self._stop.clear()
-                self._thread = threading.Thread(target=self._flusher, daemon=True,
+                self._wake, self._stop = threading.Event(), threading.Event()
+                self._thread = threading.Thread(target=self._flusher,
+                                                args=(self._wake, self._stop), daemon=True,
                                                 name="kapdesk-seal-flush")
                 self._thread.start()
-        self._wake.set()
+            wake = self._wake
+        wake.set()
 
-    def _flusher(self) -> None:
+    def _flusher(self, wake: threading.Event, stop: threading.Event) -> None:
         """Each wake: wait FLUSH_AFTER_S (cut short by a stop), then fdatasync; a write
-        meanwhile wakes it again. Never raises: the next write or the close retries."""
+        meanwhile wakes it again. Never raises: the next write or the close retries.
+        The stop is looked at again after the wake is cleared: a stop that came between
+        the wait and the clear (its wake cleared with the write's) still ends the thread."""
         while True:
-            self._wake.wait()
-            if self._stop.wait(self._flush_after):
+            wake.wait()
+            if stop.wait(self._flush_after):
                 return  # stopping: whoever stops it flushes
-            self._wake.clear()  # before the flush: a write from now on gets another
+            wake.clear()  # before the flush: a write from now on gets another
+            if stop.is_set():
+                return
             fd = self._fd
             try:
                 if fd is not None:
@@ -263,12 +271,12 @@ class SealWriter:
     def _stop_flusher(self) -> None:
         with self._guard:
             thread, self._thread = self._thread, None
+            wake, stop = self._wake, self._stop
         if thread is not None:
-            self._stop.set()
-            self._wake.set()
+            stop.set()
+            wake.set()
             if thread is not threading.current_thread():
                 thread.join()
-            self._wake.clear()
 
     def flush(self) -> None:
         """fdatasync the seal now (the flush thread may do so too: that is harmless)."""

@@ -261,3 +261,26 @@ def test_a_seal_replaced_by_a_link_or_grown_huge_is_never_followed_or_read_whole
         add(audit, clock)  # saved; the seal is not written through the link
     assert victim.read_text() == "the user's own file\n"
     assert "the audit seal could not be written (OSError)" in caplog.text
+
+
+def test_a_close_never_waits_forever_for_the_flush_thread(tmp_path: Path) -> None:
+    """A stop that comes while the thread is between its wait and its clear still ends it
+    (the whole suite once hung here, in a test's teardown). Writes from a second thread
+    keep waking it while the writer closes; every close must end within seconds."""
+    stuck, before = [], flushers()
+    for n in range(150):
+        writer = SealWriter(tmp_path / f"{n}.seal", flush_after=0.0002 * (n % 7))
+        writer.write(1, 1, "a" * 64, "t")
+        beside = threading.Thread(target=lambda w=writer: [w._schedule() for _ in range(50)])
+        beside.start()
+        closing = threading.Thread(target=writer.close, args=((1, "a" * 64), "t"))
+        closing.start()
+        closing.join(10)
+        beside.join(10)
+        if closing.is_alive():
+            stuck.append(n)
+            writer._stop.set()
+            writer._wake.set()
+        writer.close(None, "t")  # a wake after the close started a thread: end it too
+    assert stuck == []
+    assert flushers() == before
