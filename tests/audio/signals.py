@@ -143,6 +143,9 @@ def dominant_hz(mono: np.ndarray, rate: int = RATE) -> float:
     return (k + offset) * rate / len(x)
 
 
+GAP_WINDOWS = 2  # 40 ms: a window or two lost to a crossfade border inside one tone
+
+
 def tone_level(mono: np.ndarray, freq: float, rate: int = RATE) -> np.ndarray:
     """Amplitude (0..1) of one sine in 20 ms windows: a Hann-windowed one-bin DFT each."""
     window = rate // 50
@@ -154,7 +157,10 @@ def tone_level(mono: np.ndarray, freq: float, rate: int = RATE) -> np.ndarray:
 
 
 def segments_by_tone(samples: np.ndarray, freqs: list[float]) -> list[tuple[float, float]]:
-    """(start s, end s) where each tone is the strongest, in 20 ms windows."""
+    """(start s, end s) where each tone is the strongest, in 20 ms windows: its longest
+    run of such windows (gaps of up to GAP_WINDOWS allowed inside it). A lone window
+    elsewhere, such as the onset click of the first track (whose leakage can make another
+    tone win one window), is not taken for the tone's start or end."""
     levels = np.stack([tone_level(samples[:, 0], f) for f in freqs])
     winner = np.argmax(levels, axis=0)
     loud = levels.max(axis=0) > 10 ** (-60 / 20)
@@ -162,7 +168,11 @@ def segments_by_tone(samples: np.ndarray, freqs: list[float]) -> list[tuple[floa
     for i in range(len(freqs)):
         where = np.nonzero((winner == i) & loud)[0]
         assert len(where), f"{freqs[i]} Hz never sounds"
-        out.append((where[0] * 0.02, (where[-1] + 1) * 0.02))
+        breaks = np.nonzero(np.diff(where) > GAP_WINDOWS + 1)[0]
+        starts = np.concatenate(([0], breaks + 1))
+        ends = np.concatenate((breaks, [len(where) - 1]))
+        longest = int(np.argmax(where[ends] - where[starts]))
+        out.append((where[starts[longest]] * 0.02, (where[ends[longest]] + 1) * 0.02))
     return out
 
 
