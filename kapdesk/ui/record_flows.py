@@ -134,50 +134,60 @@ class RecordFlows(QObject):
         if session is None:
             return False
         dialog = AmendNoteDialog(session.id, self.window)
-        done: list[Op[Any]] = []
 
-        def submit() -> str | None:
+        def attempt() -> str | Op[Any] | None:
             if not dialog.text.strip():
                 return "Type the text to add to the note."
-            op = self._try(lambda: self.ops.amend_note(self.records.room.user, session.id,
-                                                       dialog.text, dialog.reason))
-            if not op:
-                return self._last_error
-            done.append(op)
-            return None
+            return self._try(lambda: self.ops.amend_note(self.records.room.user, session.id,
+                                                         dialog.text, dialog.reason))
 
-        dialog.submit = submit
-        self._open()(dialog)
-        if dialog.result() != QDialog.DialogCode.Accepted or not done:
+        op = self._run_fitted(dialog, attempt)
+        if op is None:
             return False
-        self.records.saved.emit(done[0].value)
-        self._done(done[0])
+        self.records.saved.emit(op.value)
+        self._done(op)
         return True
 
     def integration(self) -> bool:
         from kapdesk.ui.dialogs import IntegrationDialog
 
         dialog = IntegrationDialog(self.records.room.now(), self.window)
-        done: list[Op[Any]] = []
 
-        def submit() -> str | None:  # a refusal shows in the dialog, which stays open
+        def attempt() -> str | Op[Any] | None:
             code = dialog.code_edit.text().strip()
             if not code:
                 return "An integration session needs the patient's code."
-            op = self._try(lambda: self.ops.integration(
+            return self._try(lambda: self.ops.integration(
                 self.records.room.user, code, dialog.when, dialog.note_edit.toPlainText(),
                 dialog.plan_edit.text()))
-            if not op:
+
+        op = self._run_fitted(dialog, attempt)
+        if op is None:
+            return False
+        self._done(op)
+        return True
+
+    def _run_fitted(self, dialog: Any, attempt: Callable[[], str | Op[Any] | None]
+                    ) -> Op[Any] | None:
+        """Open `dialog`, whose each OK runs `attempt`: words (a refusal before trying) or
+        a refused operation (None) show in the dialog, which stays open; the operation
+        that went through, once the dialog is accepted."""
+        done: list[Op[Any]] = []
+
+        def submit() -> str | None:
+            result = attempt()
+            if isinstance(result, str):
+                return result
+            if result is None:
                 return self._last_error
-            done.append(op)
+            done.append(result)
             return None
 
         dialog.submit = submit
         self._open()(dialog)
         if dialog.result() != QDialog.DialogCode.Accepted or not done:
-            return False
-        self._done(done[0])
-        return True
+            return None
+        return done[0]
 
     def _try(self, action: Callable[[], T]) -> T | None:
         self._last_error = ""
