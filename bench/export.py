@@ -60,7 +60,7 @@ def _pdf(tmp: Path) -> dict[str, Any]:
         for i in range(RUNS + 1):
             start = time.perf_counter()
             report = load_session_report(db, sample.session_id, "Bench Clinic", sample.plays)
-            pages = session_pdf(report, tmp / "note.pdf")
+            pages = session_pdf(report, tmp / "note.pdf", overwrite=True)  # each run anew
             if i:  # the first run loads the fonts: a warm-up
                 times.append(time.perf_counter() - start)
     finally:
@@ -158,7 +158,7 @@ def _csv(tmp: Path) -> dict[str, Any]:
             for who in (("ours", "cli") if i % 2 == 0 else ("cli", "ours")):
                 start = time.perf_counter()
                 if who == "ours":
-                    export_rows_csv(observation_rows(db), tmp / "ours.csv")
+                    export_rows_csv(observation_rows(db), tmp / "ours.csv", overwrite=True)
                     ours.append(time.perf_counter() - start)
                 else:
                     with open(tmp / "cli.csv", "wb") as out:
